@@ -1,0 +1,236 @@
+// A trend over months, quarters or years: bars and/or lines on one or two labelled axes, with
+// the national standard or a reference as a labelled line, gaps where nothing was reported (with
+// the words "no returns"), a tooltip and a legend that shows each series' line style or pattern.
+import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
+import type { Cell, CellKind } from '#app/utils/figures.ts'
+import {
+  AXIS_COLOUR,
+  CHART_HEIGHT,
+  CHART_MARGIN,
+  formatTick,
+  formatTooltipValue,
+  GRID_COLOUR,
+  LEGEND_HEIGHT,
+  niceMax,
+  patternId,
+  REFERENCE_COLOUR,
+  seriesStyle,
+  STANDARD_COLOUR,
+  TEXT_COLOUR,
+} from './chart-config.ts'
+import { ChartPatterns, LegendSwatch } from './chart-patterns.tsx'
+
+export interface TrendSeries {
+  key: string
+  label: string
+  type: 'bar' | 'line'
+  axis?: 'left' | 'right'
+  /** Bars with the same stack id are stacked. */
+  stack?: string
+  /** Index into the shared series styles (colour, dash, pattern). */
+  style: number
+}
+
+export interface TrendAxis {
+  label: string
+  kind: CellKind
+  /** Percentages default to 0 to 100%. */
+  domain?: [number, number]
+  /**
+   * Room above the highest value, as a multiple of it (e.g. 1.6 keeps bars in the lower part
+   * of the plot, clear of a percentage line drawn on the other axis).
+   */
+  headroom?: number
+}
+
+export interface TrendReference {
+  y: number
+  axis?: 'left' | 'right'
+  label: string
+  kind: 'standard' | 'reference'
+}
+
+export interface TrendChartProps {
+  id: string
+  data: Array<Record<string, Cell>>
+  xKey: string
+  xLabel: string
+  series: TrendSeries[]
+  left: TrendAxis
+  right?: TrendAxis
+  references?: TrendReference[]
+  height?: number
+}
+
+export default function TrendChart({
+  id,
+  data,
+  xKey,
+  xLabel,
+  series,
+  left,
+  right,
+  references = [],
+  height = CHART_HEIGHT,
+}: TrendChartProps) {
+  const gaps = data
+    .filter((row) => series.every((s) => row[s.key] === null || row[s.key] === undefined))
+    .map((row) => String(row[xKey]))
+  const kindOf = (s: TrendSeries) => (s.axis === 'right' && right ? right.kind : left.kind)
+  const labelOf = new Map(series.map((s) => [s.key, s.label]))
+  const kindBy = new Map(series.map((s) => [s.key, kindOf(s)]))
+  const colours = [...new Set(series.map((s) => seriesStyle(s.style).colour))]
+  const domainOf = (axis: TrendAxis) => {
+    if (axis.domain) return axis.domain
+    if (axis.kind === 'percent') return [0, 1] as [number, number]
+    const headroom = axis.headroom
+    return headroom ? ([0, (max: number) => niceMax(max * headroom)] as [number, (max: number) => number]) : undefined
+  }
+  return (
+    <div className="app-trend-chart">
+      <ul className="app-legend" aria-label="Key">
+        {series.map((s) => {
+          const style = seriesStyle(s.style)
+          return (
+            <li key={s.key}>
+              <LegendSwatch
+                chartId={id}
+                type={s.type}
+                colour={style.colour}
+                dash={style.dash}
+                pattern={style.pattern}
+              />
+              {s.label}
+              {right ? <span className="visually-hidden"> ({s.axis === 'right' ? 'right' : 'left'} axis)</span> : null}
+            </li>
+          )
+        })}
+        {references.map((r) => (
+          <li key={r.label}>
+            <LegendSwatch
+              chartId={id}
+              type="reference"
+              colour={r.kind === 'standard' ? STANDARD_COLOUR : REFERENCE_COLOUR}
+              dash={r.kind === 'standard' ? '6 4' : '2 3'}
+              pattern="solid"
+            />
+            {r.label}
+          </li>
+        ))}
+      </ul>
+      <ComposedChart
+        responsive
+        style={{ width: '100%', height: height - LEGEND_HEIGHT }}
+        data={data}
+        margin={{ ...CHART_MARGIN, right: right ? 24 : CHART_MARGIN.right }}
+        accessibilityLayer
+      >
+        <ChartPatterns chartId={id} colours={colours} />
+        <CartesianGrid stroke={GRID_COLOUR} vertical={false} />
+        <XAxis
+          dataKey={xKey}
+          stroke={AXIS_COLOUR}
+          tick={{ fill: TEXT_COLOUR, fontSize: 13 }}
+          interval="preserveStartEnd"
+          minTickGap={12}
+          label={{ value: xLabel, position: 'insideBottom', offset: -32, fill: TEXT_COLOUR, fontSize: 14 }}
+        />
+        <YAxis
+          yAxisId="left"
+          stroke={AXIS_COLOUR}
+          tick={{ fill: TEXT_COLOUR, fontSize: 13 }}
+          tickFormatter={(v: number) => formatTick(v, left.kind)}
+          domain={domainOf(left)}
+          width={72}
+          label={{
+            value: left.label,
+            angle: -90,
+            position: 'insideLeft',
+            offset: 4,
+            fill: TEXT_COLOUR,
+            fontSize: 14,
+            style: { textAnchor: 'middle' },
+          }}
+        />
+        {right ? (
+          <YAxis
+            yAxisId="right"
+            orientation="right"
+            stroke={AXIS_COLOUR}
+            tick={{ fill: TEXT_COLOUR, fontSize: 13 }}
+            tickFormatter={(v: number) => formatTick(v, right.kind)}
+            domain={domainOf(right)}
+            width={72}
+            label={{
+              value: right.label,
+              angle: 90,
+              position: 'insideRight',
+              offset: 4,
+              fill: TEXT_COLOUR,
+              fontSize: 14,
+              style: { textAnchor: 'middle' },
+            }}
+          />
+        ) : null}
+        <Tooltip
+          formatter={(value, name) => [
+            formatTooltipValue(value, kindBy.get(String(name)) ?? left.kind),
+            labelOf.get(String(name)) ?? String(name),
+          ]}
+          contentStyle={{ borderColor: AXIS_COLOUR, color: TEXT_COLOUR }}
+        />
+        {gaps.map((x) => (
+          <ReferenceLine
+            key={`gap-${x}`}
+            x={x}
+            yAxisId="left"
+            stroke={AXIS_COLOUR}
+            strokeDasharray="1 3"
+            label={{ value: 'no returns', angle: -90, position: 'center', fill: TEXT_COLOUR, fontSize: 12 }}
+          />
+        ))}
+        {series.map((s) => {
+          const style = seriesStyle(s.style)
+          const axis = s.axis === 'right' && right ? 'right' : 'left'
+          return s.type === 'bar' ? (
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.key}
+              yAxisId={axis}
+              stackId={s.stack}
+              fill={`url(#${patternId(id, style.pattern, style.colour)})`}
+              stroke={style.colour}
+              isAnimationActive={false}
+            />
+          ) : (
+            <Line
+              key={s.key}
+              dataKey={s.key}
+              name={s.key}
+              yAxisId={axis}
+              type="linear"
+              stroke={style.colour}
+              strokeWidth={3}
+              strokeDasharray={style.dash}
+              dot={{ r: 3, fill: style.colour, stroke: style.colour }}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
+          )
+        })}
+        {references.map((r) => (
+          <ReferenceLine
+            key={r.label}
+            y={r.y}
+            yAxisId={r.axis === 'right' && right ? 'right' : 'left'}
+            stroke={r.kind === 'standard' ? STANDARD_COLOUR : REFERENCE_COLOUR}
+            strokeWidth={2}
+            strokeDasharray={r.kind === 'standard' ? '6 4' : '2 3'}
+            label={{ value: r.label, position: 'insideTopRight', fill: TEXT_COLOUR, fontSize: 13 }}
+          />
+        ))}
+      </ComposedChart>
+    </div>
+  )
+}

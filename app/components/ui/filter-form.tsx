@@ -1,0 +1,193 @@
+import { Form, Link } from '@remix-run/react'
+import type { ReactNode } from 'react'
+import { formatMonthShort } from '#app/utils/dates.ts'
+import {
+  type DashboardFilters,
+  GRAIN_LABELS,
+  GRAINS,
+  hrefWithFilters,
+  type Period,
+  PRESET_LABELS,
+  PRESETS,
+} from '#app/utils/filters.ts'
+
+export interface FilterFormState {
+  filters: DashboardFilters
+  period: Period
+  monthOptions: string[]
+  boards: Array<{ code: string; name: string }>
+  services: Array<{ slug: string; name: string }>
+  notices: string[]
+}
+
+export interface SelectOption {
+  value: string
+  label: string
+}
+
+function Select({
+  id,
+  label,
+  value,
+  options,
+  hint,
+  wide,
+}: {
+  id: string
+  label: string
+  value: string
+  options: SelectOption[]
+  hint?: string
+  /** Takes two columns of the form, for long option names. */
+  wide?: boolean
+}) {
+  return (
+    <div className={`ds_question app-filters__field${wide ? ' app-filters__field--wide' : ''}`}>
+      <label className="ds_label" htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <p className="ds_hint-text" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <div className="ds_select-wrapper">
+        <select
+          className="ds_select"
+          id={id}
+          name={id}
+          defaultValue={value}
+          aria-describedby={hint ? `${id}-hint` : undefined}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <span className="ds_select-arrow" aria-hidden="true" />
+      </div>
+    </div>
+  )
+}
+
+/**
+ * The filters of a dashboard page, all in the URL: quick links for the usual periods, and a GET
+ * form for chosen months, the grain, the board and the service (plus a page's own field). It
+ * works without JavaScript; with it, Remix fetches the new figures without reloading the page.
+ */
+export function FilterForm({
+  action,
+  state,
+  board = true,
+  service = true,
+  extra,
+  hidden = {},
+}: {
+  action: string
+  state: FilterFormState
+  /** Show the board select; a string fixes its value (a board's own page). */
+  board?: boolean | string
+  service?: boolean
+  /** A page's own field, e.g. the tile map's indicator. */
+  extra?: ReactNode
+  /** Filters of the page that the form keeps, e.g. the table's sort. */
+  hidden?: Record<string, string | undefined>
+}) {
+  const { filters, period } = state
+  const months = [...state.monthOptions].reverse().map((m) => ({ value: m, label: formatMonthShort(m) }))
+  const boardValue = typeof board === 'string' ? board : (filters.board ?? '')
+  const keep = Object.entries(hidden).filter((e): e is [string, string] => e[1] !== undefined)
+  return (
+    <div className="app-filters">
+      <h2 className="ds_h4 app-filters__heading" id="filters-heading">
+        Period and filters
+      </h2>
+      <p className="app-filters__current">
+        Showing <strong>{period.label}</strong>
+        {period.preset !== 'custom' ? ` (${PRESET_LABELS[period.preset].toLowerCase()})` : null}, by{' '}
+        {GRAIN_LABELS[filters.grain].toLowerCase()}.
+      </p>
+      <nav aria-label="Usual periods" className="app-filters__presets">
+        <ul>
+          {PRESETS.map((preset) => (
+            <li key={preset}>
+              <Link
+                to={hrefWithFilters(action, filters, undefined, { ...hidden, preset, from: undefined, to: undefined })}
+                aria-current={period.preset === preset ? 'true' : undefined}
+                className="app-filters__preset"
+              >
+                {PRESET_LABELS[preset]}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {/* Keyed by what it shows, so a new period (from a quick link) resets the fields. */}
+      <Form
+        key={`${period.from}:${period.to}:${period.preset}:${filters.grain}:${boardValue}:${filters.service ?? ''}`}
+        method="get"
+        action={action}
+        aria-labelledby="filters-heading"
+        className="app-filters__form"
+      >
+        <input type="hidden" name="preset" value={period.preset} />
+        {keep.map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <div className="app-filters__fields">
+          <Select id="from" label="From" value={period.from} options={months} />
+          <Select id="to" label="To" value={period.to} options={months} />
+          <Select
+            id="grain"
+            label="Show by"
+            value={filters.grain}
+            options={GRAINS.map((g) => ({ value: g, label: GRAIN_LABELS[g] }))}
+          />
+          {board !== false ? (
+            <Select
+              id="board"
+              label="Board"
+              value={boardValue}
+              options={[
+                ...(typeof board === 'string' ? [] : [{ value: '', label: 'All boards' }]),
+                ...state.boards.map((b) => ({ value: b.code, label: b.name })),
+              ]}
+            />
+          ) : null}
+          {service ? (
+            <Select
+              id="service"
+              label="Service"
+              value={filters.service ?? ''}
+              options={[
+                { value: '', label: 'All services' },
+                ...state.services.map((s) => ({ value: s.slug, label: s.name })),
+              ]}
+            />
+          ) : null}
+          {extra}
+        </div>
+        <div className="app-filters__actions">
+          <button type="submit" className="ds_button ds_button--small ds_no-margin">
+            Apply filters
+          </button>
+          <Link to={action} className="app-filters__reset">
+            Reset to the last 12 months<span className="visually-hidden">, all boards and services</span>
+          </Link>
+        </div>
+      </Form>
+      {state.notices.length > 0 ? (
+        <div className="ds_inset-text app-filters__notices" role="status">
+          <div className="ds_inset-text__text">
+            {state.notices.map((n) => (
+              <p key={n}>{n}</p>
+            ))}
+          </div>
+        </div>
+      ) : null}
+    </div>
+  )
+}
+
+export { Select as FilterSelect }

@@ -1,0 +1,38 @@
+import type { Tile } from '#app/models/dashboards.server.ts'
+import { describeChange, formatCell } from '#app/utils/figures.ts'
+import { KpiTile } from './kpi-tile.tsx'
+
+/** The headline tiles of a page, with their standards, changes and reference figures. */
+export function TileGrid({ tiles, headingId }: { tiles: Tile[]; headingId: string }) {
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId} className="visually-hidden">
+        Headline figures
+      </h2>
+      <div className="app-kpi-grid">
+        {tiles.map((tile) => (
+          <KpiTile
+            key={tile.id}
+            label={tile.label}
+            value={formatCell(tile.value, tile.kind)}
+            description={tile.description}
+            standard={
+              tile.standard === undefined
+                ? undefined
+                : tile.value === null
+                  ? { met: null, text: `No figures reported. The standard is ${Math.round(tile.standard * 100)}%.` }
+                  : { met: tile.value >= tile.standard, text: `The standard is ${Math.round(tile.standard * 100)}%.` }
+            }
+            change={
+              tile.comparisonLabel ? describeChange(tile.value, tile.previous, tile.kind, tile.comparisonLabel) : null
+            }
+            reference={
+              tile.reference ? `${tile.reference.label}: ${formatCell(tile.reference.value, tile.kind)}` : undefined
+            }
+            definition={tile.definition}
+          />
+        ))}
+      </div>
+    </section>
+  )
+}

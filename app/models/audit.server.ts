@@ -1,0 +1,132 @@
+import { and, desc, eq, gte, ilike, lt, type SQL } from 'drizzle-orm'
+import { getDb } from '#app/utils/db.server.ts'
+import { getLogger } from '#app/utils/logger.server.ts'
+import type { Executor } from '#db/client.ts'
+import { auditEvents, orgUnits } from '#db/schema/index.ts'
+
+/** What an audit event records; also written to the structured security log. */
+export interface AuditEntry {
+  action: string
+  outcome?: 'success' | 'failure' | 'refused'
+  userId?: number | null
+  userEmail?: string | null
+  orgUnitId?: number | null
+  subject?: string | null
+  details?: Record<string, unknown>
+  ip?: string | null
+}
+
+/**
+ * Records an event in the audit trail (in the caller's transaction when given one, so the event
+ * and the change it describes commit together) and in the structured log. Never pass secrets.
+ */
+export async function recordAuditEvent(entry: AuditEntry, executor: Executor = getDb()) {
+  const outcome = entry.outcome ?? 'success'
+  await executor.insert(auditEvents).values({
+    action: entry.action,
+    outcome,
+    userId: entry.userId ?? null,
+    userEmail: entry.userEmail ?? null,
+    orgUnitId: entry.orgUnitId ?? null,
+    subject: entry.subject ?? null,
+    details: entry.details ?? null,
+    ip: entry.ip ?? null,
+  })
+  getLogger()[outcome === 'success' ? 'info' : 'warn'](
+    {
+      audit: entry.action,
+      outcome,
+      userId: entry.userId ?? null,
+      userEmail: entry.userEmail ?? null,
+      orgUnitId: entry.orgUnitId ?? null,
+      subject: entry.subject ?? null,
+      ip: entry.ip ?? null,
+    },
+    `audit: ${entry.action} (${outcome})`,
+  )
+}
+
+export const AUDIT_PAGE_SIZE = 50
+
+export interface AuditFilters {
+  who?: string
+  action?: string
+  orgUnitId?: number
+  from?: Date
+  to?: Date
+  page: number
+}
+
+/**
+ * Audit events, newest first. `restrictToOrgUnitId` is the board a board lead may see: the
+ * query itself keeps every other board's events out.
+ */
+export async function listAuditEvents({
+  filters,
+  restrictToOrgUnitId,
+}: {
+  filters: AuditFilters
+  restrictToOrgUnitId: number | null
+}) {
+  const db = getDb()
+  const conditions: SQL[] = []
+  if (restrictToOrgUnitId !== null) conditions.push(eq(auditEvents.orgUnitId, restrictToOrgUnitId))
+  if (filters.orgUnitId !== undefined) conditions.push(eq(auditEvents.orgUnitId, filters.orgUnitId))
+  if (filters.who) conditions.push(ilike(auditEvents.userEmail, `%${escapeLike(filters.who)}%`))
+  if (filters.action) conditions.push(eq(auditEvents.action, filters.action))
+  if (filters.from) conditions.push(gte(auditEvents.at, filters.from))
+  if (filters.to) conditions.push(lt(auditEvents.at, filters.to))
+  const rows = await db
+    .select({
+      id: auditEvents.id,
+      at: auditEvents.at,
+      action: auditEvents.action,
+      outcome: auditEvents.outcome,
+      userEmail: auditEvents.userEmail,
+      boardName: orgUnits.name,
+      subject: auditEvents.subject,
+      details: auditEvents.details,
+      ip: auditEvents.ip,
+    })
+    .from(auditEvents)
+    .leftJoin(orgUnits, eq(orgUnits.id, auditEvents.orgUnitId))
+    .where(and(...conditions))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(AUDIT_PAGE_SIZE + 1)
+    .offset((filters.page - 1) * AUDIT_PAGE_SIZE)
+  return { events: rows.slice(0, AUDIT_PAGE_SIZE), hasMore: rows.length > AUDIT_PAGE_SIZE }
+}
+
+/** The distinct actions recorded so far, for the filter list. */
+export async function listAuditActions() {
+  const rows = await getDb()
+    .selectDistinct({ action: auditEvents.action })
+    .from(auditEvents)
+    .orderBy(auditEvents.action)
+  return rows.map((r) => r.action)
+}
+
+function escapeLike(text: string) {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/** An export or API read of figures, in the audit trail: who, what they asked for, how. */
+export async function recordExport({
+  user,
+  event,
+  ip,
+}: {
+  user: { id: number; email: string; orgUnitId: number | null }
+  event: { format: string; sdc: boolean; asAt: string; request: string; boards: string[] }
+  ip?: string | null
+}) {
+  await recordAuditEvent({
+    action: 'export',
+    userId: user.id,
+    userEmail: user.email,
+    orgUnitId: user.orgUnitId,
+    subject: event.request,
+    details: { format: event.format, sdc: event.sdc, asAt: event.asAt, boards: event.boards },
+    ip,
+  })
+}

@@ -1,0 +1,865 @@
+// The monthly return: one board's figures for one month, its workflow (draft, submitted,
+// approved) and the history of every figure. Every change writes new versions of the figures it
+// touches (docs/decisions/0003) and bumps the return's version, which every save must quote.
+import { and, asc, eq, sql } from 'drizzle-orm'
+import { getConfig } from '#app/utils/config.server.ts'
+import {
+  addMonths,
+  lastCompleteMonth,
+  monthRange,
+  PROGRAMME_START_MONTH,
+  returnDeadline,
+  toMonthDate,
+} from '#app/utils/dates.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { assertAllowed, notFound } from '#app/utils/http.server.ts'
+import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
+import {
+  checkFigures,
+  type Figure,
+  type MeasureInfo,
+  monthProblem,
+  type Problem,
+  unusualValue,
+} from '#app/utils/return-rules.ts'
+import { queryRows, type Executor, type Transaction } from '#db/client.ts'
+import {
+  measures,
+  orgUnits,
+  returnEvents,
+  returns,
+  returnValues,
+  serviceMeasures,
+  services,
+  users,
+} from '#db/schema/index.ts'
+import { recordAuditEvent } from './audit.server.ts'
+
+export interface ReturnUnit {
+  id: number
+  code: string
+  name: string
+  kind: 'board' | 'national'
+}
+
+export async function findReturnUnit({ code }: { code: string }): Promise<ReturnUnit> {
+  const [unit] = await getDb()
+    .select({ id: orgUnits.id, code: orgUnits.code, name: orgUnits.name, kind: orgUnits.kind })
+    .from(orgUnits)
+    .where(eq(orgUnits.code, code.toUpperCase()))
+    .limit(1)
+  if (!unit) throw notFound(`There is no board with the code ${code}.`)
+  return unit
+}
+
+/** The services a unit reports in a month: those live or in pilot then, and any already holding figures. */
+async function servicesForMonth(db: Executor, orgUnitId: number, month: string) {
+  const date = toMonthDate(month)
+  return queryRows<{ id: number; slug: string; name: string; family: string }>(
+    db,
+    sql`select s.id, s.slug, s.name, s.family from services s
+        where exists (
+          select 1 from service_availability a
+          where a.service_id = s.id and a.org_unit_id = ${orgUnitId} and a.status in ('live', 'pilot')
+            and a.live_from <= ${date} and (a.live_to is null or a.live_to >= ${date}))
+        or exists (
+          select 1 from return_values v
+          where v.service_id = s.id and v.org_unit_id = ${orgUnitId} and v.month = ${date} and v.valid_to is null)
+        order by s.sort_order, s.name`,
+  )
+}
+
+/** The catalogue facts the rules need: which measures apply to which service, and each measure's cap. */
+export async function loadRuleCatalogue(db: Executor) {
+  // One after another: inside a transaction they share one connection.
+  const measureRows = await db
+    .select({
+      id: measures.id,
+      name: measures.name,
+      label: measures.label,
+      unit: measures.unit,
+      maxMonthlyValue: measures.maxMonthlyValue,
+      sortOrder: measures.sortOrder,
+    })
+    .from(measures)
+    .orderBy(asc(measures.sortOrder))
+  const pairRows = await db
+    .select({ slug: services.slug, measure: measures.name })
+    .from(serviceMeasures)
+    .innerJoin(services, eq(services.id, serviceMeasures.serviceId))
+    .innerJoin(measures, eq(measures.id, serviceMeasures.measureId))
+  const serviceRows = await db
+    .select({ id: services.id, slug: services.slug, name: services.name, delivery: services.delivery })
+    .from(services)
+  const applies = new Map<string, Set<string>>()
+  for (const pair of pairRows) {
+    if (!applies.has(pair.slug)) applies.set(pair.slug, new Set())
+    applies.get(pair.slug)!.add(pair.measure)
+  }
+  return {
+    measures: new Map<string, MeasureInfo & { id: number; unit: string; sortOrder: number }>(
+      measureRows.map((m) => [m.name, m]),
+    ),
+    measureNames: new Map(measureRows.map((m) => [m.id, m.name])),
+    applies,
+    services: new Map(serviceRows.map((s) => [s.slug, s])),
+    serviceNames: new Map(serviceRows.map((s) => [s.slug, s.name])),
+  }
+}
+export type RuleCatalogue = Awaited<ReturnType<typeof loadRuleCatalogue>>
+
+/** Current figures of one unit for some months: service slug, measure name, month -> value and comment. */
+async function currentFigures(db: Executor, orgUnitId: number, months: string[]) {
+  if (months.length === 0) return []
+  return queryRows<{
+    service: string
+    measure: string
+    month: string
+    value: number | null
+    comment: string | null
+    valid_from: string
+    changed_by: string | null
+  }>(
+    db,
+    sql`select s.slug as service, m.name as measure, to_char(v.month, 'YYYY-MM') as month, v.value, v.comment,
+               v.valid_from::text as valid_from, u.email as changed_by
+        from return_values v
+        join services s on s.id = v.service_id
+        join measures m on m.id = v.measure_id
+        left join users u on u.id = v.changed_by
+        where v.org_unit_id = ${orgUnitId} and v.valid_to is null
+          and v.month in (${sql.join(
+            months.map((m) => sql`${toMonthDate(m)}::date`),
+            sql`, `,
+          )})`,
+  )
+}
+
+async function lockReturn(tx: Transaction, orgUnitId: number, month: string) {
+  const [row] = await tx
+    .select({
+      status: returns.status,
+      version: returns.version,
+      firstSubmittedAt: returns.firstSubmittedAt,
+      submittedAt: returns.submittedAt,
+      firstApprovedAt: returns.firstApprovedAt,
+      approvedAt: returns.approvedAt,
+      updatedAt: returns.updatedAt,
+    })
+    .from(returns)
+    .where(and(eq(returns.orgUnitId, orgUnitId), eq(returns.month, toMonthDate(month))))
+    .for('update')
+  return row ?? null
+}
+
+export interface ReturnFormData {
+  unit: ReturnUnit
+  month: string
+  status: ReturnStatus | null
+  version: number
+  deadline: string
+  firstSubmittedAt: string | null
+  submittedAt: string | null
+  approvedAt: string | null
+  firstApprovedAt: string | null
+  late: boolean
+  canEdit: boolean
+  canApprove: boolean
+  canReopen: boolean
+  monthProblem: string | null
+  /** Grouped for display: one table per kind of service. */
+  groups: Array<{
+    family: string
+    measures: Array<{ name: string; label: string; unit: string }>
+    services: Array<{
+      slug: string
+      name: string
+      cells: Array<{
+        measure: string
+        applies: boolean
+        value: number | null
+        comment: string | null
+        lastMonth: number | null
+        lastYear: number | null
+        warning: string | null
+      }>
+    }>
+  }>
+  events: Array<{ action: string; at: string; by: string | null; reason: string | null }>
+}
+
+const FAMILY_ORDER = ['ccbt', 'iecbt', 'video', 'proms', 'self-help']
+
+/** Everything the return page shows: figures, comparisons, warnings and what the user may do. */
+export async function getReturnForm({
+  actor,
+  unit,
+  month,
+  now = new Date(),
+}: {
+  actor: Actor
+  unit: ReturnUnit
+  month: string
+  now?: Date
+}): Promise<ReturnFormData> {
+  assertAllowed(can.viewReturns(actor, { orgUnitId: unit.id }), 'You can only see your own board’s returns.')
+  const db = getDb()
+  const [catalogue, serviceRows, [row], events] = await Promise.all([
+    loadRuleCatalogue(db),
+    servicesForMonth(db, unit.id, month),
+    db
+      .select()
+      .from(returns)
+      .where(and(eq(returns.orgUnitId, unit.id), eq(returns.month, toMonthDate(month))))
+      .limit(1),
+    db
+      .select({ action: returnEvents.action, at: returnEvents.at, by: users.email, reason: returnEvents.reason })
+      .from(returnEvents)
+      .leftJoin(users, eq(users.id, returnEvents.userId))
+      .where(and(eq(returnEvents.orgUnitId, unit.id), eq(returnEvents.month, toMonthDate(month))))
+      .orderBy(asc(returnEvents.at)),
+  ])
+  const historyMonths = monthRange(addMonths(month, -12), addMonths(month, -1))
+  const figures = await currentFigures(db, unit.id, [month, ...historyMonths])
+  const at = (service: string, measure: string, m: string) =>
+    figures.find((f) => f.service === service && f.measure === measure && f.month === m)
+  const status = (row?.status ?? null) as ReturnStatus | null
+  const deadline = returnDeadline(month, getConfig().RETURN_DEADLINE_DAY)
+
+  const groups = FAMILY_ORDER.map((family) => {
+    const familyServices = serviceRows.filter((s) =>
+      family === 'ccbt' || family === 'iecbt' ? s.family === 'ccbt' || s.family === 'iecbt' : s.family === family,
+    )
+    const measureNames = [...catalogue.measures.values()]
+      .filter((m) => familyServices.some((s) => catalogue.applies.get(s.slug)?.has(m.name)))
+      .map((m) => ({ name: m.name, label: m.label, unit: m.unit }))
+    return {
+      family,
+      measures: measureNames,
+      services: familyServices.map((s) => ({
+        slug: s.slug,
+        name: s.name,
+        cells: measureNames.map((m) => {
+          const applies = catalogue.applies.get(s.slug)?.has(m.name) ?? false
+          const current = at(s.slug, m.name, month)
+          const history = historyMonths
+            .map((hm) => at(s.slug, m.name, hm)?.value)
+            .filter((v): v is number => typeof v === 'number')
+          const value = current?.value ?? null
+          return {
+            measure: m.name,
+            applies,
+            value,
+            comment: current?.comment ?? null,
+            lastMonth: at(s.slug, m.name, addMonths(month, -1))?.value ?? null,
+            lastYear: at(s.slug, m.name, addMonths(month, -12))?.value ?? null,
+            warning: applies && value !== null ? (unusualValue(value, history)?.short ?? null) : null,
+          }
+        }),
+      })),
+    }
+  }).filter((g) => g.services.length > 0 && g.measures.length > 0)
+  // ccbt and iecbt share a table: skip the duplicate.
+  const uniqueGroups = groups.filter((g) => g.family !== 'iecbt')
+
+  const firstSubmittedAt = row?.firstSubmittedAt ?? null
+  return {
+    unit,
+    month,
+    status,
+    version: row?.version ?? 0,
+    deadline: deadline.toISOString(),
+    firstSubmittedAt: firstSubmittedAt?.toISOString() ?? null,
+    submittedAt: row?.submittedAt?.toISOString() ?? null,
+    approvedAt: row?.approvedAt?.toISOString() ?? null,
+    firstApprovedAt: row?.firstApprovedAt?.toISOString() ?? null,
+    late: firstSubmittedAt ? firstSubmittedAt > deadline : now > deadline,
+    canEdit: can.editReturn(actor, { orgUnitId: unit.id, status }),
+    canApprove: can.approveReturn(actor) && status === 'submitted',
+    canReopen: can.approveReturn(actor) && status === 'approved',
+    monthProblem: monthProblem(month, lastCompleteMonth(now)),
+    groups: uniqueGroups,
+    events: events.map((e) => ({ action: e.action, at: e.at.toISOString(), by: e.by, reason: e.reason })),
+  }
+}
+
+export type SaveOutcome =
+  | { ok: true; version: number; changed: number; status: ReturnStatus }
+  | {
+      ok: false
+      kind: 'conflict'
+      version: number
+      changedBy: string | null
+      changedAt: string | null
+      current: Figure[]
+    }
+  | { ok: false; kind: 'invalid'; problems: Problem[] }
+
+export class ReturnWorkflowError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ReturnWorkflowError'
+  }
+}
+
+/**
+ * Saves figures into one board-month, optionally submitting it. `figures` may be a subset:
+ * figures not named keep their value. Refused with a conflict when `expectedVersion` is not the
+ * return's version (someone else saved first); nothing is written unless every rule passes.
+ */
+export async function saveReturn({
+  actor,
+  unit,
+  month,
+  expectedVersion,
+  figures,
+  submit,
+  reason,
+  source = 'form',
+  now = new Date(),
+  ip,
+  executor,
+  catalogue: knownCatalogue,
+}: {
+  actor: Actor
+  unit: ReturnUnit
+  month: string
+  expectedVersion: number | null
+  figures: Figure[]
+  submit: boolean
+  /** Why figures change after the month was first approved. */
+  reason: string | null
+  source?: 'form' | 'upload' | 'api'
+  now?: Date
+  ip?: string | null
+  /** An open transaction to join (an upload commits many returns in one). */
+  executor?: Transaction
+  /** The rules' catalogue, when the caller already has it (an upload saves many returns). */
+  catalogue?: RuleCatalogue
+}): Promise<SaveOutcome> {
+  const run = async (tx: Transaction): Promise<SaveOutcome> => {
+    const monthIssue = monthProblem(month, lastCompleteMonth(now))
+    if (monthIssue)
+      return {
+        ok: false,
+        kind: 'invalid',
+        problems: [{ service: '', measure: '', rule: 'month-range', severity: 'error', message: monthIssue }],
+      }
+
+    let current = await lockReturn(tx, unit.id, month)
+    assertAllowed(
+      can.editReturn(actor, { orgUnitId: unit.id, status: current?.status ?? null }),
+      editRefusal(actor, unit, current?.status ?? null),
+    )
+    const currentVersion = current?.version ?? 0
+    if (expectedVersion !== null && expectedVersion !== currentVersion) {
+      const rows = await currentFigures(tx, unit.id, [month])
+      const latest = rows.reduce<(typeof rows)[number] | undefined>(
+        (a, b) => (!a || b.valid_from > a.valid_from ? b : a),
+        undefined,
+      )
+      return {
+        ok: false,
+        kind: 'conflict',
+        version: currentVersion,
+        changedBy: latest?.changed_by ?? null,
+        changedAt: current?.updatedAt.toISOString() ?? null,
+        current: rows.map((r) => ({ service: r.service, measure: r.measure, value: r.value, comment: r.comment })),
+      }
+    }
+
+    const catalogue = knownCatalogue ?? (await loadRuleCatalogue(tx))
+    const existing = await currentFigures(tx, unit.id, [month])
+    const key = (f: { service: string; measure: string }) => `${f.service}|${f.measure}`
+    const merged = new Map<string, Figure>(
+      existing.map((e) => [key(e), { service: e.service, measure: e.measure, value: e.value, comment: e.comment }]),
+    )
+    const changes: Figure[] = []
+    for (const figure of figures) {
+      const before = merged.get(key(figure))
+      const after = { ...figure, comment: figure.comment === undefined ? (before?.comment ?? null) : figure.comment }
+      if ((before?.value ?? null) !== after.value || (before?.comment ?? null) !== after.comment) {
+        if (before || after.value !== null || after.comment !== null) changes.push(after)
+      }
+      merged.set(key(figure), after)
+    }
+
+    const problems = checkFigures({
+      figures: [...merged.values()],
+      applies: catalogue.applies,
+      measures: catalogue.measures,
+      serviceNames: catalogue.serviceNames,
+    })
+    const unknown = figures.filter((f) => !catalogue.services.has(f.service) || !catalogue.measures.has(f.measure))
+    for (const f of unknown) {
+      problems.push({
+        service: f.service,
+        measure: f.measure,
+        rule: 'not-applicable',
+        severity: 'error',
+        message: `${f.service} ${f.measure} is not a service and measure in the catalogue`,
+      })
+    }
+    if (submit) problems.push(...(await warningsWithoutComment(tx, unit.id, month, [...merged.values()], catalogue)))
+    if (current?.firstApprovedAt && changes.length > 0 && !reason?.trim()) {
+      problems.push({
+        service: '',
+        measure: '',
+        rule: 'reason-required',
+        severity: 'error',
+        message: 'These figures were approved before: give the reason for changing them',
+      })
+    }
+    const errors = problems.filter((p) => p.severity === 'error')
+    if (errors.length > 0) return { ok: false, kind: 'invalid', problems: errors }
+    // Nothing to change and nothing to submit: leave the return, and its version, as they are.
+    if (changes.length === 0 && !(submit && current?.status === 'draft') && current) {
+      return { ok: true, version: currentVersion, changed: 0, status: current.status }
+    }
+
+    if (!current) {
+      // Version 1 is what this save ends at; the update below sets it again.
+      await tx
+        .insert(returns)
+        .values({ orgUnitId: unit.id, month: toMonthDate(month), status: 'draft', version: 1, updatedAt: now })
+      current = await lockReturn(tx, unit.id, month)
+    }
+    await writeVersions(tx, {
+      unit,
+      month,
+      changes,
+      catalogue,
+      actor,
+      reason: current!.firstApprovedAt ? reason!.trim() : null,
+      now,
+    })
+
+    const becomesSubmitted = submit && current!.status === 'draft'
+    const status: ReturnStatus = becomesSubmitted ? 'submitted' : current!.status
+    const version = currentVersion + 1
+    await tx
+      .update(returns)
+      .set({
+        version,
+        status,
+        updatedAt: now,
+        ...(becomesSubmitted
+          ? { submittedAt: now, submittedBy: actor.id, firstSubmittedAt: current!.firstSubmittedAt ?? now }
+          : {}),
+      })
+      .where(and(eq(returns.orgUnitId, unit.id), eq(returns.month, toMonthDate(month))))
+    if (becomesSubmitted)
+      await tx
+        .insert(returnEvents)
+        .values({ orgUnitId: unit.id, month: toMonthDate(month), action: 'submitted', at: now, userId: actor.id })
+
+    if (changes.length > 0) {
+      await recordAuditEvent(
+        {
+          action: 'return.figures_changed',
+          userId: actor.id,
+          userEmail: actor.email,
+          orgUnitId: unit.id,
+          subject: `${unit.name}, ${month}`,
+          details: {
+            code: unit.code,
+            month,
+            source,
+            changed: changes.length,
+            revision: Boolean(current!.firstApprovedAt),
+            reason: reason?.trim() || null,
+          },
+          ip,
+        },
+        tx,
+      )
+    }
+    if (becomesSubmitted) {
+      const late = now > returnDeadline(month, getConfig().RETURN_DEADLINE_DAY)
+      await recordAuditEvent(
+        {
+          action: 'return.submitted',
+          userId: actor.id,
+          userEmail: actor.email,
+          orgUnitId: unit.id,
+          subject: `${unit.name}, ${month}`,
+          details: { code: unit.code, month, late },
+          ip,
+        },
+        tx,
+      )
+    }
+    return { ok: true, version, changed: changes.length, status }
+  }
+  return executor ? run(executor) : getDb().transaction(run)
+}
+
+function editRefusal(actor: Actor, unit: ReturnUnit, status: ReturnStatus | null) {
+  if (actor.role === 'analyst') return 'Analysts cannot enter figures.'
+  if (actor.role === 'board_lead' && actor.orgUnitId !== unit.id) return 'You can only enter your own board’s figures.'
+  if (status === 'approved')
+    return 'This month has been approved and is locked. Ask the national programme team to reopen it.'
+  return undefined
+}
+
+/** Unusual values (against the board's previous 12 months) that have no comment yet. */
+async function warningsWithoutComment(
+  tx: Transaction,
+  orgUnitId: number,
+  month: string,
+  figures: Figure[],
+  catalogue: RuleCatalogue,
+): Promise<Problem[]> {
+  const history = await currentFigures(tx, orgUnitId, monthRange(addMonths(month, -12), addMonths(month, -1)))
+  const problems: Problem[] = []
+  for (const figure of figures) {
+    if (figure.value === null || figure.comment) continue
+    const past = history
+      .filter((h) => h.service === figure.service && h.measure === figure.measure && h.value !== null)
+      .map((h) => h.value!)
+    const warning = unusualValue(figure.value, past)
+    if (!warning) continue
+    const label = catalogue.measures.get(figure.measure)?.label ?? figure.measure
+    problems.push({
+      service: figure.service,
+      measure: figure.measure,
+      rule: 'unusual',
+      severity: 'error',
+      message: `${label} for ${catalogue.serviceNames.get(figure.service) ?? figure.service}: ${warning.message}. Add a comment that explains it before submitting`,
+    })
+  }
+  return problems
+}
+
+/** Closes the current version of each changed figure and inserts its new one, at one moment. */
+async function writeVersions(
+  tx: Transaction,
+  {
+    unit,
+    month,
+    changes,
+    catalogue,
+    actor,
+    reason,
+    now,
+  }: {
+    unit: ReturnUnit
+    month: string
+    changes: Figure[]
+    catalogue: RuleCatalogue
+    actor: Actor
+    reason: string | null
+    now: Date
+  },
+) {
+  if (changes.length === 0) return
+  const rows = changes.map((c) => ({
+    service_id: catalogue.services.get(c.service)!.id,
+    measure_id: catalogue.measures.get(c.measure)!.id,
+    value: c.value,
+    comment: c.comment,
+  }))
+  const payload = JSON.stringify(rows)
+  const date = toMonthDate(month)
+  await tx.execute(sql`
+    update return_values v set valid_to = ${now}
+    from json_to_recordset(${payload}::json) as c(service_id int, measure_id int, value int, comment text)
+    where v.org_unit_id = ${unit.id} and v.month = ${date} and v.service_id = c.service_id
+      and v.measure_id = c.measure_id and v.valid_to is null`)
+  await tx.execute(sql`
+    insert into return_values (org_unit_id, service_id, month, measure_id, value, comment, valid_from, changed_by, change_reason)
+    select ${unit.id}, c.service_id, ${date}::date, c.measure_id, c.value, c.comment, ${now}, ${actor.id}, ${reason}
+    from json_to_recordset(${payload}::json) as c(service_id int, measure_id int, value int, comment text)`)
+}
+
+/** The national lead's two moves on a return: each from one state, with its event and audit. */
+const TRANSITIONS = {
+  approve: {
+    from: 'submitted',
+    action: 'approved',
+    refusal: 'Only the national programme lead can approve a month.',
+    wrongState: 'Only a submitted return can be approved.',
+    changes: (current: { firstApprovedAt: Date | null }, actor: Actor, now: Date) => ({
+      status: 'approved' as const,
+      approvedAt: now,
+      approvedBy: actor.id,
+      firstApprovedAt: current.firstApprovedAt ?? now,
+    }),
+  },
+  reopen: {
+    from: 'approved',
+    action: 'reopened',
+    refusal: 'Only the national programme lead can reopen a month.',
+    wrongState: 'Only an approved return can be reopened.',
+    changes: () => ({ status: 'draft' as const }),
+  },
+} as const
+
+interface TransitionArgs {
+  actor: Actor
+  unit: ReturnUnit
+  month: string
+  expectedVersion: number
+  now?: Date
+  ip?: string | null
+}
+
+async function moveReturn(
+  kind: keyof typeof TRANSITIONS,
+  {
+    actor,
+    unit,
+    month,
+    expectedVersion,
+    reason = null,
+    now = new Date(),
+    ip,
+  }: TransitionArgs & { reason?: string | null },
+) {
+  const transition = TRANSITIONS[kind]
+  assertAllowed(can.approveReturn(actor), transition.refusal)
+  return getDb().transaction(async (tx) => {
+    const current = await lockReturn(tx, unit.id, month)
+    if (!current || current.status !== transition.from) throw new ReturnWorkflowError(transition.wrongState)
+    if (current.version !== expectedVersion) return { ok: false as const, version: current.version }
+    const version = current.version + 1
+    await tx
+      .update(returns)
+      .set({ ...transition.changes(current, actor, now), version, updatedAt: now })
+      .where(and(eq(returns.orgUnitId, unit.id), eq(returns.month, toMonthDate(month))))
+    await tx
+      .insert(returnEvents)
+      .values({
+        orgUnitId: unit.id,
+        month: toMonthDate(month),
+        action: transition.action,
+        at: now,
+        userId: actor.id,
+        reason,
+      })
+    await recordAuditEvent(
+      {
+        action: `return.${transition.action}`,
+        userId: actor.id,
+        userEmail: actor.email,
+        orgUnitId: unit.id,
+        subject: `${unit.name}, ${month}`,
+        details: { code: unit.code, month, ...(reason ? { reason } : {}) },
+        ip,
+      },
+      tx,
+    )
+    return { ok: true as const, version }
+  })
+}
+
+/** Approves (and so locks) a submitted month. National lead only. */
+export function approveReturn(args: TransitionArgs) {
+  return moveReturn('approve', args)
+}
+
+/** Reopens an approved month so it can be corrected; the reason is kept. National lead only. */
+export function reopenReturn(args: TransitionArgs & { reason: string }) {
+  return moveReturn('reopen', args)
+}
+
+/** Every version of every figure of one board-month, oldest first, with who changed it and why. */
+export async function getReturnHistory({ actor, unit, month }: { actor: Actor; unit: ReturnUnit; month: string }) {
+  assertAllowed(can.viewReturns(actor, { orgUnitId: unit.id }), 'You can only see your own board’s returns.')
+  const rows = await getDb()
+    .select({
+      service: services.name,
+      serviceSlug: services.slug,
+      measure: measures.label,
+      measureName: measures.name,
+      value: returnValues.value,
+      comment: returnValues.comment,
+      validFrom: returnValues.validFrom,
+      validTo: returnValues.validTo,
+      changedBy: users.email,
+      reason: returnValues.changeReason,
+    })
+    .from(returnValues)
+    .innerJoin(services, eq(services.id, returnValues.serviceId))
+    .innerJoin(measures, eq(measures.id, returnValues.measureId))
+    .leftJoin(users, eq(users.id, returnValues.changedBy))
+    .where(and(eq(returnValues.orgUnitId, unit.id), eq(returnValues.month, toMonthDate(month))))
+    .orderBy(asc(services.sortOrder), asc(measures.sortOrder), asc(returnValues.validFrom))
+  return rows
+}
+
+export interface ReturnListRow {
+  code: string
+  name: string
+  month: string
+  status: ReturnStatus | null
+  deadline: string
+  submittedAt: string | null
+  late: boolean
+  overdue: boolean
+}
+
+/**
+ * Board-months the user may enter or review: for a board lead, their own board's months; for the
+ * national lead, every unit for the months asked for. Newest first.
+ */
+export async function listReturns({
+  actor,
+  months,
+  now = new Date(),
+}: {
+  actor: Actor
+  months: string[]
+  now?: Date
+}): Promise<ReturnListRow[]> {
+  assertAllowed(
+    actor.role !== 'analyst',
+    'Analysts do not enter returns: the figures are on the dashboards and in exports.',
+  )
+  const restrict = actor.role === 'board_lead' ? actor.orgUnitId : null
+  if (months.length === 0) return []
+  const rows = await queryRows<{
+    code: string
+    name: string
+    month: string
+    status: ReturnStatus | null
+    first_submitted_at: string | null
+  }>(
+    getDb(),
+    sql`select o.code, o.name, to_char(m.month, 'YYYY-MM') as month, r.status, r.first_submitted_at::text as first_submitted_at
+        from org_units o
+        cross join (select unnest(array[${sql.join(
+          months.map((m) => sql`${toMonthDate(m)}::date`),
+          sql`, `,
+        )}]) as month) m
+        left join returns r on r.org_unit_id = o.id and r.month = m.month
+        where (${restrict}::int is null or o.id = ${restrict})
+          and exists (
+            select 1 from service_availability a where a.org_unit_id = o.id and a.status in ('live', 'pilot')
+              and a.live_from <= m.month and (a.live_to is null or a.live_to >= m.month))
+        order by m.month desc, o.kind, o.name`,
+  )
+  const deadlineDay = getConfig().RETURN_DEADLINE_DAY
+  return rows.map((r) => {
+    const deadline = returnDeadline(r.month, deadlineDay)
+    const submitted = r.first_submitted_at ? new Date(r.first_submitted_at) : null
+    return {
+      code: r.code,
+      name: r.name,
+      month: r.month,
+      status: r.status,
+      deadline: deadline.toISOString(),
+      submittedAt: submitted?.toISOString() ?? null,
+      late: submitted !== null && submitted > deadline,
+      overdue: submitted === null && now > deadline,
+    }
+  })
+}
+
+/** The figures a user's return(s) for `month` can hold: board code, service and measure. */
+export async function listTemplateRows({ actor, month }: { actor: Actor; month: string }) {
+  assertAllowed(actor.role !== 'analyst', 'Analysts do not enter figures.')
+  const restrict = actor.role === 'board_lead' ? actor.orgUnitId : null
+  const date = toMonthDate(month)
+  return queryRows<{ code: string; service: string; measure: string }>(
+    getDb(),
+    sql`select o.code, s.slug as service, m.name as measure
+        from service_availability a
+        join org_units o on o.id = a.org_unit_id
+        join services s on s.id = a.service_id
+        join service_measures sm on sm.service_id = s.id
+        join measures m on m.id = sm.measure_id
+        where a.status in ('live', 'pilot') and a.live_from <= ${date} and (a.live_to is null or a.live_to >= ${date})
+          and (${restrict}::int is null or o.id = ${restrict})
+        order by o.kind, o.name, s.sort_order, m.sort_order`,
+  )
+}
+
+export type CompletenessState = 'approved' | 'submitted' | 'late' | 'draft' | 'missing' | 'not-due'
+
+/**
+ * Every unit's return state for each month: approved, submitted on time, late, draft, missing
+ * (deadline passed, nothing submitted) or not yet due; with the on-time rate per unit and per
+ * month (returns submitted by the deadline / returns due).
+ */
+export async function getCompletenessGrid({ months, now = new Date() }: { months: string[]; now?: Date }) {
+  const deadlineDay = getConfig().RETURN_DEADLINE_DAY
+  const rows = await queryRows<{
+    code: string
+    name: string
+    kind: string
+    month: string
+    expected: boolean
+    status: ReturnStatus | null
+    first_submitted_at: string | null
+  }>(
+    getDb(),
+    sql`select o.code, o.name, o.kind::text as kind, to_char(m.month, 'YYYY-MM') as month,
+          exists (select 1 from service_availability a where a.org_unit_id = o.id and a.status in ('live', 'pilot')
+                  and a.live_from <= m.month and (a.live_to is null or a.live_to >= m.month)) as expected,
+          r.status, r.first_submitted_at::text as first_submitted_at
+        from org_units o
+        cross join (select unnest(array[${sql.join(
+          months.map((m) => sql`${toMonthDate(m)}::date`),
+          sql`, `,
+        )}]) as month) m
+        left join returns r on r.org_unit_id = o.id and r.month = m.month
+        order by o.kind, o.name, m.month`,
+  )
+  const cells = rows.map((r) => {
+    const deadline = returnDeadline(r.month, deadlineDay)
+    const submitted = r.first_submitted_at ? new Date(r.first_submitted_at) : null
+    const due = now > deadline
+    const state: CompletenessState | null = !r.expected
+      ? null
+      : r.status === 'approved'
+        ? submitted && submitted > deadline
+          ? 'late'
+          : 'approved'
+        : submitted
+          ? submitted > deadline
+            ? 'late'
+            : 'submitted'
+          : !due
+            ? 'not-due'
+            : r.status === 'draft'
+              ? 'draft'
+              : 'missing'
+    return {
+      code: r.code,
+      name: r.name,
+      kind: r.kind,
+      month: r.month,
+      state,
+      due: r.expected && due,
+      onTime: Boolean(submitted && submitted <= deadline),
+      approved: r.status === 'approved',
+    }
+  })
+  const rate = (list: typeof cells) => {
+    const dueCells = list.filter((c) => c.due)
+    return dueCells.length === 0 ? null : dueCells.filter((c) => c.onTime).length / dueCells.length
+  }
+  const units = [...new Map(cells.map((c) => [c.code, { code: c.code, name: c.name, kind: c.kind }])).values()]
+  return {
+    units: units.map((u) => ({ ...u, onTimeRate: rate(cells.filter((c) => c.code === u.code)) })),
+    months: months.map((m) => ({ month: m, onTimeRate: rate(cells.filter((c) => c.month === m)) })),
+    cells: cells.map(({ code, month, state, approved }) => ({ code, month, state, approved })),
+  }
+}
+
+/**
+ * The latest month, up to `through`, by which every figure reported so far has been approved:
+ * no return is waiting for approval, or reopened. (Returns never received stay missing: exports
+ * mark them, and they do not hold a publication back.)
+ */
+export async function listSettledMonths({ through }: { through: string }) {
+  const rows = await queryRows<{ month: string; settled: boolean }>(
+    getDb(),
+    sql`select to_char(m.month, 'YYYY-MM') as month,
+          not exists (select 1 from returns r where r.month = m.month and r.first_submitted_at is not null and r.status <> 'approved') as settled
+        from generate_series(${toMonthDate(PROGRAMME_START_MONTH)}::date, ${toMonthDate(through)}::date, interval '1 month') as m(month)
+        order by m.month`,
+  )
+  return rows
+}

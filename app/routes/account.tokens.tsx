@@ -1,0 +1,178 @@
+import { getFormProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import { SuccessBanner, WarningText } from '#app/components/ui/notification.tsx'
+import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { createApiToken, listApiTokens, revokeApiToken } from '#app/models/api-tokens.server.ts'
+import { requireUserWith } from '#app/utils/auth.server.ts'
+import { formatDate, formatDateTime } from '#app/utils/dates.ts'
+import { badRequest } from '#app/utils/http.server.ts'
+import { can } from '#app/utils/permissions.ts'
+
+export const meta: MetaFunction = () => [{ title: 'API tokens - Digital Therapies Programme Dashboard' }]
+
+const CreateSchema = z.object({
+  intent: z.literal('create'),
+  name: z
+    .string({ error: 'Enter a name that says what the token is for' })
+    .trim()
+    .min(1)
+    .max(100, 'Name must be 100 characters or fewer'),
+  expiresIn: z.enum(['30', '90', '365', 'never'], { error: 'Choose when the token stops working' }),
+})
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUserWith(
+    request,
+    can.manageApiTokens,
+    'Only analysts and the national programme lead have API tokens.',
+  )
+  const tokens = await listApiTokens({ actor: user })
+  return json({
+    tokens: tokens.map((t) => ({
+      id: t.id,
+      name: t.name,
+      prefix: t.prefix,
+      created: formatDateTime(t.createdAt),
+      lastUsed: t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'Never',
+      expires: t.expiresAt ? formatDate(t.expiresAt) : 'Never',
+      state: t.revokedAt ? 'Revoked' : t.expiresAt && t.expiresAt < new Date() ? 'Expired' : 'Active',
+    })),
+  })
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUserWith(
+    request,
+    can.manageApiTokens,
+    'Only analysts and the national programme lead have API tokens.',
+  )
+  const formData = await request.formData()
+  if (formData.get('intent') === 'revoke') {
+    const id = z.coerce.number().int().positive().safeParse(formData.get('id'))
+    if (!id.success) throw badRequest('Choose a token to revoke.')
+    await revokeApiToken({ actor: user, id: id.data, ip: context.clientIp })
+    return redirect('/account/tokens?done=revoked')
+  }
+  const submission = parseWithZod(formData, { schema: CreateSchema })
+  if (submission.status !== 'success') return json({ result: submission.reply(), token: null }, { status: 400 })
+  const days = submission.value.expiresIn === 'never' ? null : Number(submission.value.expiresIn)
+  const token = await createApiToken({
+    actor: user,
+    name: submission.value.name,
+    expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000),
+    ip: context.clientIp,
+  })
+  // Shown once, in this response only: never in an address, a log or the database.
+  return json({ result: submission.reply({ resetForm: true }), token: { value: token, name: submission.value.name } })
+}
+
+export default function ApiTokens() {
+  const { tokens } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const [form, fields] = useForm({
+    id: 'new-token',
+    lastResult: actionData?.result,
+    defaultValue: { expiresIn: '90' },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateSchema }),
+  })
+  return (
+    <>
+      <ErrorSummary errors={fieldErrors([fields.name, fields.expiresIn])} />
+      {actionData?.token ? (
+        <SuccessBanner title={`Token “${actionData.token.name}” created`}>
+          <p>Copy it now: it will not be shown again.</p>
+          <p>
+            <code className="app-token">{actionData.token.value}</code>
+          </p>
+          <p>
+            Send it with each request as <code>Authorization: Bearer &lt;token&gt;</code>.
+          </p>
+        </SuccessBanner>
+      ) : null}
+      {params.get('done') === 'revoked' && !actionData ? (
+        <SuccessBanner title="Token revoked: it no longer works" />
+      ) : null}
+      <PageHeader label="Exports and API" title="API tokens">
+        <p>
+          Tokens let scripts read the API (<Link to="/exports">see exports</Link>) as you, without your password. Each
+          is stored only as a fingerprint and can be revoked at once.
+        </p>
+      </PageHeader>
+      <WarningText>Treat a token like a password: keep it out of code you share, emails and chat.</WarningText>
+      {tokens.length > 0 ? (
+        <div className="app-table-scroll">
+          <table className="ds_table">
+            <caption className="visually-hidden">Your API tokens</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Starts with</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.name}</td>
+                  <td>
+                    <code>{t.prefix}…</code>
+                  </td>
+                  <td>{t.created}</td>
+                  <td>{t.lastUsed}</td>
+                  <td>{t.expires}</td>
+                  <td>{t.state}</td>
+                  <td>
+                    {t.state === 'Active' ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input type="hidden" name="id" value={t.id} />
+                        <button type="submit" className="ds_button ds_button--secondary ds_button--small ds_no-margin">
+                          Revoke<span className="visually-hidden"> {t.name}</span>
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p>You have no API tokens.</p>
+      )}
+      <div className="ds_layout ds_layout--question-page">
+        <div className="ds_layout__content">
+          <h2>Create a token</h2>
+          <Form method="post" {...getFormProps(form)}>
+            <input type="hidden" name="intent" value="create" />
+            <TextField field={fields.name} label="Name" hint="What it is for, like “Weekly briefing script”." />
+            <SelectField
+              field={fields.expiresIn}
+              label="Stops working after"
+              options={[
+                { value: '30', label: '30 days' },
+                { value: '90', label: '90 days' },
+                { value: '365', label: 'One year' },
+                { value: 'never', label: 'Never (until revoked)' },
+              ]}
+            />
+            <button type="submit" className="ds_button">
+              Create token
+            </button>
+          </Form>
+        </div>
+      </div>
+    </>
+  )
+}

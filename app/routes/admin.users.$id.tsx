@@ -1,0 +1,190 @@
+import { getFormProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { CheckboxField, ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { listBoards } from '#app/models/org-units.server.ts'
+import { countActiveNationalLeads, getUser, resetPassword, updateUser } from '#app/models/users.server.ts'
+import { changeAccountSchema, resetPasswordSchema } from '#app/utils/account-schemas.ts'
+import { requireUserWith } from '#app/utils/auth.server.ts'
+import { formatDateTime } from '#app/utils/dates.ts'
+import { badRequest, notFound } from '#app/utils/http.server.ts'
+import { passwordProblem } from '#app/utils/password-policy.server.ts'
+import { can, ROLE_LABELS, ROLES } from '#app/utils/permissions.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Change an account - Digital Therapies Programme Dashboard' }]
+
+const IdSchema = z.coerce.number().int().positive()
+
+function parseId(value: string | undefined) {
+  const id = IdSchema.safeParse(value)
+  if (!id.success) throw notFound('There is no such account.')
+  return id.data
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUserWith(request, can.administer)
+  const account = await getUser({ actor: user, id: parseId(params.id) })
+  return json({
+    account: {
+      ...account,
+      createdAt: formatDateTime(account.createdAt),
+      lastSignedInAt: account.lastSignedInAt ? formatDateTime(account.lastSignedInAt) : 'Never',
+    },
+    boards: await listBoards(),
+    isSelf: account.id === user.id,
+  })
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUserWith(request, can.administer)
+  const id = parseId(params.id)
+  const account = await getUser({ actor: user, id })
+  const formData = await request.formData()
+  const intent = formData.get('intent')
+
+  if (intent === 'reset-password') {
+    const schema = resetPasswordSchema((password, email) => passwordProblem(password, { email }), account.email)
+    const submission = parseWithZod(formData, { schema })
+    if (submission.status !== 'success') return json(submission.reply({ hideFields: ['password'] }), { status: 400 })
+    await resetPassword({ actor: user, id, password: submission.value.password!, ip: context.clientIp })
+    return redirect('/admin/users?done=password-reset')
+  }
+  if (intent !== 'change') throw badRequest('Unknown action.')
+
+  const submission = parseWithZod(formData, { schema: changeAccountSchema() })
+  if (submission.status !== 'success') return json(submission.reply(), { status: 400 })
+  const changes = submission.value
+  const losesNationalLead =
+    account.role === 'national_lead' && !account.disabled && (changes.role !== 'national_lead' || changes.disabled)
+  if (losesNationalLead && account.id === user.id) {
+    return json(
+      submission.reply({
+        formErrors: [
+          'You cannot disable your own account or remove your own national lead role. Ask another national lead.',
+        ],
+      }),
+      { status: 400 },
+    )
+  }
+  if (losesNationalLead && (await countActiveNationalLeads()) <= 1) {
+    return json(
+      submission.reply({
+        formErrors: ['This is the last active national lead account: keep it, or make another national lead first.'],
+      }),
+      {
+        status: 400,
+      },
+    )
+  }
+  await updateUser({
+    actor: user,
+    id,
+    changes: {
+      name: changes.name,
+      role: changes.role,
+      orgUnitId: changes.orgUnitId ?? null,
+      disabled: changes.disabled,
+    },
+    ip: context.clientIp,
+  })
+  return redirect('/admin/users?done=changed')
+}
+
+export default function ChangeAccount() {
+  const { account, boards, isSelf } = useLoaderData<typeof loader>()
+  const lastResult = useActionData<typeof action>()
+  const isReset = lastResult?.initialValue?.intent === 'reset-password'
+  const [form, fields] = useForm({
+    id: 'change-account',
+    lastResult: isReset ? undefined : lastResult,
+    shouldValidate: 'onBlur',
+    defaultValue: {
+      name: account.name,
+      role: account.role,
+      orgUnitId: account.orgUnitId === null ? '' : String(account.orgUnitId),
+      disabled: account.disabled ? 'on' : undefined,
+    },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: changeAccountSchema() }),
+  })
+  const [resetForm, resetFields] = useForm({
+    id: 'reset-password',
+    lastResult: isReset ? lastResult : undefined,
+    shouldValidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: resetPasswordSchema() }),
+  })
+  const errors = [
+    ...(form.errors ?? []).map((message) => ({ id: fields.name.id, message })),
+    ...fieldErrors([fields.name, fields.role, fields.orgUnitId, resetFields.password]),
+  ]
+  return (
+    <>
+      <ErrorSummary errors={errors} />
+      <PageHeader label="Accounts" title={account.name}>
+        <p>
+          {account.email}. Account created {account.createdAt}; last signed in {account.lastSignedInAt}.
+        </p>
+      </PageHeader>
+      <div className="ds_layout ds_layout--question-page">
+        <div className="ds_layout__content">
+          <h2>Role, board and access</h2>
+          <p>Changing the role or board, or disabling the account, signs the person out at once.</p>
+          <Form method="post" {...getFormProps(form)}>
+            <input type="hidden" name="intent" value="change" />
+            <TextField field={fields.name} label="Full name" autoComplete="off" />
+            <SelectField
+              field={fields.role}
+              label="Role"
+              options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+            />
+            <SelectField
+              field={fields.orgUnitId}
+              label="Board"
+              hint="Only for board digital therapy leads."
+              placeholder="No board"
+              options={boards.map((b) => ({ value: String(b.id), label: b.name }))}
+            />
+            <CheckboxField
+              field={fields.disabled}
+              label="Disable this account"
+              hint={
+                isSelf
+                  ? 'You cannot disable your own account.'
+                  : 'The person is signed out and cannot sign in again until the account is enabled.'
+              }
+            />
+            <div className="ds_button-group">
+              <button type="submit" className="ds_button">
+                Save changes
+              </button>
+              <Link to="/admin/users" className="ds_button ds_button--cancel">
+                Cancel
+              </Link>
+            </div>
+          </Form>
+
+          <h2>Reset the password</h2>
+          <p>
+            Set a temporary password and give it to the person by a separate, secure route. They are signed out at once.
+          </p>
+          <Form method="post" {...getFormProps(resetForm)}>
+            <input type="hidden" name="intent" value="reset-password" />
+            <TextField
+              field={resetFields.password}
+              label="New temporary password"
+              hint="At least 12 characters, not a common password."
+              type="password"
+              autoComplete="new-password"
+              width="fluid-half"
+            />
+            <button type="submit" className="ds_button ds_button--secondary">
+              Reset password
+            </button>
+          </Form>
+        </div>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,99 @@
+import { getFormProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { listBoards } from '#app/models/org-units.server.ts'
+import { createUser, EmailInUseError } from '#app/models/users.server.ts'
+import { createAccountSchema } from '#app/utils/account-schemas.ts'
+import { requireUserWith } from '#app/utils/auth.server.ts'
+import { passwordProblem } from '#app/utils/password-policy.server.ts'
+import { can, ROLE_LABELS, ROLES } from '#app/utils/permissions.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Create an account - Digital Therapies Programme Dashboard' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUserWith(request, can.administer)
+  return json({ boards: await listBoards() })
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUserWith(request, can.administer)
+  const formData = await request.formData()
+  const schema = createAccountSchema((password, email) => passwordProblem(password, { email }))
+  const submission = parseWithZod(formData, { schema })
+  if (submission.status !== 'success') {
+    return json(submission.reply({ hideFields: ['password'] }), { status: 400 })
+  }
+  const { password, ...account } = submission.value
+  try {
+    await createUser({
+      actor: user,
+      account: { ...account, orgUnitId: account.orgUnitId ?? null, password: password! },
+      ip: context.clientIp,
+    })
+  } catch (error) {
+    if (!(error instanceof EmailInUseError)) throw error
+    return json(submission.reply({ fieldErrors: { email: [error.message] }, hideFields: ['password'] }), {
+      status: 400,
+    })
+  }
+  return redirect('/admin/users?done=created')
+}
+
+export default function NewAccount() {
+  const { boards } = useLoaderData<typeof loader>()
+  const lastResult = useActionData<typeof action>()
+  const [form, fields] = useForm({
+    id: 'new-account',
+    lastResult,
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: createAccountSchema() }),
+  })
+  return (
+    <div className="ds_layout ds_layout--question-page">
+      <div className="ds_layout__content">
+        <ErrorSummary
+          errors={fieldErrors([fields.email, fields.name, fields.role, fields.orgUnitId, fields.password])}
+        />
+        <PageHeader label="Accounts" title="Create an account" />
+        <Form method="post" {...getFormProps(form)}>
+          <TextField field={fields.email} label="Email address" type="email" autoComplete="off" spellCheck={false} />
+          <TextField field={fields.name} label="Full name" autoComplete="off" />
+          <SelectField
+            field={fields.role}
+            label="Role"
+            hint="Board leads enter their own board’s returns; analysts export figures; the national lead does everything."
+            placeholder="Choose a role"
+            options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          />
+          <SelectField
+            field={fields.orgUnitId}
+            label="Board"
+            hint="Only for board digital therapy leads."
+            placeholder="No board"
+            options={boards.map((b) => ({ value: String(b.id), label: b.name }))}
+          />
+          <TextField
+            field={fields.password}
+            label="Temporary password"
+            hint="At least 12 characters, not a common password. Give it to the person by a separate, secure route."
+            type="password"
+            autoComplete="new-password"
+            width="fluid-half"
+          />
+          <div className="ds_button-group">
+            <button type="submit" className="ds_button">
+              Create account
+            </button>
+            <Link to="/admin/users" className="ds_button ds_button--cancel">
+              Cancel
+            </Link>
+          </div>
+        </Form>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,16 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { recordExport } from '#app/models/audit.server.ts'
+import { exportActivity } from '#app/utils/api.server.ts'
+import { requireApiUser } from '#app/utils/auth.server.ts'
+
+// GET /api/v1/activity: figures as CSV, XLSX or JSON (see /api/v1/openapi.json).
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireApiUser(request)
+  return exportActivity({
+    params: new URL(request.url).searchParams,
+    actor: user,
+    now: new Date(),
+    signal: request.signal,
+    audit: (event) => recordExport({ user, event, ip: context.clientIp }),
+  })
+}

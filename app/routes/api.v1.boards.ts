@@ -1,0 +1,9 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { apiBoards } from '#app/utils/api.server.ts'
+import { requireApiUser } from '#app/utils/auth.server.ts'
+
+// GET /api/v1/boards: the boards, their codes (with superseded ones) and populations.
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireApiUser(request)
+  return apiBoards({ params: new URL(request.url).searchParams })
+}

@@ -1,0 +1,153 @@
+import { json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { trendChartFor } from '#app/components/charts/figure-charts.tsx'
+import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
+import { FigureBlock } from '#app/components/ui/figure-block.tsx'
+import { FilterForm } from '#app/components/ui/filter-form.tsx'
+import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { TileGrid } from '#app/components/ui/tile-grid.tsx'
+import { findBoard } from '#app/models/catalogue.server.ts'
+import { getBoardDashboard } from '#app/models/dashboards-cache.server.ts'
+import { getConfig } from '#app/utils/config.server.ts'
+import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
+import { figureCsvHref } from '#app/utils/figures.ts'
+import {
+  BoardCodeSchema,
+  canonicalLocation,
+  filtersToSearchParams,
+  hrefWithFilters,
+  parseFilters,
+  periodBounds,
+} from '#app/utils/filters.ts'
+import { formatCount } from '#app/utils/format.ts'
+import { requireUser } from '#app/utils/auth.server.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.board.name ?? 'Board'} - Digital Therapies Programme Dashboard` },
+]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireUser(request)
+  const { RETURN_DEADLINE_DAY } = getConfig()
+  const code = BoardCodeSchema.safeParse(params.code)
+  if (!code.success) throw new Response(`There is no board with the code ${params.code}.`, { status: 404 })
+  const url = new URL(request.url)
+  // The board chosen in the filters replaces this one.
+  const filters = parseFilters(url.searchParams)
+  if (filters.board && filters.board !== code.data && (await findBoard({ code: filters.board }))) {
+    const query = filtersToSearchParams({ ...filters, board: undefined }).toString()
+    throw redirect(`/boards/${filters.board}${query ? `?${query}` : ''}`)
+  }
+  // The short form of the address: what the form sent, without the defaults and empty fields.
+  const now = new Date()
+  const canonical = canonicalLocation(url, periodBounds(now, RETURN_DEADLINE_DAY), { omit: ['board'] })
+  if (canonical) throw redirect(canonical)
+  const page = await getBoardDashboard({
+    code: code.data,
+    search: url.searchParams,
+    now,
+    deadlineDay: RETURN_DEADLINE_DAY,
+  })
+  if (!page) throw new Response(`There is no board with the code ${code.data}.`, { status: 404 })
+  return json(page)
+}
+
+const STATUS_TAGS: Record<string, string> = { live: 'ds_tag--green', pilot: 'ds_tag--blue' }
+
+export default function Board() {
+  const { state, board, where, population, tiles, figures, services } = useLoaderData<typeof loader>()
+  const { filters, period } = state
+  const here = `/boards/${board.code}`
+  const csv = (id: string) => figureCsvHref(id, filters, period, { board: board.code })
+  const trends = figures.filter((f) => f.id !== 'board-returns')
+  const returns = figures.find((f) => f.id === 'board-returns')
+  return (
+    <>
+      <Breadcrumbs
+        items={[
+          { to: hrefWithFilters('/', filters, period), label: 'National overview' },
+          { to: hrefWithFilters('/boards', filters, period), label: 'Boards' },
+        ]}
+      />
+      <PageHeader label="Board" title={state.service ? `${board.name}: ${state.service.name}` : board.name}>
+        <p>
+          What {where} delivered, {period.label}, beside the figure for Scotland. Population {formatCount(population)} (
+          {board.code}).
+        </p>
+      </PageHeader>
+
+      <FilterForm action={here} state={state} board={board.code} />
+
+      <TileGrid tiles={tiles} headingId="headline-figures" />
+
+      <section aria-labelledby="services-heading" className="app-figure">
+        <h2 id="services-heading" className="ds_h3">
+          Services in {board.name}
+        </h2>
+        <p className="app-figure__description">
+          The services live or in pilot in {board.name} in {formatMonth(period.to)}. Choose one to see it across every
+          board.
+        </p>
+        {services.length === 0 ? (
+          <p>No services were live in {formatMonth(period.to)}.</p>
+        ) : (
+          <div className="app-table-scroll" tabIndex={0} role="region" aria-label={`Services in ${board.name}: table`}>
+            <table className="ds_table app-table">
+              <caption className="visually-hidden">
+                Services in {board.name} in {formatMonth(period.to)}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Service</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Since</th>
+                  <th scope="col">Until</th>
+                </tr>
+              </thead>
+              <tbody>
+                {services.map((s) => (
+                  <tr key={s.slug}>
+                    <th scope="row">
+                      <Link
+                        to={hrefWithFilters(`/services/${s.slug}`, filters, period, {
+                          board: board.code,
+                          service: undefined,
+                        })}
+                      >
+                        {s.name}
+                      </Link>
+                    </th>
+                    <td>
+                      <strong className={`ds_tag ${STATUS_TAGS[s.status] ?? ''}`}>
+                        {s.status === 'live' ? 'Live' : 'Pilot'}
+                      </strong>
+                    </td>
+                    <td>{formatMonthShort(s.since)}</td>
+                    <td>{s.until ? formatMonthShort(s.until) : 'Open-ended'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <h2 className="ds_h2 app-section-heading">Trends</h2>
+      {trends.map((figure) => {
+        const chart = trendChartFor(figure, state.grain)
+        return (
+          <FigureBlock
+            key={figure.id}
+            figure={figure}
+            csvHref={csv(figure.id)}
+            chart={chart?.render}
+            chartHeight={chart?.height}
+            headingLevel={3}
+          />
+        )
+      })}
+
+      {returns ? <FigureBlock figure={returns} csvHref={csv(returns.id)} tableOpen /> : null}
+    </>
+  )
+}

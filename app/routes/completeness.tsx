@@ -1,0 +1,183 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { type CompletenessState, getCompletenessGrid } from '#app/models/returns.server.ts'
+import { requireUser } from '#app/utils/auth.server.ts'
+import {
+  addMonths,
+  formatMonth,
+  formatMonthShort,
+  isMonth,
+  lastCompleteMonth,
+  monthRange,
+  PROGRAMME_START_MONTH,
+} from '#app/utils/dates.ts'
+import { formatPercent } from '#app/utils/format.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Completeness of returns - Digital Therapies Programme Dashboard' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request)
+  const latest = lastCompleteMonth()
+  const query = z
+    .object({
+      to: z
+        .string()
+        .refine(isMonth)
+        .refine((m) => m >= PROGRAMME_START_MONTH && m <= latest)
+        .catch(latest),
+    })
+    .parse(Object.fromEntries(new URL(request.url).searchParams))
+  const first = addMonths(query.to, -11) < PROGRAMME_START_MONTH ? PROGRAMME_START_MONTH : addMonths(query.to, -11)
+  const months = monthRange(first, query.to)
+  const grid = await getCompletenessGrid({ months })
+  return json({
+    ...grid,
+    to: query.to,
+    earlier: first > PROGRAMME_START_MONTH ? addMonths(query.to, -12) : null,
+    later: query.to < latest ? (addMonths(query.to, 12) > latest ? latest : addMonths(query.to, 12)) : null,
+  })
+}
+
+// One letter per state keeps twelve months on one screen; the legend and the hidden text say it
+// in words, and colour is never the only signal.
+const STATES: Record<CompletenessState, { label: string; short: string; colour: string }> = {
+  approved: { label: 'Approved', short: 'A', colour: 'green' },
+  submitted: { label: 'Submitted on time, not yet approved', short: 'S', colour: 'blue' },
+  late: { label: 'Submitted after the deadline', short: 'L', colour: 'orange' },
+  draft: { label: 'Started but not submitted, deadline passed', short: 'D', colour: 'grey' },
+  missing: { label: 'Nothing submitted, deadline passed', short: 'M', colour: 'red' },
+  'not-due': { label: 'Not yet due', short: 'N', colour: 'grey' },
+}
+
+export default function Completeness() {
+  const { units, months, cells, earlier, later } = useLoaderData<typeof loader>()
+  const cell = (code: string, month: string) => cells.find((c) => c.code === code && c.month === month)
+  return (
+    <>
+      <PageHeader title="Completeness of returns">
+        <p>
+          Each board’s monthly return from {formatMonth(months[0]!.month)} to {formatMonth(months.at(-1)!.month)}. A
+          return is on time when it is first submitted by the 15th of the following month.
+        </p>
+      </PageHeader>
+      <dl className="app-state-legend">
+        {Object.entries(STATES).map(([key, s]) => (
+          <div key={key}>
+            <dt>
+              <strong className={`ds_tag ds_tag--${s.colour}`}>{s.short}</strong>
+            </dt>
+            <dd>{s.label}</dd>
+          </div>
+        ))}
+      </dl>
+      <details className="ds_details">
+        <summary className="ds_details__summary">How the on-time rate is worked out</summary>
+        <div className="ds_details__text">
+          <p>
+            On-time rate: returns first submitted by their deadline, divided by the returns due (one for each board and
+            month in which at least one service was live, once the deadline has passed). A late return still counts
+            towards completeness once submitted.
+          </p>
+        </div>
+      </details>
+      <div className="app-table-scroll">
+        <table className="ds_table app-completeness">
+          <caption className="visually-hidden">
+            Return status by board (rows) and month (columns), with on-time rates
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Board</th>
+              {months.map((m) => (
+                <th scope="col" key={m.month}>
+                  {formatMonthShort(m.month)}
+                </th>
+              ))}
+              <th scope="col" className="app-numeric">
+                On time
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {units.map((unit) => (
+              <tr key={unit.code}>
+                <th scope="row">{unit.kind === 'national' ? `${unit.name} (national services)` : unit.name}</th>
+                {months.map((m) => {
+                  const c = cell(unit.code, m.month)
+                  if (!c?.state) return <td key={m.month}>–</td>
+                  const s = STATES[c.state]
+                  return (
+                    <td key={m.month}>
+                      <Link to={`/returns/${unit.code}/${m.month}`} className="app-completeness__link">
+                        <strong className={`ds_tag ds_tag--${s.colour}`} aria-hidden="true">
+                          {s.short}
+                        </strong>
+                        <span className="visually-hidden">
+                          {unit.name}, {formatMonth(m.month)}: {s.label}
+                        </span>
+                      </Link>
+                    </td>
+                  )
+                })}
+                <td className="app-numeric">{formatPercent(unit.onTimeRate)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">On time</th>
+              {months.map((m) => (
+                <td key={m.month} className="app-numeric">
+                  {formatPercent(m.onTimeRate)}
+                </td>
+              ))}
+              <td />
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      <nav className="ds_pagination" aria-label="Other months">
+        <ul className="ds_pagination__list">
+          {earlier ? (
+            <li className="ds_pagination__item">
+              <Link className="ds_pagination__link" to={`?to=${earlier}`}>
+                Earlier months
+              </Link>
+            </li>
+          ) : null}
+          {later ? (
+            <li className="ds_pagination__item">
+              <Link className="ds_pagination__link" to={`?to=${later}`}>
+                Later months
+              </Link>
+            </li>
+          ) : null}
+        </ul>
+      </nav>
+      <Form method="get" className="app-inline-filters">
+        <div className="ds_question">
+          <label className="ds_label" htmlFor="to">
+            Twelve months ending
+          </label>
+          <p className="ds_hint-text" id="to-hint">
+            Year and month, like 2026-03
+          </p>
+          <input
+            className="ds_input ds_input--fixed-10"
+            id="to"
+            name="to"
+            aria-describedby="to-hint"
+            defaultValue={months.at(-1)!.month}
+          />
+        </div>
+        <div className="app-inline-filters__actions">
+          <button type="submit" className="ds_button ds_button--secondary">
+            Show months
+          </button>
+        </div>
+      </Form>
+    </>
+  )
+}

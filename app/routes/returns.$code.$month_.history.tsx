@@ -1,0 +1,106 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { findReturnUnit, getReturnHistory } from '#app/models/returns.server.ts'
+import { requireUser } from '#app/utils/auth.server.ts'
+import { formatDateTime, formatMonth, isMonth } from '#app/utils/dates.ts'
+import { formatCount } from '#app/utils/format.ts'
+import { notFound } from '#app/utils/http.server.ts'
+
+export const meta: MetaFunction = () => [
+  { title: 'History of a monthly return - Digital Therapies Programme Dashboard' },
+]
+
+const ParamsSchema = z.object({ code: z.string().regex(/^[A-Za-z]\d{8}$/), month: z.string().refine(isMonth) })
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const parsed = ParamsSchema.safeParse(params)
+  if (!parsed.success) throw notFound()
+  const unit = await findReturnUnit({ code: parsed.data.code })
+  const rows = await getReturnHistory({ actor: user, unit, month: parsed.data.month })
+  const services = new Map<string, { slug: string; name: string; versions: Array<Record<string, string>> }>()
+  for (const row of rows) {
+    if (!services.has(row.serviceSlug))
+      services.set(row.serviceSlug, { slug: row.serviceSlug, name: row.service, versions: [] })
+    services.get(row.serviceSlug)!.versions.push({
+      measure: row.measure,
+      value: row.value === null ? 'Not reported' : formatCount(row.value),
+      comment: row.comment ?? '',
+      from: formatDateTime(row.validFrom),
+      to: row.validTo ? formatDateTime(row.validTo) : 'Current',
+      by: row.changedBy ?? '',
+      reason: row.reason ?? '',
+    })
+  }
+  return json({ unit, month: parsed.data.month, services: [...services.values()] })
+}
+
+export default function ReturnHistory() {
+  const { unit, month, services } = useLoaderData<typeof loader>()
+  return (
+    <>
+      <nav className="ds_breadcrumbs" aria-label="Breadcrumb">
+        <ol className="ds_breadcrumbs__list">
+          <li className="ds_breadcrumbs__item">
+            <Link className="ds_breadcrumbs__link" to="/returns">
+              Monthly returns
+            </Link>
+          </li>
+          <li className="ds_breadcrumbs__item">
+            <Link className="ds_breadcrumbs__link" to={`/returns/${unit.code}/${month}`}>
+              {unit.name}, {formatMonth(month)}
+            </Link>
+          </li>
+          <li className="ds_breadcrumbs__item">History</li>
+        </ol>
+      </nav>
+      <PageHeader label={`${unit.name}, ${formatMonth(month)}`} title="History of the figures">
+        <p>
+          Every version of every figure, oldest first. A figure is never changed in place: each change adds a version.
+        </p>
+      </PageHeader>
+      {services.length === 0 ? <p>No figures have been entered for this month yet.</p> : null}
+      {services.map((service) => (
+        <section
+          key={service.slug}
+          id={`service-${service.slug}`}
+          aria-labelledby={`heading-${service.slug}`}
+          tabIndex={-1}
+        >
+          <h2 id={`heading-${service.slug}`}>{service.name}</h2>
+          <div className="app-table-scroll">
+            <table className="ds_table">
+              <caption className="visually-hidden">Versions of the {service.name} figures</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Measure</th>
+                  <th scope="col" className="app-numeric">
+                    Value
+                  </th>
+                  <th scope="col">Valid from</th>
+                  <th scope="col">Valid to</th>
+                  <th scope="col">Changed by</th>
+                  <th scope="col">Comment or reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {service.versions.map((v, i) => (
+                  <tr key={i}>
+                    <td>{v.measure}</td>
+                    <td className="app-numeric">{v.value}</td>
+                    <td>{v.from}</td>
+                    <td>{v.to}</td>
+                    <td>{v.by}</td>
+                    <td>{[v.comment, v.reason && `Reason: ${v.reason}`].filter(Boolean).join('. ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </>
+  )
+}

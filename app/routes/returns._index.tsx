@@ -1,0 +1,140 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
+import { listReturns } from '#app/models/returns.server.ts'
+import { requireUser } from '#app/utils/auth.server.ts'
+import {
+  addMonths,
+  formatDate,
+  formatDateTime,
+  formatMonth,
+  isMonth,
+  lastCompleteMonth,
+  monthRange,
+  PROGRAMME_START_MONTH,
+} from '#app/utils/dates.ts'
+import { can } from '#app/utils/permissions.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Monthly returns - Digital Therapies Programme Dashboard' }]
+
+const MONTHS_PER_PAGE = 12
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request)
+  const latest = lastCompleteMonth()
+  const search = new URL(request.url).searchParams
+  const Query = z.object({
+    month: z
+      .string()
+      .refine(isMonth)
+      .refine((m) => m >= PROGRAMME_START_MONTH && m <= latest)
+      .catch(latest),
+    until: z
+      .string()
+      .refine(isMonth)
+      .refine((m) => m >= PROGRAMME_START_MONTH && m <= latest)
+      .catch(latest),
+  })
+  const query = Query.parse(Object.fromEntries(search))
+  const national = user.role === 'national_lead'
+  // The national lead works month by month across boards; a board lead down their own months.
+  const months = national
+    ? [query.month]
+    : monthRange(addMonths(query.until, -(MONTHS_PER_PAGE - 1)), query.until)
+        .filter((m) => m >= PROGRAMME_START_MONTH)
+        .reverse()
+  const rows = await listReturns({ actor: user, months })
+  return json({
+    national,
+    board: user.orgUnitName,
+    month: query.month,
+    latest,
+    earlier: earlierLink(national ? addMonths(query.month, -1) : addMonths(months.at(-1)!, -1), national),
+    later: laterLink(national ? query.month : query.until, latest, national),
+    canUpload: can.editReturn(user, { orgUnitId: user.orgUnitId ?? -1, status: null }),
+    rows: rows.map((r) => ({
+      ...r,
+      deadline: formatDate(r.deadline),
+      submittedAt: r.submittedAt ? formatDateTime(r.submittedAt) : null,
+    })),
+  })
+}
+
+function earlierLink(month: string, national: boolean) {
+  if (month < PROGRAMME_START_MONTH) return null
+  return {
+    to: national ? `?month=${month}` : `?until=${month}`,
+    label: national ? formatMonth(month) : 'Earlier months',
+  }
+}
+
+function laterLink(shown: string, latest: string, national: boolean) {
+  if (shown >= latest) return null
+  if (national) return { to: `?month=${addMonths(shown, 1)}`, label: formatMonth(addMonths(shown, 1)) }
+  const until = addMonths(shown, MONTHS_PER_PAGE) > latest ? latest : addMonths(shown, MONTHS_PER_PAGE)
+  return { to: `?until=${until}`, label: 'Later months' }
+}
+
+export default function Returns() {
+  const data = useLoaderData<typeof loader>()
+  const { rows, national } = data
+  return (
+    <>
+      <PageHeader label={national ? 'All boards' : (data.board ?? undefined)} title="Monthly returns">
+        <p>
+          {national
+            ? `Every board’s return for ${formatMonth(data.month)}: open one to review, approve or reopen it.`
+            : 'Your board’s monthly returns, newest first. Open a month to enter, check and submit its figures.'}{' '}
+          Returns are due by the 15th of the following month.
+        </p>
+      </PageHeader>
+      {data.canUpload ? (
+        <p>
+          <Link to="/returns/upload">Upload figures from a spreadsheet (CSV or XLSX)</Link>
+        </p>
+      ) : null}
+      <div className="app-table-scroll">
+        <table className="ds_table">
+          <caption className="visually-hidden">Monthly returns with their status and deadline</caption>
+          <thead>
+            <tr>
+              <th scope="col">{national ? 'Board' : 'Month'}</th>
+              <th scope="col">Status</th>
+              <th scope="col">Due by</th>
+              <th scope="col">Submitted</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.code}-${r.month}`}>
+                <td>
+                  <Link to={`/returns/${r.code}/${r.month}`}>{national ? r.name : formatMonth(r.month)}</Link>
+                </td>
+                <td>
+                  <ReturnStatusTag status={r.status} late={r.late} overdue={r.overdue} />
+                </td>
+                <td>{r.deadline}</td>
+                <td>{r.submittedAt ?? 'Not yet'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <nav className="ds_pagination" aria-label={national ? 'Other months' : 'Earlier and later months'}>
+        <ul className="ds_pagination__list">
+          {[data.earlier, data.later].map((link) =>
+            link ? (
+              <li className="ds_pagination__item" key={link.to}>
+                <Link className="ds_pagination__link" to={link.to}>
+                  {link.label}
+                </Link>
+              </li>
+            ) : null,
+          )}
+        </ul>
+      </nav>
+    </>
+  )
+}

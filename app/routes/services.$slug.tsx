@@ -1,0 +1,263 @@
+import { json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { trendChartFor } from '#app/components/charts/figure-charts.tsx'
+import { LazySmallMultipleChart } from '#app/components/charts/lazy-charts.tsx'
+import { niceMax, SMALL_MULTIPLE_HEIGHT } from '#app/components/charts/chart-config.ts'
+import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
+import { FigureBlock, FigureFooter, FigureNotes } from '#app/components/ui/figure-block.tsx'
+import { FigureTable } from '#app/components/ui/figure-table.tsx'
+import { FilterForm, FilterSelect } from '#app/components/ui/filter-form.tsx'
+import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { findService } from '#app/models/catalogue.server.ts'
+import { getServiceDashboard } from '#app/models/dashboards-cache.server.ts'
+import { getConfig } from '#app/utils/config.server.ts'
+import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
+import { figureCsvHref, formatCell } from '#app/utils/figures.ts'
+import {
+  canonicalLocation,
+  filtersToSearchParams,
+  hrefWithFilters,
+  parseFilters,
+  periodBounds,
+  ServiceSlugSchema,
+} from '#app/utils/filters.ts'
+import { useHydrated } from '#app/utils/use-hydrated.ts'
+import { requireUser } from '#app/utils/auth.server.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.service.name ?? 'Service'} - Digital Therapies Programme Dashboard` },
+]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireUser(request)
+  const { RETURN_DEADLINE_DAY } = getConfig()
+  const slug = ServiceSlugSchema.safeParse(params.slug)
+  if (!slug.success) throw new Response('There is no such service.', { status: 404 })
+  const url = new URL(request.url)
+  // The service chosen in the filters replaces this one.
+  const filters = parseFilters(url.searchParams)
+  if (filters.service && filters.service !== slug.data && (await findService({ slug: filters.service }))) {
+    const query = filtersToSearchParams({ ...filters, service: undefined }).toString()
+    throw redirect(`/services/${filters.service}${query ? `?${query}` : ''}`)
+  }
+  // The short form of the address: what the form sent, without the defaults and empty fields.
+  const now = new Date()
+  const canonical = canonicalLocation(url, periodBounds(now, RETURN_DEADLINE_DAY), {
+    keep: ['measure'],
+    omit: ['service'],
+  })
+  if (canonical) throw redirect(canonical)
+  const page = await getServiceDashboard({
+    slug: slug.data,
+    measure: filters.measure,
+    search: url.searchParams,
+    now,
+    deadlineDay: RETURN_DEADLINE_DAY,
+  })
+  if (!page) throw new Response(`There is no service called “${slug.data}”.`, { status: 404 })
+  return json(page)
+}
+
+const STATUS_WORDS: Record<string, { text: string; tag: string }> = {
+  live: { text: 'Live', tag: 'ds_tag--green' },
+  pilot: { text: 'Pilot', tag: 'ds_tag--blue' },
+  planned: { text: 'Planned', tag: 'ds_tag--grey' },
+  withdrawn: { text: 'Withdrawn', tag: 'ds_tag--red' },
+}
+
+export default function Service() {
+  const { state, service, measure, availability, trend, smallMultiples, scaleMax } = useLoaderData<typeof loader>()
+  const { filters, period } = state
+  const here = `/services/${service.slug}`
+  const hydrated = useHydrated()
+  const page = {
+    service: service.slug,
+    measure: measure && measure.name !== service.measures[0]?.name ? measure.name : undefined,
+  }
+  const trendChart = trendChartFor(trend, state.grain)
+  const max = niceMax(scaleMax)
+  const live = availability.filter((a) => a.status === 'live' || a.status === 'pilot')
+  return (
+    <>
+      <Breadcrumbs
+        items={[
+          { to: hrefWithFilters('/', filters, period), label: 'National overview' },
+          { to: hrefWithFilters('/services', filters, period), label: 'Services' },
+        ]}
+      />
+      <PageHeader label="Service" title={service.name}>
+        <p>{service.description}</p>
+      </PageHeader>
+
+      <dl className="ds_summary-list app-service-summary">
+        <div className="ds_summary-list__item">
+          <dt className="ds_summary-list__key">Delivered</dt>
+          <dd className="ds_summary-list__value">
+            {service.delivery === 'national' ? 'Nationally, open to everyone' : 'By each board where it is live'}
+          </dd>
+        </div>
+        <div className="ds_summary-list__item">
+          <dt className="ds_summary-list__key">Where it is live</dt>
+          <dd className="ds_summary-list__value">
+            {service.delivery === 'national'
+              ? live.length > 0
+                ? 'Everywhere in Scotland'
+                : 'Not live'
+              : `${live.filter((a) => a.status === 'live').length} of ${availability.filter((a) => !a.national).length} boards in ${formatMonth(period.to)}`}
+          </dd>
+        </div>
+        <div className="ds_summary-list__item">
+          <dt className="ds_summary-list__key">What boards report</dt>
+          <dd className="ds_summary-list__value">{service.measures.map((m) => m.label).join(', ')}</dd>
+        </div>
+      </dl>
+
+      <FilterForm
+        action={here}
+        state={state}
+        service={false}
+        hidden={{ measure: page.measure }}
+        extra={
+          service.measures.length > 1 ? (
+            <FilterSelect
+              id="measure"
+              label="Measure by board"
+              value={measure?.name ?? ''}
+              options={service.measures.map((m) => ({ value: m.name, label: m.label }))}
+            />
+          ) : undefined
+        }
+      />
+
+      <FigureBlock
+        figure={trend}
+        csvHref={figureCsvHref(trend.id, filters, period, page)}
+        chart={trendChart?.render}
+        chartHeight={trendChart?.height}
+      />
+
+      {smallMultiples && measure ? (
+        <section className="app-figure" aria-labelledby="figure-service-by-board">
+          <h2 id="figure-service-by-board" className="ds_h3">
+            {smallMultiples.title}
+          </h2>
+          <p className="app-figure__description">{smallMultiples.description}</p>
+          <ul className="app-small-multiples">
+            {smallMultiples.rows.map((row) => {
+              const code = String(row.code)
+              const name = String(row.board)
+              const highlighted = state.board?.code === code
+              const points = state.buckets.map((b) => ({
+                period: b.label,
+                value: (row[b.key] as number | null) ?? null,
+              }))
+              return (
+                <li key={code} className={highlighted ? 'app-small-multiple--highlighted' : undefined}>
+                  <h3 className="app-small-multiple__title">
+                    <Link
+                      to={hrefWithFilters(`/boards/${code}`, filters, period, {
+                        board: undefined,
+                        service: service.slug,
+                      })}
+                    >
+                      {name}
+                    </Link>
+                  </h3>
+                  {highlighted ? <p className="app-small-multiple__selected">Selected board</p> : null}
+                  <p className="app-small-multiple__total">{`${formatCell((row.total as number | null) ?? null, 'count')} ${measure.unit} in the period`}</p>
+                  <div className="app-chart" style={{ minHeight: SMALL_MULTIPLE_HEIGHT }}>
+                    {hydrated ? (
+                      <LazySmallMultipleChart
+                        points={points}
+                        max={max}
+                        kind="count"
+                        valueLabel={measure.label}
+                        highlighted={highlighted}
+                      />
+                    ) : null}
+                  </div>
+                </li>
+              )
+            })}
+          </ul>
+          <details className="ds_details app-figure__table">
+            <summary className="ds_details__summary">Show the figures in a table</summary>
+            <div className="ds_details__text">
+              <FigureTable figure={smallMultiples} rowHeader={1} />
+            </div>
+          </details>
+          <FigureNotes notes={smallMultiples.notes} />
+          <FigureFooter figure={smallMultiples} csvHref={figureCsvHref(smallMultiples.id, filters, period, page)} />
+        </section>
+      ) : null}
+
+      <div className="app-two-columns">
+        <section aria-labelledby="treatments-heading" className="app-figure">
+          <h2 id="treatments-heading" className="ds_h3">
+            Treatments offered
+          </h2>
+          {service.treatments.length === 0 ? (
+            <p>This service has no separate treatment programmes.</p>
+          ) : (
+            <ul>
+              {service.treatments.map((t) => (
+                <li key={t.name}>
+                  {t.name}
+                  {t.retiredOn ? ` (retired ${t.retiredOn})` : ''}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <section aria-labelledby="availability-heading" className="app-figure">
+          <h2 id="availability-heading" className="ds_h3">
+            Where it is available in {formatMonth(period.to)}
+          </h2>
+          <div
+            className="app-table-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label={`Where ${service.name} is available: table`}
+          >
+            <table className="ds_table app-table">
+              <caption className="visually-hidden">
+                Where {service.name} is available, {formatMonth(period.to)}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Board</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Dates</th>
+                </tr>
+              </thead>
+              <tbody>
+                {availability.map((a) => (
+                  <tr key={a.code}>
+                    <th scope="row">{a.national ? `${a.name} (national)` : a.name}</th>
+                    <td>
+                      {a.status ? (
+                        <strong className={`ds_tag ${STATUS_WORDS[a.status]!.tag}`}>
+                          {STATUS_WORDS[a.status]!.text}
+                        </strong>
+                      ) : (
+                        'Not offered'
+                      )}
+                    </td>
+                    <td>
+                      {a.since
+                        ? a.until
+                          ? `${formatMonthShort(a.since)} to ${formatMonthShort(a.until)}`
+                          : `Since ${formatMonthShort(a.since)}`
+                        : '–'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,27 @@
+// Number formatting for figures shown to people: British English, thousands separated.
+
+const COUNT = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 })
+const PERCENT = new Intl.NumberFormat('en-GB', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 })
+const RATE = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+
+/** 70,123 ; null (not reported) as an en dash. */
+export function formatCount(value: number | null | undefined) {
+  return value === null || value === undefined ? '–' : COUNT.format(value)
+}
+
+/** 0.9123 -> '91.2%' ; null (no denominator) as an en dash. */
+export function formatPercent(ratio: number | null | undefined) {
+  return ratio === null || ratio === undefined ? '–' : PERCENT.format(ratio)
+}
+
+/** 123.456 -> '123.5' */
+export function formatRate(value: number | null | undefined) {
+  return value === null || value === undefined ? '–' : RATE.format(value)
+}
+
+/** A signed change in percentage points: 0.012 -> '+1.2 percentage points'. */
+export function formatPointChange(change: number) {
+  const points = Math.round(change * 1000) / 10
+  const sign = points > 0 ? '+' : points < 0 ? '−' : ''
+  return `${sign}${RATE.format(Math.abs(points))} percentage points`
+}

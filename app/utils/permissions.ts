@@ -1,0 +1,54 @@
+// Who may do what: DESIGN.md's roles table, in one place. Routes check these before they act,
+// and model functions repeat the board restriction in their queries.
+
+export const ROLES = ['national_lead', 'board_lead', 'analyst'] as const
+export type Role = (typeof ROLES)[number]
+
+export const ROLE_LABELS: Record<Role, string> = {
+  national_lead: 'National programme lead',
+  board_lead: 'Board digital therapy lead',
+  analyst: 'Policy team analyst',
+}
+
+/** The signed-in person, as far as permissions are concerned. */
+export interface Actor {
+  id: number
+  /** Kept with the actor so audit events name who acted. */
+  email: string
+  role: Role
+  /** The board of a board lead; null for the other roles. */
+  orgUnitId: number | null
+}
+
+export type ReturnStatus = 'draft' | 'submitted' | 'approved'
+
+export const can = {
+  /** Dashboards are open to every role, every board (for benchmarking). */
+  viewDashboards: (_actor: Actor) => true,
+  /** Enter, save or upload a board's figures: any board for the national lead; a board lead
+   * their own board while the month is open (not approved). */
+  editReturn: (actor: Actor, target: { orgUnitId: number; status: ReturnStatus | null }) =>
+    actor.role === 'national_lead' ||
+    (actor.role === 'board_lead' && actor.orgUnitId === target.orgUnitId && target.status !== 'approved'),
+  /** See a board's returns list and return pages. */
+  viewReturns: (actor: Actor, target: { orgUnitId: number }) =>
+    actor.role === 'national_lead' || (actor.role === 'board_lead' && actor.orgUnitId === target.orgUnitId),
+  /** Approve (lock) a month, or reopen an approved one. */
+  approveReturn: (actor: Actor) => actor.role === 'national_lead',
+  /** Export figures or use the API: board leads for their own board only. */
+  exportBoard: (actor: Actor, target: { orgUnitId: number }) =>
+    actor.role !== 'board_lead' || actor.orgUnitId === target.orgUnitId,
+  /** Turn disclosure control off: everyone except for figures of boards they may not export. */
+  exportUnsuppressed: (actor: Actor, target: { orgUnitId: number }) => can.exportBoard(actor, target),
+  /** Create and revoke API tokens. */
+  manageApiTokens: (actor: Actor) => actor.role === 'national_lead' || actor.role === 'analyst',
+  /** Accounts, the service catalogue, coverage and populations. */
+  administer: (actor: Actor) => actor.role === 'national_lead',
+  /** The audit trail: all of it for the national lead, their own board's for a board lead. */
+  viewAudit: (actor: Actor) => actor.role === 'national_lead' || actor.role === 'board_lead',
+} as const
+
+/** The boards whose figures an actor may export: null means every board. */
+export function exportableOrgUnitIds(actor: Actor): number[] | null {
+  return actor.role === 'board_lead' ? [actor.orgUnitId!] : null
+}

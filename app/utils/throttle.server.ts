@@ -1,0 +1,53 @@
+// Sign-in throttling, stored in the database so every app server shares the counts. A tight
+// limit per account and address stops guessing one account's password; a looser limit per
+// address slows a sweep across many accounts without locking anyone else out.
+import { RateLimiterDrizzle, type RateLimiterRes } from 'rate-limiter-flexible'
+import { rateLimits } from '#db/schema/index.ts'
+import { getDb } from './db.server.ts'
+
+export const ACCOUNT_LIMIT = { points: 5, duration: 15 * 60, blockDuration: 15 * 60 }
+export const ADDRESS_LIMIT = { points: 50, duration: 60 * 60, blockDuration: 60 * 60 }
+
+let limiters: { db: unknown; account: RateLimiterDrizzle; address: RateLimiterDrizzle } | undefined
+
+function getLimiters() {
+  const db = getDb()
+  if (limiters?.db !== db) {
+    const options = { storeClient: db, schema: rateLimits, clearExpiredByTimeout: true }
+    limiters = {
+      db,
+      account: new RateLimiterDrizzle({ ...options, keyPrefix: 'signin-account', ...ACCOUNT_LIMIT }),
+      address: new RateLimiterDrizzle({ ...options, keyPrefix: 'signin-address', ...ADDRESS_LIMIT }),
+    }
+  }
+  return limiters
+}
+
+const accountKey = (email: string, ip: string) => `${email.trim().toLowerCase()}|${ip}`
+
+/** Seconds until the next attempt is allowed, or 0 when an attempt may go ahead. */
+export async function secondsUntilSignInAllowed({ email, ip }: { email: string; ip: string }) {
+  const { account, address } = getLimiters()
+  const [byAccount, byAddress] = await Promise.all([account.get(accountKey(email, ip)), address.get(ip)])
+  const wait = (res: RateLimiterRes | null, points: number) =>
+    res && res.consumedPoints >= points ? Math.ceil(res.msBeforeNext / 1000) : 0
+  return Math.max(wait(byAccount, ACCOUNT_LIMIT.points), wait(byAddress, ADDRESS_LIMIT.points))
+}
+
+export async function recordFailedSignIn({ email, ip }: { email: string; ip: string }) {
+  const { account, address } = getLimiters()
+  // consume() rejects once a limit is passed (and blocks the key); the rejection is the point.
+  await Promise.all([
+    account.consume(accountKey(email, ip)).catch(ignoreLimitReached),
+    address.consume(ip).catch(ignoreLimitReached),
+  ])
+}
+
+/** A successful sign-in clears that account's count (not the address's). */
+export async function recordSuccessfulSignIn({ email, ip }: { email: string; ip: string }) {
+  await getLimiters().account.delete(accountKey(email, ip))
+}
+
+function ignoreLimitReached(reason: unknown) {
+  if (reason instanceof Error) throw reason
+}

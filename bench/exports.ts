@@ -1,0 +1,242 @@
+// Benchmark of the activity export: a full CSV export of a large synthetic data set at two (or
+// more) sizes, with rows per second and the peak memory while exporting. The export streams, so
+// its memory should stay flat as the rows grow: each financial year is read, suppressed and
+// written before the next is read.
+//
+// Each size runs on a fresh embedded database in memory (migrated, with the reference data and
+// synthetic approved returns for every board, service and measure). The embedded database keeps
+// its pages outside the JavaScript heap, so the JavaScript heap is the measure of the export
+// itself; the resident set is reported too.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import { sql } from 'drizzle-orm'
+import { exportActivity } from '#app/utils/api.server.ts'
+import { type Actor } from '#app/utils/permissions.ts'
+import { addMonths, monthRange, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
+import { connectDatabase, type Database, queryRows, registerDatabase } from '#db/client.ts'
+import { loadReferenceData } from '#seed/reference.ts'
+
+export interface BenchExportsOptions {
+  /** Years of monthly figures at each size. Default: 6 and 24 (four times the rows). */
+  years?: number[]
+  /** Disclosure control on (the default for every export) or off. */
+  sdc?: boolean
+  /** Where progress and results are written, e.g. console.log. */
+  log?: (line: string) => void
+}
+
+export interface BenchExportsResult {
+  years: number
+  /** Monthly figures in the database. */
+  figures: number
+  /** CSV rows written (without the header). */
+  rows: number
+  bytes: number
+  seconds: number
+  rowsPerSecond: number
+  /** Peak live JavaScript heap during the export (measured after garbage collection), above the heap just before it. */
+  peakHeapMiB: number
+  /** Peak resident set size during the export (the embedded database included). */
+  peakRssMiB: number
+}
+
+const MiB = 1024 * 1024
+const BENCH_ACTOR = { id: 0, role: 'national_lead', orgUnitId: null, email: 'bench@example.scot' } as Actor
+
+export async function benchExports(options: BenchExportsOptions = {}): Promise<BenchExportsResult[]> {
+  const sizes = options.years ?? [6, 24]
+  const log = options.log ?? (() => {})
+  const results: BenchExportsResult[] = []
+  for (const years of sizes) {
+    const connection = await connectDatabase({ memory: true })
+    try {
+      await connection.migrate()
+      await loadReferenceData(connection.db)
+      const lastMonth = addMonths(PROGRAMME_START_MONTH, years * 12 - 1)
+      const figures = await loadSyntheticFigures(connection.db, lastMonth)
+      registerDatabase(connection)
+      const result = await measureExport(years, figures, lastMonth, options.sdc ?? true)
+      results.push(result)
+      log(
+        `exports: ${years} year${years === 1 ? '' : 's'}, ${result.figures.toLocaleString('en-GB')} figures -> ${result.rows.toLocaleString('en-GB')} CSV rows ` +
+          `(${(result.bytes / MiB).toFixed(1)} MiB) in ${result.seconds.toFixed(1)} s: ${Math.round(result.rowsPerSecond).toLocaleString('en-GB')} rows/s, ` +
+          `peak heap +${result.peakHeapMiB.toFixed(1)} MiB, peak RSS ${result.peakRssMiB.toFixed(0)} MiB`,
+      )
+    } finally {
+      registerDatabase(undefined)
+      await connection.close()
+    }
+  }
+  if (results.length >= 2) {
+    const first = results[0]!
+    const last = results.at(-1)!
+    log(
+      `exports: ${(last.rows / first.rows).toFixed(1)}x the rows took ${(last.peakHeapMiB / Math.max(first.peakHeapMiB, 0.1)).toFixed(1)}x the peak heap`,
+    )
+  }
+  return results
+}
+
+async function measureExport(
+  years: number,
+  figures: number,
+  lastMonth: string,
+  sdc: boolean,
+): Promise<BenchExportsResult> {
+  // The export is asked for as at three weeks after the last month, when its returns are due.
+  const now = new Date(`${addMonths(lastMonth, 1)}-22T12:00:00Z`)
+  // A first, one-year export warms the code up, so that compiling it is not counted as memory
+  // the larger export needs.
+  const warmUp = await exportActivity({
+    params: new URLSearchParams(`from=${PROGRAMME_START_MONTH}&to=${addMonths(PROGRAMME_START_MONTH, 11)}&format=csv`),
+    actor: BENCH_ACTOR,
+    now,
+    threshold: 4,
+    deadlineDay: 15,
+  })
+  await warmUp.arrayBuffer()
+  const gc = garbageCollector()
+  gc()
+  const baseline = process.memoryUsage().heapUsed
+  let peakHeap = baseline
+  let peakRss = process.memoryUsage().rss
+  // Live memory, not garbage waiting for the collector: collect, then measure. Every few hundred
+  // chunks, so the measuring does not swamp what it measures.
+  const sample = () => {
+    gc()
+    const usage = process.memoryUsage()
+    peakHeap = Math.max(peakHeap, usage.heapUsed)
+    peakRss = Math.max(peakRss, usage.rss)
+  }
+  const started = performance.now()
+  let bytes = 0
+  let lines = 0
+  let chunks = 0
+  {
+    const response = await exportActivity({
+      params: new URLSearchParams(`from=${PROGRAMME_START_MONTH}&to=${lastMonth}&format=csv&sdc=${sdc ? 'on' : 'off'}`),
+      actor: BENCH_ACTOR,
+      now,
+      threshold: 4,
+      deadlineDay: 15,
+    })
+    if (response.status !== 200) throw new Error(`The export answered ${response.status}: ${await response.text()}`)
+    const reader = response.body!.getReader()
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      bytes += value.byteLength
+      for (const byte of value) if (byte === 0x0a) lines++
+      if (++chunks % 10 === 0) sample()
+    }
+  }
+  sample()
+  const seconds = (performance.now() - started) / 1000
+  const rows = lines - 1
+  return {
+    years,
+    figures,
+    rows,
+    bytes,
+    seconds,
+    rowsPerSecond: rows / seconds,
+    peakHeapMiB: (peakHeap - baseline) / MiB,
+    peakRssMiB: peakRss / MiB,
+  }
+}
+
+/** The garbage collector, exposed for this process if it was not already (node --expose-gc). */
+function garbageCollector(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc
+  if (exposed) return exposed
+  setFlagsFromString('--expose-gc')
+  return runInNewContext('gc') as () => void
+}
+
+export { loadSyntheticFigures as loadSyntheticFiguresForTest }
+/** Approved returns of every unit for every month, with a figure for every measure of every service it delivers. */
+async function loadSyntheticFigures(db: Database, lastMonth: string) {
+  const units = await queryRows<{ id: number; kind: string }>(
+    db,
+    sql`select id, kind::text as kind from org_units order by id`,
+  )
+  const pairs = await queryRows<{ service_id: number; measure_id: number; delivery: string }>(
+    db,
+    sql`select sm.service_id, sm.measure_id, s.delivery::text as delivery
+      from service_measures sm join services s on s.id = sm.service_id order by 1, 2`,
+  )
+  const months = monthRange(PROGRAMME_START_MONTH, lastMonth)
+  const returns: object[] = []
+  const events: object[] = []
+  for (const month of months) {
+    const submitted = `${addMonths(month, 1)}-05T10:00:00Z`
+    const approved = `${addMonths(month, 1)}-12T10:00:00Z`
+    for (const unit of units) {
+      returns.push({
+        org_unit_id: unit.id,
+        month: `${month}-01`,
+        status: 'approved',
+        submitted_at: submitted,
+        first_submitted_at: submitted,
+        approved_at: approved,
+        first_approved_at: approved,
+      })
+      events.push({ org_unit_id: unit.id, month: `${month}-01`, action: 'submitted', at: submitted })
+      events.push({ org_unit_id: unit.id, month: `${month}-01`, action: 'approved', at: approved })
+    }
+  }
+  await insertJson(
+    db,
+    'returns',
+    returns,
+    'org_unit_id int, month date, status return_status, submitted_at timestamptz, first_submitted_at timestamptz, approved_at timestamptz, first_approved_at timestamptz',
+  )
+  await insertJson(db, 'return_events', events, 'org_unit_id int, month date, action return_action, at timestamptz')
+
+  let figures = 0
+  let batch: object[] = []
+  const columns = 'org_unit_id int, service_id int, month date, measure_id int, value int, valid_from timestamptz'
+  for (const [m, month] of months.entries()) {
+    const savedAt = `${addMonths(month, 1)}-03T10:00:00Z`
+    for (const unit of units) {
+      for (const pair of pairs) {
+        if ((pair.delivery === 'national') !== (unit.kind === 'national')) continue
+        // Mostly ordinary counts, some small ones for disclosure control to work on.
+        const h =
+          ((unit.id * 7_919 + pair.service_id * 104_729 + pair.measure_id * 1_299_709 + m * 15_485_863) >>> 0) % 1_000
+        const value = h < 120 ? h % 5 : 20 + h
+        batch.push({
+          org_unit_id: unit.id,
+          service_id: pair.service_id,
+          month: `${month}-01`,
+          measure_id: pair.measure_id,
+          value,
+          valid_from: savedAt,
+        })
+        figures++
+      }
+    }
+    if (batch.length >= 20_000) {
+      await insertJson(db, 'return_values', batch, columns)
+      batch = []
+    }
+  }
+  await insertJson(db, 'return_values', batch, columns)
+  return figures
+}
+
+async function insertJson(db: Database, table: string, rows: object[], columns: string) {
+  const names = columns
+    .split(',')
+    .map((c) => `"${c.trim().split(/\s+/)[0]}"`)
+    .join(', ')
+  for (let i = 0; i < rows.length; i += 5_000) {
+    const json = JSON.stringify(rows.slice(i, i + 5_000))
+    await db.execute(
+      sql
+        .raw(`insert into ${table} (${names}) select ${names} from json_to_recordset(`)
+        .append(sql`${json}::json`)
+        .append(sql.raw(`) as r(${columns})`)),
+    )
+  }
+}

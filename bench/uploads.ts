@@ -1,0 +1,92 @@
+// Upload throughput: a CSV of many figures parsed, checked and committed in one transaction, on a
+// database of its own, with the time of each step, rows per second and peak memory.
+import { sql } from 'drizzle-orm'
+import { commitUpload, previewUpload } from '#app/models/uploads.server.ts'
+import { createUser } from '#app/models/users.server.ts'
+import { addMonths, monthRange, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
+import type { Actor } from '#app/utils/permissions.ts'
+import { parseUploadFile } from '#app/utils/upload-parse.server.ts'
+import { type DatabaseConnection, queryRows, registerDatabase } from '#db/client.ts'
+import { loadReferenceData } from '#seed/reference.ts'
+
+/** Samples the resident set size while `work` runs; returns the peak above the level before. */
+async function withPeakMemory<T>(work: () => Promise<T>) {
+  const base = process.memoryUsage().rss
+  let peak = base
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
+  try {
+    const result = await work()
+    peak = Math.max(peak, process.memoryUsage().rss)
+    return { result, peakBytes: peak - base }
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+/** A CSV of `rows` valid figures: extra boards are added so the figures do not repeat. */
+async function buildCsv(connection: DatabaseConnection, rows: number) {
+  const slots = await queryRows<{ service: string; measure: string }>(
+    connection.db,
+    sql`select s.slug as service, m.name as measure from service_measures sm join services s on s.id = sm.service_id join measures m on m.id = sm.measure_id where s.delivery = 'board' order by 1, 2`,
+  )
+  const months = monthRange(PROGRAMME_START_MONTH, addMonths(PROGRAMME_START_MONTH, 35))
+  const boardsNeeded = Math.ceil(rows / (slots.length * months.length))
+  await connection.db.execute(sql`insert into org_units (code, name, kind)
+    select 'S0899' || lpad(n::text, 4, '0'), 'Bench board ' || n, 'board' from generate_series(1, ${boardsNeeded}) n on conflict do nothing`)
+  const lines = ['month,board_code,service,measure,value,comment']
+  outer: for (let b = 1; b <= boardsNeeded; b++) {
+    const code = `S0899${String(b).padStart(4, '0')}`
+    for (const month of months) {
+      for (const slot of slots) {
+        // Parts stay below their wholes: every value is the same within a board-month.
+        lines.push(`${month},${code},${slot.service},${slot.measure},${10 + (b % 7)},`)
+        if (lines.length > rows) break outer
+      }
+    }
+  }
+  return new TextEncoder().encode(lines.join('\r\n'))
+}
+
+export async function benchUpload({ connection, rows }: { connection: DatabaseConnection; rows: number }) {
+  registerDatabase(connection)
+  await connection.migrate()
+  await loadReferenceData(connection.db)
+  const email = `bench.${Date.now()}@example.scot`
+  const id = await createUser({
+    actor: null,
+    account: { email, name: 'Bench', role: 'national_lead', orgUnitId: null, password: 'bench pass phrase long' },
+  })
+  const actor: Actor = { id, email, role: 'national_lead', orgUnitId: null }
+  const bytes = await buildCsv(connection, rows)
+  const now = new Date()
+
+  const started = performance.now()
+  const parsed = await withPeakMemory(() => parseUploadFile(bytes))
+  const parseMs = performance.now() - started
+  const checked = await withPeakMemory(() =>
+    previewUpload({ actor, fileName: 'bench.csv', bytes, rows: parsed.result.rows, now }),
+  )
+  const checkMs = performance.now() - started - parseMs
+  if (!checked.result.uploadId)
+    throw new Error(
+      `The bench upload had problems: ${checked.result.problems
+        .slice(0, 3)
+        .map((p) => p.message)
+        .join('; ')}`,
+    )
+  const committed = await withPeakMemory(() =>
+    commitUpload({ actor, uploadId: checked.result.uploadId!, reason: null, now }),
+  )
+  const totalMs = performance.now() - started
+  return {
+    rows: parsed.result.rows.length,
+    megabytes: bytes.length / 1024 / 1024,
+    parseMs,
+    checkMs,
+    commitMs: totalMs - parseMs - checkMs,
+    totalMs,
+    rowsPerSecond: parsed.result.rows.length / (totalMs / 1000),
+    peakMegabytes: Math.max(parsed.peakBytes, checked.peakBytes, committed.peakBytes) / 1024 / 1024,
+    figuresWritten: committed.result.changedFigures,
+  }
+}

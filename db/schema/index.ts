@@ -1,0 +1,5 @@
+export * from './catalogue.ts'
+export * from './org-units.ts'
+export * from './returns.ts'
+export * from './rollups.ts'
+export * from './users.ts'

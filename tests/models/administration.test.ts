@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm'
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import {
+  CoverageChangeError,
+  loadPopulationVintage,
+  PopulationVintageError,
+  recordAvailabilityChange,
+} from '#app/models/availability.server.ts'
+import { CatalogueError, getServiceCatalogue, updateService } from '#app/models/catalogue.server.ts'
+import type { Actor } from '#app/utils/permissions.ts'
+import { queryRows } from '#db/client.ts'
+import { createTestUser } from '#tests/setup/client.ts'
+import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
+
+const t = useTestDatabase()
+let lead: Actor
+let ids: { lothian: number; adults: number; referrals: number; sessions: number }
+
+beforeAll(async () => {
+  ;[ids] = (await queryRows(
+    t.db,
+    sql`select (select id from org_units where code = 'S08000024') as lothian, (select id from services where slug = 'ccbt-adults') as adults,
+               (select id from measures where name = 'referrals') as referrals, (select id from measures where name = 'sessions') as sessions`,
+  )) as [typeof ids]
+})
+beforeEach(async () => {
+  await resetData(t.db)
+  const id = await createTestUser('lead@example.scot', 'national_lead')
+  lead = { id, email: 'lead@example.scot', role: 'national_lead', orgUnitId: null }
+})
+
+const periods = () =>
+  queryRows<{ status: string; live_from: string; live_to: string | null }>(
+    t.db,
+    sql`select status::text, to_char(live_from, 'YYYY-MM') as live_from, to_char(live_to, 'YYYY-MM') as live_to
+        from service_availability where org_unit_id = ${ids.lothian} and service_id = ${ids.adults} order by live_from`,
+  )
+
+describe(`coverage changes on ${ENGINE}`, () => {
+  test('a change closes the open period the month before and keeps the history', async () => {
+    expect(await periods()).toEqual([{ status: 'live', live_from: '2021-04', live_to: null }])
+    await recordAvailabilityChange({
+      actor: lead,
+      change: {
+        orgUnitId: ids.lothian,
+        serviceId: ids.adults,
+        status: 'withdrawn',
+        fromMonth: '2026-01',
+        note: 'Paused',
+      },
+    })
+    await recordAvailabilityChange({
+      actor: lead,
+      change: { orgUnitId: ids.lothian, serviceId: ids.adults, status: 'live', fromMonth: '2026-04', note: 'Back' },
+    })
+    expect(await periods()).toEqual([
+      { status: 'live', live_from: '2021-04', live_to: '2025-12' },
+      { status: 'withdrawn', live_from: '2026-01', live_to: '2026-03' },
+      { status: 'live', live_from: '2026-04', live_to: null },
+    ])
+    const [audit] = await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from audit_events where action = 'coverage.changed' and org_unit_id = ${ids.lothian}`,
+    )
+    expect(audit!.n).toBe(2)
+  })
+
+  test('earlier history cannot be rewritten, and the same status twice is refused', async () => {
+    const change = (status: 'live' | 'withdrawn', fromMonth: string) =>
+      recordAvailabilityChange({
+        actor: lead,
+        change: { orgUnitId: ids.lothian, serviceId: ids.adults, status, fromMonth, note: '' },
+      })
+    await expect(change('withdrawn', '2021-04')).rejects.toThrowError(/must start after 2021-04/)
+    await expect(change('live', '2026-01')).rejects.toThrowError(CoverageChangeError)
+    expect(await periods()).toHaveLength(1)
+  })
+
+  test('only the national lead may change coverage', async () => {
+    const analyst: Actor = { id: lead.id, email: 'a@example.scot', role: 'analyst', orgUnitId: null }
+    await expect(
+      recordAvailabilityChange({
+        actor: analyst,
+        change: { orgUnitId: ids.lothian, serviceId: ids.adults, status: 'withdrawn', fromMonth: '2026-01', note: '' },
+      }),
+    ).rejects.toMatchObject({ status: 403 })
+    expect(await periods()).toHaveLength(1)
+  })
+})
+
+describe(`the catalogue on ${ENGINE}`, () => {
+  test('a measure that figures use cannot be removed; an unused one can be added and removed', async () => {
+    await t.db.execute(sql`insert into returns (org_unit_id, month) values (${ids.lothian}, '2025-04-01')`)
+    await t.db.execute(
+      sql`insert into return_values (org_unit_id, service_id, month, measure_id, value) values (${ids.lothian}, ${ids.adults}, '2025-04-01', ${ids.referrals}, 5)`,
+    )
+    const applied = async () =>
+      (await getServiceCatalogue({ slug: 'ccbt-adults' })).measures.filter((m) => m.applies).map((m) => m.id)
+    const before = await applied()
+    const change = (measureIds: number[]) =>
+      updateService({ actor: lead, slug: 'ccbt-adults', changes: { name: 'cCBT Adults', description: '', measureIds } })
+    await expect(change(before.filter((id) => id !== ids.referrals))).rejects.toThrowError(CatalogueError)
+    await expect(change(before.filter((id) => id !== ids.referrals))).rejects.toThrowError(
+      /Referrals cannot be removed/,
+    )
+    expect(await applied()).toEqual(before)
+    await change([...before, ids.sessions])
+    expect(await applied()).toContain(ids.sessions)
+    await change(before)
+    expect((await applied()).sort()).toEqual([...before].sort())
+  })
+})
+
+describe(`population vintages on ${ENGINE}`, () => {
+  const count = async () =>
+    (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from org_unit_populations`))[0]!.n
+
+  test('a good file loads as a new vintage beside the old one', async () => {
+    const before = await count()
+    const csv = '\uFEFFcode,year,population\r\nS08000024,2024,"930,000"\r\nS08000018,2024,380000\r\n'
+    expect(await loadPopulationVintage({ actor: lead, source: 'NRS mid-2024', csv })).toEqual({ rows: 2 })
+    expect(await count()).toBe(before + 2)
+    // The superseded Fife code is recoded to the current one.
+    const [fife] = await queryRows<{ population: number }>(
+      t.db,
+      sql`select p.population from org_unit_populations p join org_units o on o.id = p.org_unit_id where o.code = 'S08000029' and p.year = 2024`,
+    )
+    expect(fife!.population).toBe(380_000)
+  })
+
+  test('a file with problems loads nothing and names each row and column', async () => {
+    const before = await count()
+    const csv = 'code,year,population\nS08000024,2024,930000\nS99999999,2024,1000\nS08000016,20x4,-5\n'
+    const error = await loadPopulationVintage({ actor: lead, source: 'Bad file', csv }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PopulationVintageError)
+    expect((error as PopulationVintageError).problems).toEqual([
+      { row: 3, column: 'code', message: 'S99999999 is not a known board or national code' },
+      { row: 4, column: 'year', message: 'Must be a year such as 2024' },
+      { row: 4, column: 'population', message: 'Must be a whole number more than 0' },
+    ])
+    expect(await count()).toBe(before)
+  })
+
+  test('loading the same vintage twice is refused and changes nothing', async () => {
+    const csv = 'code,year,population\nS08000024,2025,940000\n'
+    await loadPopulationVintage({ actor: lead, source: 'NRS mid-2025', csv })
+    const before = await count()
+    await expect(loadPopulationVintage({ actor: lead, source: 'NRS mid-2025', csv })).rejects.toThrowError(
+      PopulationVintageError,
+    )
+    expect(await count()).toBe(before)
+  })
+})

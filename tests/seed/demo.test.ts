@@ -1,0 +1,51 @@
+import { describe, expect, test } from 'vitest'
+import { lastCompleteMonth } from '#app/utils/dates.ts'
+import { demoBoardLeadEmail, generateDemoValues } from '#seed/demo.ts'
+import { readReferenceData } from '#seed/reference.ts'
+
+const reference = readReferenceData()
+
+describe('the demo generator', () => {
+  test("a month's figures are the same whatever day they are generated on", () => {
+    const early = generateDemoValues(reference, '2025-06').filter((v) => v.month === '2025-06')
+    const later = generateDemoValues(reference, '2026-10').filter((v) => v.month === '2025-06')
+    expect(later).toEqual(early)
+    expect(early.length).toBeGreaterThan(100)
+  })
+
+  test('parts never exceed their wholes', () => {
+    const values = generateDemoValues(reference, lastCompleteMonth(new Date('2026-11-22T12:00:00Z')))
+    const get = new Map(values.map((v) => [`${v.code}:${v.service}:${v.month}:${v.measure}`, v.value]))
+    const pairs = [
+      ['self_referrals', 'referrals'],
+      ['started_within_18_weeks', 'started'],
+      ['proms_at_caseness', 'proms_paired'],
+      ['proms_recovered', 'proms_at_caseness'],
+      ['proms_reliably_improved', 'proms_paired'],
+    ] as const
+    let checked = 0
+    for (const v of values) {
+      for (const [part, whole] of pairs) {
+        if (v.measure !== part) continue
+        expect(v.value).toBeLessThanOrEqual(get.get(`${v.code}:${v.service}:${v.month}:${whole}`)!)
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000)
+    expect(values.every((v) => Number.isInteger(v.value) && v.value >= 0)).toBe(true)
+  })
+
+  test('island boards have counts small enough for disclosure control to catch', () => {
+    const values = generateDemoValues(reference, '2026-10')
+    const small = values.filter((v) => v.code === 'S08000025' && v.value >= 1 && v.value <= 4)
+    expect(small.length).toBeGreaterThan(50)
+  })
+
+  test('demo account names follow the board names', () => {
+    expect(demoBoardLeadEmail('Lothian')).toBe('lead.lothian@demo.scot')
+    expect(demoBoardLeadEmail('Greater Glasgow and Clyde')).toBe('lead.greater-glasgow-clyde@demo.scot')
+    expect(demoBoardLeadEmail('Dumfries and Galloway')).toBe('lead.dumfries-galloway@demo.scot')
+    expect(demoBoardLeadEmail('Ayrshire and Arran')).toBe('lead.ayrshire-arran@demo.scot')
+    expect(demoBoardLeadEmail('Western Isles')).toBe('lead.western-isles@demo.scot')
+  })
+})

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { getDataVersion } from '#app/models/data-version.server.ts'
+import { findReturnUnit, saveReturn } from '#app/models/returns.server.ts'
+import { cachedAtVersion, clearCache } from '#app/utils/cache.server.ts'
+import { createTestUser } from '#tests/setup/client.ts'
+import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
+
+const t = useTestDatabase()
+beforeEach(async () => {
+  clearCache()
+  await resetData(t.db)
+})
+
+describe('the figures cache', () => {
+  test('computes once per version, shares a computation in progress, and recomputes when the version moves', async () => {
+    let runs = 0
+    const compute = async () => ++runs
+    const [a, b] = await Promise.all([cachedAtVersion('k', 'v1', compute), cachedAtVersion('k', 'v1', compute)])
+    expect([a, b, runs]).toEqual([1, 1, 1])
+    expect(await cachedAtVersion('k', 'v1', compute)).toBe(1)
+    expect(await cachedAtVersion('k', 'v2', compute)).toBe(2)
+    expect(await cachedAtVersion('other', 'v2', compute)).toBe(3)
+  })
+
+  test('a failed computation is not kept', async () => {
+    await expect(cachedAtVersion('k', 'v1', () => Promise.reject(new Error('database gone')))).rejects.toThrowError()
+    expect(await cachedAtVersion('k', 'v1', async () => 'fine')).toBe('fine')
+  })
+})
+
+describe(`the data version on ${ENGINE}`, () => {
+  test('moves on with a saved figure, a submission, a coverage change and any audited change', async () => {
+    const unit = await findReturnUnit({ code: 'S08000024' })
+    const id = await createTestUser('national@example.scot', 'national_lead')
+    const actor = { id, email: 'national@example.scot', role: 'national_lead' as const, orgUnitId: null }
+    const now = new Date('2025-07-10T09:00:00Z')
+    const seen = new Set([await getDataVersion()])
+    const moved = async () => {
+      const version = await getDataVersion()
+      expect(seen.has(version), version).toBe(false)
+      seen.add(version)
+    }
+    await saveReturn({
+      actor,
+      unit,
+      month: '2025-06',
+      expectedVersion: null,
+      figures: [{ service: 'ccbt-adults', measure: 'referrals', value: 4 }],
+      submit: false,
+      reason: null,
+      now,
+    })
+    await moved()
+    await saveReturn({
+      actor,
+      unit,
+      month: '2025-06',
+      expectedVersion: null,
+      figures: [],
+      submit: true,
+      reason: null,
+      now,
+    })
+    await moved()
+    await t.db.execute(
+      sql`insert into service_availability (org_unit_id, service_id, status, live_from) values (${unit.id}, 1, 'live', '2030-01-01')`,
+    )
+    await moved()
+    await t.db.execute(sql`insert into audit_events (action) values ('catalogue.service_changed')`)
+    await moved()
+  })
+})

@@ -1,0 +1,70 @@
+import { describe, expect, test } from 'vitest'
+import {
+  addMonths,
+  financialQuarter,
+  financialYear,
+  formatMonthShort,
+  latestDueMonth,
+  londonTime,
+  monthRange,
+  quarterEnding,
+  returnDeadline,
+} from '#app/utils/dates.ts'
+
+describe('financial years and quarters', () => {
+  test.each([
+    ['2025-03', '2024/25', 'Q4 2024/25', 'quarter ending March 2025'],
+    ['2025-04', '2025/26', 'Q1 2025/26', 'quarter ending June 2025'],
+    ['2025-06', '2025/26', 'Q1 2025/26', 'quarter ending June 2025'],
+    ['2025-07', '2025/26', 'Q2 2025/26', 'quarter ending September 2025'],
+    ['2025-12', '2025/26', 'Q3 2025/26', 'quarter ending December 2025'],
+    ['2026-01', '2025/26', 'Q4 2025/26', 'quarter ending March 2026'],
+    ['1999-12', '1999/00', 'Q3 1999/00', 'quarter ending December 1999'],
+  ])('%s is in %s, %s, %s', (month, year, quarter, ending) => {
+    expect(financialYear(month)).toBe(year)
+    expect(financialQuarter(month)).toBe(quarter)
+    expect(quarterEnding(month)).toBe(ending)
+  })
+})
+
+describe('month arithmetic', () => {
+  test('crosses year ends both ways', () => {
+    expect(addMonths('2025-12', 1)).toBe('2026-01')
+    expect(addMonths('2026-01', -1)).toBe('2025-12')
+    expect(addMonths('2021-04', 66)).toBe('2026-10')
+  })
+  test('a range includes both ends and is empty when reversed', () => {
+    expect(monthRange('2025-11', '2026-02')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02'])
+    expect(monthRange('2026-02', '2025-11')).toEqual([])
+  })
+  test('short month names are three letters, September included', () => {
+    expect(formatMonthShort('2025-09')).toBe('Sep 2025')
+  })
+})
+
+describe('return deadlines in Scottish time', () => {
+  test('a summer deadline ends at midnight BST, which is 23:00 UTC', () => {
+    // June's return is due by the end of 15 July, British Summer Time (UTC+1).
+    expect(returnDeadline('2026-06', 15).toISOString()).toBe('2026-07-15T22:59:59.999Z')
+  })
+  test('a winter deadline ends at midnight GMT', () => {
+    expect(returnDeadline('2026-10', 15).toISOString()).toBe('2026-11-15T23:59:59.999Z')
+  })
+  test('the deadline across the clocks going forward (29 March 2026)', () => {
+    // February's return is due 15 March (GMT); March's is due 15 April (BST).
+    expect(returnDeadline('2026-02', 15).toISOString()).toBe('2026-03-15T23:59:59.999Z')
+    expect(returnDeadline('2026-03', 15).toISOString()).toBe('2026-04-15T22:59:59.999Z')
+  })
+  test('the latest due month moves on the moment the deadline passes', () => {
+    const justBefore = londonTime('2026-11-15T23:59:00')
+    const justAfter = londonTime('2026-11-16T00:00:01')
+    expect(latestDueMonth(justBefore, 15)).toBe('2026-09')
+    expect(latestDueMonth(justAfter, 15)).toBe('2026-10')
+  })
+  test('in the hour after midnight in BST the London month has already changed', () => {
+    // 00:30 on 1 July BST is still 30 June in UTC.
+    const earlyJuly = londonTime('2026-07-01T00:30')
+    expect(earlyJuly.toISOString()).toBe('2026-06-30T23:30:00.000Z')
+    expect(latestDueMonth(earlyJuly, 15)).toBe('2026-05')
+  })
+})
