@@ -10,6 +10,14 @@ import {
   PROGRAMME_START_MONTH,
   returnDeadline,
 } from '#app/utils/dates.ts'
+import { getConfig } from '#app/utils/config.server.ts'
+import {
+  protectFigure,
+  protectTile,
+  SUPPRESSED,
+  SUPPRESSION_NOTE,
+  type TileBasis,
+} from '#app/utils/figure-disclosure.ts'
 import { type Cell, type Figure, type FigureColumn, fileSlug } from '#app/utils/figures.ts'
 import { formatCount, formatRate } from '#app/utils/format.ts'
 import {
@@ -72,6 +80,8 @@ export interface DashboardRequest {
   now: Date
   /** RETURN_DEADLINE_DAY */
   deadlineDay: number
+  /** SDC_THRESHOLD, for `?sdc=on`; from the configuration when not given. */
+  threshold?: number
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,9 +105,11 @@ export interface FilterState {
   latestDueDeadline: string
   /** Words for a filter the URL asked for that could not be used. */
   notices: string[]
+  /** With `sdc=on`, the largest count that is suppressed (SDC_THRESHOLD); otherwise null. */
+  sdcThreshold: number | null
 }
 
-async function resolveFilters({ search, now, deadlineDay }: DashboardRequest): Promise<FilterState> {
+async function resolveFilters({ search, now, deadlineDay, threshold }: DashboardRequest): Promise<FilterState> {
   const filters = parseFilters(search)
   const bounds = periodBounds(now, deadlineDay)
   const { latestDue, latestAllowed } = bounds
@@ -132,6 +144,20 @@ async function resolveFilters({ search, now, deadlineDay }: DashboardRequest): P
     latestDue,
     latestDueDeadline: formatDate(returnDeadline(latestDue, deadlineDay)),
     notices,
+    sdcThreshold: filters.sdc === 'on' ? (threshold ?? getConfig().SDC_THRESHOLD) : null,
+  }
+}
+
+/**
+ * Disclosure control as the URL asks: with `sdc=on`, figures and tiles as they may be published
+ * (app/utils/figure-disclosure.ts); otherwise as they are. Tiles never take their basis along.
+ */
+function disclosureControl({ sdcThreshold: threshold }: FilterState) {
+  return {
+    protect: <F extends Figure | null>(figure: F): F =>
+      threshold === null || figure === null ? figure : (protectFigure(figure, threshold) as F),
+    protectTiles: (tiles: Tile[]): Tile[] =>
+      tiles.map((tile) => (threshold === null ? { ...tile, basis: undefined } : protectTile(tile, threshold))),
   }
 }
 
@@ -160,7 +186,45 @@ export interface Tile {
   previous?: number | null
   comparisonLabel?: string
   /** A second figure beside it, e.g. the national one on a board's page. */
-  reference?: { label: string; value: number | null }
+  reference?: { label: string; value: number | null; suppressed?: boolean }
+  /** The counts it is worked out from, for disclosure control; not sent to the page. */
+  basis?: TileBasis
+  /** Withheld by disclosure control. */
+  suppressed?: boolean
+}
+
+const RATE_BY_ID = new Map<string, { numerator: string; denominator: string }>(
+  Object.values(RATE_INDICATORS).map((r) => [r.id, r]),
+)
+
+/** The counts a figure of a FigureSet is worked out from: itself, or a rate's two counts. */
+function countsOf(set: FigureSet | null | undefined, key: keyof FigureSet): Array<number | null> {
+  if (!set) return []
+  const rate = RATE_BY_ID.get(key)
+  return rate ? [set[rate.numerator as keyof FigureSet], set[rate.denominator as keyof FigureSet]] : [set[key]]
+}
+
+function basisOf(
+  key: keyof FigureSet,
+  sets: { now: FigureSet; previous?: FigureSet | null; reference?: FigureSet },
+): TileBasis {
+  return {
+    counts: countsOf(sets.now, key),
+    previous: countsOf(sets.previous, key),
+    reference: countsOf(sets.reference, key),
+  }
+}
+
+/** The two counts of a rate of a FigureSet. */
+function countsKeysOf(key: keyof FigureSet): [keyof FigureSet, keyof FigureSet] {
+  const rate = RATE_BY_ID.get(key)!
+  return [rate.numerator as keyof FigureSet, rate.denominator as keyof FigureSet]
+}
+
+/** How disclosure control treats a rate of a FigureSet: by its two counts. */
+function rateOf(key: keyof FigureSet, prefix = ''): FigureColumn['disclosure'] {
+  const [numerator, denominator] = countsKeysOf(key)
+  return { rateOf: [`${prefix}${numerator}`, `${prefix}${denominator}`] }
 }
 
 function perMonth(total: number | null, months: number) {
@@ -262,7 +326,7 @@ function trendFigure({
       label: state.grain === 'month' ? 'Month' : state.grain === 'fq' ? 'Financial quarter' : 'Financial year',
       kind: 'text',
     },
-    ...columns.map(({ key, label, kind, unit }) => ({ key, label, kind, unit })),
+    ...columns.map(({ key, label, kind, unit, disclosure }) => ({ key, label, kind, unit, disclosure })),
     ...extraColumns,
   ]
   if (reporting) figureColumns.push({ key: 'reporting', label: reportingLabel(reportingUnit), kind: 'text' })
@@ -300,6 +364,30 @@ function definitionOf(series: { label: string; definition: string }) {
   return { label: series.label, definition: series.definition }
 }
 
+/**
+ * Scotland's rates beside a board's, one row per bucket (`national_<rate>`), with the counts
+ * they divide (not shown: disclosure control needs them).
+ */
+function nationalRows(
+  state: FilterState,
+  national: Array<{ bucket: string; figures: FigureSet }> | undefined,
+  rates: Array<keyof FigureSet>,
+): Array<Record<string, Cell>> {
+  if (!national) return []
+  const nationalBy = new Map(national.map((s) => [s.bucket, s.figures]))
+  return state.buckets.map((b) => {
+    const figures = nationalBy.get(b.key)
+    const row: Record<string, Cell> = {}
+    for (const rate of rates) {
+      const { numerator, denominator } = RATE_BY_ID.get(rate)!
+      for (const key of [rate, numerator, denominator]) {
+        row[`national_${key}`] = figures?.[key as keyof FigureSet] ?? null
+      }
+    }
+    return row
+  })
+}
+
 // Figures shared by the overview and a board's page.
 
 function referralsFigure(
@@ -327,12 +415,20 @@ function referralsFigure(
         unit: 'people',
         value: professionalReferrals,
       },
-      { key: 'referrals', label: 'All referrals', kind: 'count', unit: 'people', value: count('referrals') },
+      {
+        key: 'referrals',
+        label: 'All referrals',
+        kind: 'count',
+        unit: 'people',
+        value: count('referrals'),
+        disclosure: { sumOf: ['self_referrals', 'professional_referrals'] },
+      },
       {
         key: 'self_referral_share',
         label: 'Self-referral share',
         kind: 'percent',
         value: count('self_referral_share'),
+        disclosure: rateOf('self_referral_share'),
       },
     ],
     definitions: [
@@ -353,12 +449,16 @@ function startedFigure(
   unit: 'boards' | 'months',
   national?: Array<{ bucket: string; figures: FigureSet }>,
 ) {
-  const nationalBy = new Map((national ?? []).map((s) => [s.bucket, s.figures.eighteen_weeks]))
-  const extraRows = national
-    ? state.buckets.map((b) => ({ national_eighteen_weeks: nationalBy.get(b.key) ?? null }))
-    : []
+  const extraRows = nationalRows(state, national, ['eighteen_weeks'])
   const extraColumns: FigureColumn[] = national
-    ? [{ key: 'national_eighteen_weeks', label: 'Scotland: within 18 weeks', kind: 'percent' }]
+    ? [
+        {
+          key: 'national_eighteen_weeks',
+          label: 'Scotland: within 18 weeks',
+          kind: 'percent',
+          disclosure: rateOf('eighteen_weeks', 'national_'),
+        },
+      ]
     : []
   return trendFigure({
     id: `${prefix}-started`,
@@ -377,7 +477,13 @@ function startedFigure(
         unit: 'people',
         value: count('started_within_18_weeks'),
       },
-      { key: 'eighteen_weeks', label: 'Within 18 weeks', kind: 'percent', value: count('eighteen_weeks') },
+      {
+        key: 'eighteen_weeks',
+        label: 'Within 18 weeks',
+        kind: 'percent',
+        value: count('eighteen_weeks'),
+        disclosure: rateOf('eighteen_weeks'),
+      },
     ],
     extraColumns,
     extraRows,
@@ -398,17 +504,21 @@ function outcomesFigure(
   unit: 'boards' | 'months',
   national?: Array<{ bucket: string; figures: FigureSet }>,
 ) {
-  const nationalBy = new Map((national ?? []).map((s) => [s.bucket, s.figures]))
-  const extraRows = national
-    ? state.buckets.map((b) => ({
-        national_recovery_rate: nationalBy.get(b.key)?.recovery_rate ?? null,
-        national_reliable_improvement_rate: nationalBy.get(b.key)?.reliable_improvement_rate ?? null,
-      }))
-    : []
+  const extraRows = nationalRows(state, national, ['recovery_rate', 'reliable_improvement_rate'])
   const extraColumns: FigureColumn[] = national
     ? [
-        { key: 'national_recovery_rate', label: 'Scotland: recovery rate', kind: 'percent' },
-        { key: 'national_reliable_improvement_rate', label: 'Scotland: reliable improvement rate', kind: 'percent' },
+        {
+          key: 'national_recovery_rate',
+          label: 'Scotland: recovery rate',
+          kind: 'percent',
+          disclosure: rateOf('recovery_rate', 'national_'),
+        },
+        {
+          key: 'national_reliable_improvement_rate',
+          label: 'Scotland: reliable improvement rate',
+          kind: 'percent',
+          disclosure: rateOf('reliable_improvement_rate', 'national_'),
+        },
       ]
     : []
   return trendFigure({
@@ -442,12 +552,19 @@ function outcomesFigure(
         unit: 'people',
         value: count('proms_reliably_improved'),
       },
-      { key: 'recovery_rate', label: 'Recovery rate', kind: 'percent', value: count('recovery_rate') },
+      {
+        key: 'recovery_rate',
+        label: 'Recovery rate',
+        kind: 'percent',
+        value: count('recovery_rate'),
+        disclosure: rateOf('recovery_rate'),
+      },
       {
         key: 'reliable_improvement_rate',
         label: 'Reliable improvement rate',
         kind: 'percent',
         value: count('reliable_improvement_rate'),
+        disclosure: rateOf('reliable_improvement_rate'),
       },
     ],
     extraColumns,
@@ -587,6 +704,7 @@ export async function getOverview(request: DashboardRequest) {
         id: 'referrals',
         label: `Referrals, ${phrase}`,
         value: totals.referrals,
+        basis: basisOf('referrals', { now: totals, previous }),
         kind: 'count',
         description: `People referred to cCBT and ieCBT services, ${period.label}.`,
         definition: COUNT_SERIES.referrals.definition,
@@ -597,6 +715,7 @@ export async function getOverview(request: DashboardRequest) {
         id: 'referrals-since-start',
         label: 'Referrals since the programme started',
         value: sinceStart.referrals,
+        basis: basisOf('referrals', { now: sinceStart }),
         kind: 'count',
         description: `People referred to cCBT and ieCBT services since ${formatMonth(PROGRAMME_START_MONTH)}, to ${formatMonth(period.to)}.`,
         definition: `${COUNT_SERIES.referrals.definition} Counted from the programme's start in ${formatMonth(PROGRAMME_START_MONTH)}.`,
@@ -605,6 +724,7 @@ export async function getOverview(request: DashboardRequest) {
         id: 'self-referral-share',
         label: RATE_INDICATORS.selfReferralShare.label,
         value: totals.self_referral_share,
+        basis: basisOf('self_referral_share', { now: totals, previous }),
         kind: 'percent',
         description: `Of referrals, ${period.label}.`,
         definition: RATE_INDICATORS.selfReferralShare.definition,
@@ -615,6 +735,7 @@ export async function getOverview(request: DashboardRequest) {
         id: 'eighteen-weeks',
         label: 'Started treatment within 18 weeks',
         value: totals.eighteen_weeks,
+        basis: basisOf('eighteen_weeks', { now: totals, previous }),
         kind: 'percent',
         description: `Of people who started cCBT or ieCBT, ${period.label}.`,
         definition: RATE_INDICATORS.eighteenWeeks.definition,
@@ -626,6 +747,7 @@ export async function getOverview(request: DashboardRequest) {
         id: 'completion-rate',
         label: RATE_INDICATORS.completionRate.label,
         value: totals.completion_rate,
+        basis: basisOf('completion_rate', { now: totals, previous }),
         kind: 'percent',
         description: `Completed as a share of started, ${period.label}.`,
         definition: RATE_INDICATORS.completionRate.definition,
@@ -636,6 +758,7 @@ export async function getOverview(request: DashboardRequest) {
         id: 'recovery-rate',
         label: RATE_INDICATORS.recoveryRate.label,
         value: totals.recovery_rate,
+        basis: basisOf('recovery_rate', { now: totals, previous }),
         kind: 'percent',
         description: `Of people at caseness who finished treatment, ${period.label}.`,
         definition: RATE_INDICATORS.recoveryRate.definition,
@@ -647,6 +770,7 @@ export async function getOverview(request: DashboardRequest) {
         id: 'reliable-improvement-rate',
         label: RATE_INDICATORS.reliableImprovementRate.label,
         value: totals.reliable_improvement_rate,
+        basis: basisOf('reliable_improvement_rate', { now: totals, previous }),
         kind: 'percent',
         description: `Of people who finished treatment with paired scores, ${period.label}.`,
         definition: RATE_INDICATORS.reliableImprovementRate.definition,
@@ -660,6 +784,7 @@ export async function getOverview(request: DashboardRequest) {
       id: 'video-sessions',
       label: 'Video 1:1 sessions a month',
       value: perMonth(totals.video_sessions, period.months),
+      basis: basisOf('video_sessions', { now: totals, previous }),
       kind: 'count',
       description: `Sessions, monthly average, ${period.label}.`,
       definition: `${COUNT_SERIES.videoSessions.definition} The period's total divided by its ${period.months} months.`,
@@ -672,6 +797,7 @@ export async function getOverview(request: DashboardRequest) {
       id: 'group-sessions',
       label: 'Group sessions a month',
       value: perMonth(totals.group_sessions, period.months),
+      basis: basisOf('group_sessions', { now: totals, previous }),
       kind: 'count',
       description: `Video group sessions, monthly average, ${period.label}.`,
       definition: `${COUNT_SERIES.groupSessions.definition} The period's total divided by its ${period.months} months.`,
@@ -684,6 +810,7 @@ export async function getOverview(request: DashboardRequest) {
       id: 'self-help-visits',
       label: 'Self-help visits a month',
       value: perMonth(totals.self_help_visits, period.months),
+      basis: basisOf('self_help_visits', { now: totals, previous }),
       kind: 'count',
       description: `Visits, monthly average, ${period.label}; ${formatCountWords(sinceStart.self_help_visits)} since ${formatMonth(PROGRAMME_START_MONTH)}.`,
       definition: `${COUNT_SERIES.selfHelpVisits.definition} The period's total divided by its ${period.months} months.`,
@@ -734,11 +861,12 @@ export async function getOverview(request: DashboardRequest) {
   const comparisonFigure = applies.therapy ? boardComparisonFigure(state, boards, nationalRate.rate) : null
   if (comparisonFigure) figures.push(comparisonFigure)
 
+  const { protect, protectTiles } = disclosureControl(state)
   return {
     state,
     where,
-    tiles,
-    figures,
+    tiles: protectTiles(tiles),
+    figures: figures.map(protect),
     nationalRate: nationalRate.rate,
     latest: {
       month: period.to,
@@ -775,8 +903,14 @@ function boardComparisonFigure(state: FilterState, boards: BoardFigures[], natio
       { key: 'code', label: 'Board code', kind: 'text' },
       { key: 'board', label: 'Board', kind: 'text' },
       { key: 'referrals', label: 'Referrals', kind: 'count', unit: 'people' },
-      { key: 'population', label: 'Population', kind: 'count', unit: 'people' },
-      { key: 'referrals_per_100k', label: 'Referrals per 100,000', kind: 'rate', unit: 'a year' },
+      { key: 'population', label: 'Population', kind: 'count', unit: 'people', disclosure: 'public' },
+      {
+        key: 'referrals_per_100k',
+        label: 'Referrals per 100,000',
+        kind: 'rate',
+        unit: 'a year',
+        disclosure: { rateOf: ['referrals', 'population'] },
+      },
       { key: 'months', label: 'Months reported', kind: 'text' },
     ],
     rows: [
@@ -850,7 +984,7 @@ export async function getBoardsTable(request: DashboardRequest) {
     ],
     fileName: fileSlug(`headline figures by board ${period.from} to ${period.to}${service ? ` ${service.slug}` : ''}`),
   }
-  return { state, rows, scotland, figure }
+  return { state, figure: disclosureControl(state).protect(figure) }
 }
 
 /** The columns of the boards table, in order; counts of the other measures follow in the CSV. */
@@ -859,16 +993,33 @@ const BOARD_TABLE_COLUMNS: FigureColumn[] = [
   { key: 'code', label: 'Board code', kind: 'text' },
   { key: 'name', label: 'Board', kind: 'text' },
   { key: 'referrals', label: 'Referrals', kind: 'count', unit: 'people' },
-  { key: 'referrals_per_100k', label: 'Referrals per 100,000', kind: 'rate', unit: 'a year' },
-  { key: 'self_referral_share', label: 'Self-referral share', kind: 'percent' },
-  { key: 'eighteen_weeks', label: 'Within 18 weeks', kind: 'percent' },
-  { key: 'completion_rate', label: 'Completion rate', kind: 'percent' },
-  { key: 'recovery_rate', label: 'Recovery rate', kind: 'percent' },
-  { key: 'reliable_improvement_rate', label: 'Reliable improvement', kind: 'percent' },
+  {
+    key: 'referrals_per_100k',
+    label: 'Referrals per 100,000',
+    kind: 'rate',
+    unit: 'a year',
+    disclosure: { rateOf: ['referrals', 'population'] },
+  },
+  {
+    key: 'self_referral_share',
+    label: 'Self-referral share',
+    kind: 'percent',
+    disclosure: rateOf('self_referral_share'),
+  },
+  { key: 'eighteen_weeks', label: 'Within 18 weeks', kind: 'percent', disclosure: rateOf('eighteen_weeks') },
+  { key: 'completion_rate', label: 'Completion rate', kind: 'percent', disclosure: rateOf('completion_rate') },
+  { key: 'recovery_rate', label: 'Recovery rate', kind: 'percent', disclosure: rateOf('recovery_rate') },
+  {
+    key: 'reliable_improvement_rate',
+    label: 'Reliable improvement',
+    kind: 'percent',
+    disclosure: rateOf('reliable_improvement_rate'),
+  },
   { key: 'video_sessions', label: 'Video 1:1 sessions', kind: 'count', unit: 'sessions' },
   { key: 'group_sessions', label: 'Group sessions', kind: 'count', unit: 'sessions' },
-  { key: 'completeness', label: 'Completeness', kind: 'percent' },
-  { key: 'timeliness', label: 'Timeliness', kind: 'percent' },
+  // About returns, not people.
+  { key: 'completeness', label: 'Completeness', kind: 'percent', disclosure: 'public' },
+  { key: 'timeliness', label: 'Timeliness', kind: 'percent', disclosure: 'public' },
   { key: 'self_referrals', label: 'Self-referrals', kind: 'count', unit: 'people' },
   { key: 'started', label: 'Started treatment', kind: 'count', unit: 'people' },
   { key: 'started_within_18_weeks', label: 'Started within 18 weeks', kind: 'count', unit: 'people' },
@@ -878,7 +1029,7 @@ const BOARD_TABLE_COLUMNS: FigureColumn[] = [
   { key: 'proms_recovered', label: 'Recovered', kind: 'count', unit: 'people' },
   { key: 'proms_reliably_improved', label: 'Reliably improved', kind: 'count', unit: 'people' },
   { key: 'group_attendances', label: 'Group attendances', kind: 'count', unit: 'attendances' },
-  { key: 'population', label: 'Population', kind: 'count', unit: 'people' },
+  { key: 'population', label: 'Population', kind: 'count', unit: 'people', disclosure: 'public' },
 ]
 
 function boardTableRow(
@@ -952,6 +1103,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
         id: 'referrals',
         label: `Referrals, ${phrase}`,
         value: totals.referrals,
+        basis: basisOf('referrals', { now: totals, previous, reference: national }),
         kind: 'count',
         description: `People referred to cCBT and ieCBT services in ${board.name}, ${period.label}.`,
         definition: COUNT_SERIES.referrals.definition,
@@ -962,6 +1114,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
         id: 'referrals-per-100k',
         label: 'Referrals per 100,000 people',
         value: rate.rate,
+        basis: { counts: [totals.referrals], reference: [national.referrals] },
         kind: 'rate',
         description: `A year, ${period.label}; population ${formatCountWords(rate.population)}.`,
         definition: OTHER_INDICATORS.referralsPer100k.definition,
@@ -971,6 +1124,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
         id: 'eighteen-weeks',
         label: 'Started treatment within 18 weeks',
         value: totals.eighteen_weeks,
+        basis: basisOf('eighteen_weeks', { now: totals, previous, reference: national }),
         kind: 'percent',
         description: `Of people who started cCBT or ieCBT, ${period.label}.`,
         definition: RATE_INDICATORS.eighteenWeeks.definition,
@@ -983,6 +1137,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
         id: 'recovery-rate',
         label: RATE_INDICATORS.recoveryRate.label,
         value: totals.recovery_rate,
+        basis: basisOf('recovery_rate', { now: totals, previous, reference: national }),
         kind: 'percent',
         description: `Of people at caseness who finished treatment, ${period.label}.`,
         definition: RATE_INDICATORS.recoveryRate.definition,
@@ -995,6 +1150,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
         id: 'self-referral-share',
         label: RATE_INDICATORS.selfReferralShare.label,
         value: totals.self_referral_share,
+        basis: basisOf('self_referral_share', { now: totals, previous, reference: national }),
         kind: 'percent',
         description: `Of referrals, ${period.label}.`,
         definition: RATE_INDICATORS.selfReferralShare.definition,
@@ -1006,6 +1162,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
         id: 'completion-rate',
         label: RATE_INDICATORS.completionRate.label,
         value: totals.completion_rate,
+        basis: basisOf('completion_rate', { now: totals, previous, reference: national }),
         kind: 'percent',
         description: `Completed as a share of started, ${period.label}.`,
         definition: RATE_INDICATORS.completionRate.definition,
@@ -1017,6 +1174,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
         id: 'reliable-improvement-rate',
         label: RATE_INDICATORS.reliableImprovementRate.label,
         value: totals.reliable_improvement_rate,
+        basis: basisOf('reliable_improvement_rate', { now: totals, previous, reference: national }),
         kind: 'percent',
         description: `Of people who finished treatment with paired scores, ${period.label}.`,
         definition: RATE_INDICATORS.reliableImprovementRate.definition,
@@ -1031,6 +1189,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
       id: 'video-sessions',
       label: 'Video 1:1 sessions a month',
       value: perMonth(totals.video_sessions, period.months),
+      basis: basisOf('video_sessions', { now: totals, previous, reference: national }),
       kind: 'count',
       description: `Sessions, monthly average, ${period.label}.`,
       definition: `${COUNT_SERIES.videoSessions.definition} The period's total divided by its ${period.months} months.`,
@@ -1043,6 +1202,7 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
       id: 'group-sessions',
       label: 'Group sessions a month',
       value: perMonth(totals.group_sessions, period.months),
+      basis: basisOf('group_sessions', { now: totals, previous, reference: national }),
       kind: 'count',
       description: `Video group sessions hosted, monthly average, ${period.label}.`,
       definition: `${COUNT_SERIES.groupSessions.definition} The period's total divided by its ${period.months} months.`,
@@ -1072,7 +1232,18 @@ export async function getBoardDashboard(request: DashboardRequest & { code: stri
   if (applies.group) figures.push(groupFigure('board', state, where, series, reporting, unit))
   figures.push(returnsFigure(state, board, returns))
 
-  return { state, board, where, population: rate.population, tiles, figures, services, returns, completeness }
+  const { protect, protectTiles } = disclosureControl(state)
+  return {
+    state,
+    board,
+    where,
+    population: rate.population,
+    tiles: protectTiles(tiles),
+    figures: figures.map(protect),
+    services,
+    returns,
+    completeness,
+  }
 }
 
 function returnsFigure(
@@ -1096,7 +1267,7 @@ function returnsFigure(
       { key: 'submitted', label: 'First submitted', kind: 'text' },
       { key: 'on_time', label: 'By the deadline', kind: 'text' },
       { key: 'revised', label: 'Revised after approval', kind: 'text' },
-      { key: 'services', label: 'Live services', kind: 'count', unit: 'services' },
+      { key: 'services', label: 'Live services', kind: 'count', unit: 'services', disclosure: 'public' },
     ],
     rows: returns.map((r) => ({
       month: formatMonth(r.month),
@@ -1148,7 +1319,7 @@ export async function getServicesList(request: DashboardRequest) {
       { key: 'unit', label: 'Unit', kind: 'text' },
       ...(state.board ? [{ key: 'board_status', label: `Status in ${state.board.name}`, kind: 'text' as const }] : []),
       { key: 'boards_live', label: 'Boards where live', kind: 'text' },
-      { key: 'coverage', label: 'Population coverage', kind: 'percent' },
+      { key: 'coverage', label: 'Population coverage', kind: 'percent', disclosure: 'public' },
     ],
     rows: rows.map((r) => {
       const status = r.figures?.board
@@ -1179,7 +1350,11 @@ export async function getServicesList(request: DashboardRequest) {
     definitions: [definitionOf(OTHER_INDICATORS.populationCoverage)],
     fileName: fileSlug(`services ${period.from} to ${period.to}`),
   }
-  return { state, rows, figure }
+  return {
+    state,
+    services: rows.map(({ name, slug }) => ({ name, slug })),
+    figure: disclosureControl(state).protect(figure),
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1213,7 +1388,13 @@ export async function getServiceDashboard(request: DashboardRequest & { slug: st
   const names = new Set(detail.measures.map((m) => m.name))
   const rateColumns: TrendColumn[] = Object.values(RATE_INDICATORS)
     .filter((r) => names.has(r.numerator) && names.has(r.denominator))
-    .map((r) => ({ key: r.id, label: r.label, kind: 'percent' as const, value: count(r.id as keyof FigureSet) }))
+    .map((r) => ({
+      key: r.id,
+      label: r.label,
+      kind: 'percent' as const,
+      value: count(r.id as keyof FigureSet),
+      disclosure: rateOf(r.id as keyof FigureSet),
+    }))
   const trend = trendFigure({
     id: 'service-trend',
     title: `${detail.name}: Scotland`,
@@ -1249,7 +1430,13 @@ export async function getServiceDashboard(request: DashboardRequest & { slug: st
           { key: 'code', label: 'Board code', kind: 'text' },
           { key: 'board', label: 'Board', kind: 'text' },
           ...state.buckets.map((b) => ({ key: b.key, label: b.label, kind: 'count' as const, unit: measure.unit })),
-          { key: 'total', label: 'Total', kind: 'count' as const, unit: measure.unit },
+          {
+            key: 'total',
+            label: 'Total',
+            kind: 'count' as const,
+            unit: measure.unit,
+            disclosure: { sumOf: state.buckets.map((b) => b.key) },
+          },
         ],
         rows: [...byBoard.entries()].map(([code, values]) => {
           const row: Record<string, Cell> = { code, board: unitNames.get(code) ?? code }
@@ -1270,13 +1457,14 @@ export async function getServiceDashboard(request: DashboardRequest & { slug: st
       }
     : null
 
+  const { protect } = disclosureControl(state)
   return {
     state,
     service: detail,
     measure,
     availability,
-    trend,
-    smallMultiples,
+    trend: protect(trend),
+    smallMultiples: protect(smallMultiples),
     scaleMax: max,
   }
 }
@@ -1335,13 +1523,44 @@ async function buildCoverage(request: DashboardRequest) {
   const definition = MAP_INDICATOR_DEFINITIONS[indicator]
   const standard = 'standard' in definition ? definition.standard : undefined
   const tileBy = new Map(tiles.map((t) => [t.code, t]))
-  const mapBoards = boardFigures.map((b) => ({
-    code: b.code,
-    name: b.name,
-    value: (b as unknown as Record<string, number | null>)[indicator] ?? null,
-    tile: tileBy.get(b.code) ?? null,
-    highlighted: state.board?.code === b.code,
-  }))
+  const { protect } = disclosureControl(state)
+  // The value of each board, with the counts it is worked out from for disclosure control.
+  const basisKeys: Array<keyof BoardFigures> =
+    indicator === 'referrals_per_100k'
+      ? ['referrals', 'population']
+      : RATE_BY_ID.has(indicator)
+        ? (countsKeysOf(indicator as keyof FigureSet) as Array<keyof BoardFigures>)
+        : []
+  const valueDisclosure: FigureColumn['disclosure'] =
+    basisKeys.length === 2 ? { rateOf: basisKeys as [string, string] } : 'public'
+  const mapValues = protect<Figure>({
+    id: 'coverage-map-values',
+    title: '',
+    description: '',
+    columns: [
+      { key: 'code', label: 'Board code', kind: 'text' },
+      { key: 'value', label: definition.label, kind: definition.kind, disclosure: valueDisclosure },
+    ],
+    rows: boardFigures.map((b) => ({
+      code: b.code,
+      value: b[indicator],
+      ...Object.fromEntries(basisKeys.map((k) => [k, b[k] as Cell])),
+    })),
+    notes: [],
+    definitions: [],
+    fileName: '',
+  })
+  const mapBoards = boardFigures.map((b, i) => {
+    const value = mapValues.rows[i]!.value ?? null
+    return {
+      code: b.code,
+      name: b.name,
+      value: typeof value === 'number' ? value : null,
+      suppressed: value === SUPPRESSED,
+      tile: tileBy.get(b.code) ?? null,
+      highlighted: state.board?.code === b.code,
+    }
+  })
   const month = period.to
   const statusWords: Record<AvailabilityStatus, string> = {
     live: 'Live',
@@ -1390,8 +1609,8 @@ async function buildCoverage(request: DashboardRequest) {
     description: `The share of Scotland's population living in boards where each service was live in ${formatMonth(month)}.`,
     columns: [
       { key: 'service', label: 'Service', kind: 'text' },
-      { key: 'coverage', label: 'Population coverage', kind: 'percent' },
-      { key: 'covered', label: 'Population covered', kind: 'count', unit: 'people' },
+      { key: 'coverage', label: 'Population coverage', kind: 'percent', disclosure: 'public' },
+      { key: 'covered', label: 'Population covered', kind: 'count', unit: 'people', disclosure: 'public' },
       { key: 'boards', label: 'Boards where live', kind: 'text' },
     ],
     rows: population.map((p) => ({
@@ -1427,12 +1646,17 @@ async function buildCoverage(request: DashboardRequest) {
     rows: mapBoards.map((b) => ({
       code: b.code,
       board: b.name,
-      value: b.value,
+      value: b.suppressed ? SUPPRESSED : b.value,
       ...(standard === undefined
         ? {}
         : { standard: b.value === null ? null : b.value >= standard ? 'Meets' : 'Below' }),
     })),
-    notes: mapBoards.some((b) => b.value === null) ? ['A dash means there were no figures to compute it from.'] : [],
+    notes: [
+      ...(mapBoards.some((b) => b.value === null && !b.suppressed)
+        ? ['A dash means there were no figures to compute it from.']
+        : []),
+      ...(mapBoards.some((b) => b.suppressed) ? [SUPPRESSION_NOTE] : []),
+    ],
     definitions: [{ label: definition.label, definition: definition.definition }],
     fileName: fileSlug(`${definition.label} by board ${period.from} to ${period.to}`),
   }

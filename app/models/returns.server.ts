@@ -627,16 +627,14 @@ async function moveReturn(
       .update(returns)
       .set({ ...transition.changes(current, actor, now), version, updatedAt: now })
       .where(and(eq(returns.orgUnitId, unit.id), eq(returns.month, toMonthDate(month))))
-    await tx
-      .insert(returnEvents)
-      .values({
-        orgUnitId: unit.id,
-        month: toMonthDate(month),
-        action: transition.action,
-        at: now,
-        userId: actor.id,
-        reason,
-      })
+    await tx.insert(returnEvents).values({
+      orgUnitId: unit.id,
+      month: toMonthDate(month),
+      action: transition.action,
+      at: now,
+      userId: actor.id,
+      reason,
+    })
     await recordAuditEvent(
       {
         action: `return.${transition.action}`,

@@ -93,7 +93,13 @@ export default function Coverage() {
           {placed.length > 0 ? (
             <TileMap
               id="coverage-map"
-              tiles={placed.map((b) => ({ ...b.tile!, name: b.name, value: b.value, highlighted: b.highlighted }))}
+              tiles={placed.map((b) => ({
+                ...b.tile!,
+                name: b.name,
+                value: b.value,
+                suppressed: b.suppressed,
+                highlighted: b.highlighted,
+              }))}
               kind={definition.kind}
               indicatorLabel={definition.label}
               unit={definition.unit}

@@ -12,6 +12,7 @@ import { findService } from '#app/models/catalogue.server.ts'
 import { getServiceDashboard } from '#app/models/dashboards-cache.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
+import { SUPPRESSED } from '#app/utils/figure-disclosure.ts'
 import { figureCsvHref, formatCell } from '#app/utils/figures.ts'
 import {
   canonicalLocation,
@@ -149,7 +150,7 @@ export default function Service() {
               const highlighted = state.board?.code === code
               const points = state.buckets.map((b) => ({
                 period: b.label,
-                value: (row[b.key] as number | null) ?? null,
+                value: typeof row[b.key] === 'number' ? (row[b.key] as number) : null,
               }))
               return (
                 <li key={code} className={highlighted ? 'app-small-multiple--highlighted' : undefined}>
@@ -164,7 +165,11 @@ export default function Service() {
                     </Link>
                   </h3>
                   {highlighted ? <p className="app-small-multiple__selected">Selected board</p> : null}
-                  <p className="app-small-multiple__total">{`${formatCell((row.total as number | null) ?? null, 'count')} ${measure.unit} in the period`}</p>
+                  <p className="app-small-multiple__total">
+                    {row.total === SUPPRESSED
+                      ? 'Total hidden: a small number'
+                      : `${formatCell(row.total ?? null, 'count')} ${measure.unit} in the period`}
+                  </p>
                   <div className="app-chart" style={{ minHeight: SMALL_MULTIPLE_HEIGHT }}>
                     {hydrated ? (
                       <LazySmallMultipleChart

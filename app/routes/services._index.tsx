@@ -39,9 +39,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Services() {
-  const { state, rows, figure } = useLoaderData<typeof loader>()
+  const { state, services, figure } = useLoaderData<typeof loader>()
   const { filters, period } = state
-  const slugs = new Map(rows.map((r) => [r.name, r.slug]))
+  const slugs = new Map(services.map((s) => [s.name, s.slug]))
   return (
     <>
       <Breadcrumbs items={[{ to: hrefWithFilters('/', filters, period), label: 'National overview' }]} />

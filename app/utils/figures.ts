@@ -13,6 +13,13 @@ export interface FigureColumn {
   kind: CellKind
   /** Shown under the label in the table and after it in the CSV header. */
   unit?: string
+  /**
+   * How disclosure control (`?sdc=on`, ./figure-disclosure.ts) treats the column. Counts are
+   * protected unless 'public' (a population); a count that is the row total of other columns
+   * says so (`sumOf`); a percentage or rate names the two counts it divides (`rateOf`: keys of
+   * the row, shown or not), or is 'public' (about returns, not people).
+   */
+  disclosure?: 'public' | { sumOf: string[] } | { rateOf: [numerator: string, denominator: string] }
 }
 
 export interface Figure {

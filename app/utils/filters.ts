@@ -117,6 +117,8 @@ export const DashboardFiltersSchema = /* @__PURE__ */ (() =>
     dir: z.enum(['asc', 'desc']).catch('asc'),
     /** Page of a long table (the coverage matrix with many boards). */
     page: z.coerce.number().int().min(1).max(10_000).catch(1),
+    /** Disclosure control on the figures shown ('on' for a view that may be published). */
+    sdc: z.enum(['on', 'off']).catch('off'),
   }))()
 export type DashboardFilters = z.infer<typeof DashboardFiltersSchema>
 
@@ -285,14 +287,15 @@ export function filtersToSearchParams(filters: Partial<DashboardFilters>, period
   if (filters.dir && filters.dir !== 'asc') params.set('dir', filters.dir)
   if (filters.measure) params.set('measure', filters.measure)
   if (filters.page && filters.page !== 1) params.set('page', String(filters.page))
+  if (filters.sdc === 'on') params.set('sdc', 'on')
   return params
 }
 
 type FilterChanges = Partial<Record<keyof DashboardFilters, string | number | undefined>>
 
 /**
- * A link to `pathname` that keeps the shared filters (period, grain, board, service), with some
- * changed. Filters of one page (the map's indicator, the table's sort) travel only when given
+ * A link to `pathname` that keeps the shared filters (period, grain, board, service, disclosure
+ * control), with some changed. Filters of one page (the map's indicator, the table's sort) travel only when given
  * in `changes`.
  */
 export function hrefWithFilters(
@@ -308,6 +311,7 @@ export function hrefWithFilters(
     grain: filters.grain,
     board: filters.board,
     service: filters.service,
+    sdc: filters.sdc,
   }
   const params = filtersToSearchParams({ ...shared, ...changes } as Partial<DashboardFilters>, period)
   const query = params.toString()
@@ -344,6 +348,7 @@ export function canonicalLocation(
     from: filters.from,
     to: filters.to,
     grain: filters.grain,
+    sdc: filters.sdc,
   }
   if (!omit.includes('board')) chosen.board = filters.board
   if (!omit.includes('service')) chosen.service = filters.service

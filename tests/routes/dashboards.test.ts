@@ -266,6 +266,97 @@ describe('CSV downloads', () => {
   })
 })
 
+describe('disclosure control on the dashboards (?sdc=on)', () => {
+  type AnyPage = Record<string, unknown> & { tiles?: Array<{ value: number | null; suppressed?: boolean }> }
+  const ISLANDS = ['S08000025', 'S08000026', 'S08000028']
+  const pages: Array<[string, string]> = [
+    ['/', 'routes/_index'],
+    ['/boards', 'routes/boards._index'],
+    ...ISLANDS.map((code): [string, string] => [`/boards/${code}`, 'routes/boards.$code']),
+    ['/services/video-group?measure=group_sessions', 'routes/services.$slug'],
+    ['/services/ccbt-prisons', 'routes/services.$slug'],
+    ['/coverage?indicator=recovery_rate', 'routes/coverage'],
+  ]
+  const withSdc = (path: string, on: boolean) => (on ? `${path}${path.includes('?') ? '&' : '?'}sdc=on` : path)
+
+  function figuresOf(page: AnyPage): Figure[] {
+    const found: Figure[] = []
+    for (const value of Object.values(page)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item && typeof item === 'object' && 'columns' in item && 'rows' in item) found.push(item as Figure)
+      }
+    }
+    return found
+  }
+
+  /** Counts from 1 to 4 a page shows, as "figure column: value". */
+  function smallCounts(figures: Figure[]) {
+    const small: string[] = []
+    for (const figure of figures) {
+      for (const column of figure.columns) {
+        if (column.kind !== 'count' || column.disclosure === 'public') continue
+        for (const row of figure.rows) {
+          const value = row[column.key]
+          if (typeof value === 'number' && value > 0 && value <= 4) small.push(`${figure.id} ${column.key}: ${value}`)
+        }
+      }
+    }
+    return small
+  }
+
+  test('no count from 1 to 4 is shown, small numbers show as c, and nothing hidden leaves the server', async () => {
+    let withheld = 0
+    let smallWithout = 0
+    for (const [path, route] of pages) {
+      smallWithout += smallCounts(figuresOf(await data<AnyPage>(withSdc(path, false), route))).length
+      const page = await data<AnyPage>(withSdc(path, true), route)
+      const figures = figuresOf(page)
+      expect(figures.length, path).toBeGreaterThan(0)
+      expect(smallCounts(figures), path).toEqual([])
+      for (const figure of figures) {
+        const keys = new Set(figure.columns.map((c) => c.key))
+        for (const row of figure.rows)
+          expect(
+            Object.keys(row).filter((k) => !keys.has(k)),
+            figure.id,
+          ).toEqual([])
+        const hidden = figure.rows.flatMap((row) => Object.values(row)).filter((v) => v === 'c').length
+        if (hidden > 0)
+          expect(
+            figure.notes.some((n) => n.startsWith('c: suppressed')),
+            figure.id,
+          ).toBe(true)
+        withheld += hidden
+      }
+      for (const tile of page.tiles ?? []) {
+        if (tile.suppressed) expect(tile.value).toBeNull()
+        expect(tile, path).not.toHaveProperty('basis')
+      }
+    }
+    // The demo's island boards and small services do have small counts: the control above bites.
+    expect(smallWithout).toBeGreaterThan(0)
+    expect(withheld).toBeGreaterThan(0)
+  })
+
+  test('the CSV download of a figure holds the same c as its table; links keep the setting', async () => {
+    const path = `/boards/${ISLANDS[0]}?sdc=on`
+    const page = await data<Page>(path, 'routes/boards.$code')
+    const figure = page.figures.find((f) => f.rows.some((r) => Object.values(r).includes('c')))!
+    expect(figure).toBeDefined()
+    const response = await get(`${server.url}/figures/${figure.id}?board=${ISLANDS[0]}&sdc=on`)
+    const rows = parse((await response.text()).replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]
+    const table = rows.slice(1, 1 + figure.rows.length)
+    figure.rows.forEach((row, i) =>
+      figure.columns.forEach((c, j) => {
+        if (row[c.key] === 'c') expect(table[i]![j], `${figure.id} ${c.key}`).toBe('c')
+      }),
+    )
+    const html = await (await get(`${server.url}${path}`)).text()
+    expect(html).toContain('Small numbers are hidden.')
+    expect(html).toMatch(/href="\/figures\/board-referrals\?[^"]*sdc=on/)
+  })
+})
+
 describe('the short form of an address', () => {
   test('what the filter form sends is redirected to the short form, keeping what differs from the defaults', async () => {
     const response = await get(

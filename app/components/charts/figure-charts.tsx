@@ -146,6 +146,19 @@ function serviceTrendSpec(figure: Figure): TrendSpec | null {
   return spec
 }
 
+/**
+ * A figure's rows as a chart draws them: a figure withheld by disclosure control (`c`) is a gap,
+ * as the table says; only numbers are plotted.
+ */
+export function chartRows(figure: Figure): Figure['rows'] {
+  const numeric = figure.columns.filter((c) => c.kind !== 'text').map((c) => c.key)
+  return figure.rows.map((row) => {
+    const plotted = { ...row }
+    for (const key of numeric) if (typeof plotted[key] === 'string') plotted[key] = null
+    return plotted
+  })
+}
+
 /** The chart of a trend figure (overview, board, service), or undefined for a table-only one. */
 export function trendChartFor(figure: Figure, grain: Grain): { render: () => ReactNode; height: number } | undefined {
   const kind = figure.id.replace(/^(overview|board|service)-/, '')
@@ -156,7 +169,9 @@ export function trendChartFor(figure: Figure, grain: Grain): { render: () => Rea
   if (!spec) return undefined
   return {
     height: CHART_HEIGHT,
-    render: () => <LazyTrendChart id={figure.id} data={figure.rows} xKey="period" xLabel={X_LABELS[grain]} {...spec} />,
+    render: () => (
+      <LazyTrendChart id={figure.id} data={chartRows(figure)} xKey="period" xLabel={X_LABELS[grain]} {...spec} />
+    ),
   }
 }
 
@@ -179,7 +194,7 @@ export function comparisonChartFor(
     render: () => (
       <LazyComparisonChart
         id={figure.id}
-        data={figure.rows}
+        data={chartRows(figure)}
         categoryKey={options.categoryKey}
         valueKey={options.valueKey}
         valueLabel={column.label}

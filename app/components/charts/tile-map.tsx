@@ -20,6 +20,8 @@ export interface MapTile {
   row: number
   column: number
   value: number | null
+  /** Withheld by disclosure control: shown as c. */
+  suppressed?: boolean
   highlighted?: boolean
 }
 
@@ -36,6 +38,11 @@ export function tileLabelLines(label: string, width = 14): string[] {
     else lines.push(word)
   }
   return lines
+}
+
+function tileValueText(tile: MapTile, kind: CellKind) {
+  if (tile.suppressed) return 'c (hidden)'
+  return tile.value === null ? 'no figures' : formatCell(tile.value, kind)
 }
 
 export function TileMap({
@@ -72,7 +79,7 @@ export function TileMap({
         <title id={titleId}>{`Tile map of ${indicatorLabel.toLowerCase()} by board`}</title>
         <desc id={descId}>
           {`Each square is a board, placed roughly where it is in Scotland; darker blue means a higher figure. ${tiles
-            .map((t) => `${t.name}: ${t.value === null ? 'no figures' : formatCell(t.value, kind)}`)
+            .map((t) => `${t.name}: ${tileValueText(t, kind)}`)
             .join('; ')}.`}
         </desc>
         <defs>
@@ -123,7 +130,7 @@ export function TileMap({
                 fontWeight={700}
                 fill={cls ? text : TEXT_COLOUR}
               >
-                {t.value === null ? 'no figures' : formatCell(t.value, kind)}
+                {tileValueText(t, kind)}
               </text>
             </g>
           )

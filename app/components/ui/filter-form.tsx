@@ -18,6 +18,8 @@ export interface FilterFormState {
   boards: Array<{ code: string; name: string }>
   services: Array<{ slug: string; name: string }>
   notices: string[]
+  /** With disclosure control on, the largest count it suppresses. */
+  sdcThreshold: number | null
 }
 
 export interface SelectOption {
@@ -125,7 +127,7 @@ export function FilterForm({
       </nav>
       {/* Keyed by what it shows, so a new period (from a quick link) resets the fields. */}
       <Form
-        key={`${period.from}:${period.to}:${period.preset}:${filters.grain}:${boardValue}:${filters.service ?? ''}`}
+        key={`${period.from}:${period.to}:${period.preset}:${filters.grain}:${boardValue}:${filters.service ?? ''}:${filters.sdc}`}
         method="get"
         action={action}
         aria-labelledby="filters-heading"
@@ -168,6 +170,25 @@ export function FilterForm({
           ) : null}
           {extra}
         </div>
+        <div className="ds_field-group app-filters__sdc">
+          <div className="ds_checkbox ds_checkbox--small">
+            <input
+              className="ds_checkbox__input"
+              id="sdc"
+              name="sdc"
+              type="checkbox"
+              value="on"
+              defaultChecked={filters.sdc === 'on'}
+              aria-describedby="sdc-hint"
+            />
+            <label className="ds_checkbox__label" htmlFor="sdc">
+              Hide small numbers
+            </label>
+            <p className="ds_hint-text" id="sdc-hint">
+              For a view that may be published: disclosure control, as in the publication exports.
+            </p>
+          </div>
+        </div>
         <div className="app-filters__actions">
           <button type="submit" className="ds_button ds_button--small ds_no-margin">
             Apply filters
@@ -177,6 +198,17 @@ export function FilterForm({
           </Link>
         </div>
       </Form>
+      {state.sdcThreshold !== null ? (
+        <div className="ds_inset-text app-filters__sdc-on" role="status">
+          <div className="ds_inset-text__text">
+            <p>
+              <strong>Small numbers are hidden.</strong> Counts from 1 to {state.sdcThreshold}, and figures from which
+              one could be worked out, show as <strong>c</strong>.{' '}
+              <Link to={hrefWithFilters(action, { ...filters, sdc: 'off' }, undefined, hidden)}>Show every figure</Link>
+            </p>
+          </div>
+        </div>
+      ) : null}
       {state.notices.length > 0 ? (
         <div className="ds_inset-text app-filters__notices" role="status">
           <div className="ds_inset-text__text">

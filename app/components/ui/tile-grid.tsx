@@ -1,4 +1,5 @@
 import type { Tile } from '#app/models/dashboards.server.ts'
+import { SUPPRESSED } from '#app/utils/figure-disclosure.ts'
 import { describeChange, formatCell } from '#app/utils/figures.ts'
 import { KpiTile } from './kpi-tile.tsx'
 
@@ -14,20 +15,28 @@ export function TileGrid({ tiles, headingId }: { tiles: Tile[]; headingId: strin
           <KpiTile
             key={tile.id}
             label={tile.label}
-            value={formatCell(tile.value, tile.kind)}
-            description={tile.description}
+            value={tile.suppressed ? SUPPRESSED : formatCell(tile.value, tile.kind)}
+            description={
+              tile.suppressed ? `${tile.description} Not shown: it would reveal a small number.` : tile.description
+            }
             standard={
               tile.standard === undefined
                 ? undefined
-                : tile.value === null
-                  ? { met: null, text: `No figures reported. The standard is ${Math.round(tile.standard * 100)}%.` }
-                  : { met: tile.value >= tile.standard, text: `The standard is ${Math.round(tile.standard * 100)}%.` }
+                : tile.suppressed
+                  ? { met: null, text: `The standard is ${Math.round(tile.standard * 100)}%.` }
+                  : tile.value === null
+                    ? { met: null, text: `No figures reported. The standard is ${Math.round(tile.standard * 100)}%.` }
+                    : { met: tile.value >= tile.standard, text: `The standard is ${Math.round(tile.standard * 100)}%.` }
             }
             change={
-              tile.comparisonLabel ? describeChange(tile.value, tile.previous, tile.kind, tile.comparisonLabel) : null
+              tile.comparisonLabel && !tile.suppressed
+                ? describeChange(tile.value, tile.previous, tile.kind, tile.comparisonLabel)
+                : null
             }
             reference={
-              tile.reference ? `${tile.reference.label}: ${formatCell(tile.reference.value, tile.kind)}` : undefined
+              tile.reference
+                ? `${tile.reference.label}: ${tile.reference.suppressed ? SUPPRESSED : formatCell(tile.reference.value, tile.kind)}`
+                : undefined
             }
             definition={tile.definition}
           />
