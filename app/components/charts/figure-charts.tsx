@@ -147,14 +147,18 @@ function serviceTrendSpec(figure: Figure): TrendSpec | null {
 }
 
 /**
- * A figure's rows as a chart draws them: a figure withheld by disclosure control (`c`) is a gap,
- * as the table says; only numbers are plotted.
+ * A figure's rows as a chart draws them: a figure withheld by disclosure control (`c`) is not
+ * plotted, and its row is marked `__hidden` so the chart does not call it a missing return.
  */
 export function chartRows(figure: Figure): Figure['rows'] {
   const numeric = figure.columns.filter((c) => c.kind !== 'text').map((c) => c.key)
   return figure.rows.map((row) => {
-    const plotted = { ...row }
-    for (const key of numeric) if (typeof plotted[key] === 'string') plotted[key] = null
+    const plotted: Figure['rows'][number] = { ...row }
+    for (const key of numeric) {
+      if (typeof plotted[key] !== 'string') continue
+      plotted[key] = null
+      plotted.__hidden = 'yes'
+    }
     return plotted
   })
 }

@@ -73,9 +73,10 @@ export default function TrendChart({
   references = [],
   height = CHART_HEIGHT,
 }: TrendChartProps) {
+  // Periods with nothing to draw: no returns, or small numbers hidden (disclosure control).
   const gaps = data
     .filter((row) => series.every((s) => row[s.key] === null || row[s.key] === undefined))
-    .map((row) => String(row[xKey]))
+    .map((row) => ({ x: String(row[xKey]), label: row.__hidden ? 'hidden' : 'no returns' }))
   const kindOf = (s: TrendSeries) => (s.axis === 'right' && right ? right.kind : left.kind)
   const labelOf = new Map(series.map((s) => [s.key, s.label]))
   const kindBy = new Map(series.map((s) => [s.key, kindOf(s)]))
@@ -140,6 +141,7 @@ export default function TrendChart({
           stroke={AXIS_COLOUR}
           tick={{ fill: TEXT_COLOUR, fontSize: 13 }}
           tickFormatter={(v: number) => formatTick(v, left.kind)}
+          allowDecimals={left.kind !== 'count'}
           domain={domainOf(left)}
           width={72}
           label={{
@@ -159,6 +161,7 @@ export default function TrendChart({
             stroke={AXIS_COLOUR}
             tick={{ fill: TEXT_COLOUR, fontSize: 13 }}
             tickFormatter={(v: number) => formatTick(v, right.kind)}
+            allowDecimals={right.kind !== 'count'}
             domain={domainOf(right)}
             width={72}
             label={{
@@ -179,14 +182,14 @@ export default function TrendChart({
           ]}
           contentStyle={{ borderColor: AXIS_COLOUR, color: TEXT_COLOUR }}
         />
-        {gaps.map((x) => (
+        {gaps.map(({ x, label }) => (
           <ReferenceLine
             key={`gap-${x}`}
             x={x}
             yAxisId="left"
             stroke={AXIS_COLOUR}
             strokeDasharray="1 3"
-            label={{ value: 'no returns', angle: -90, position: 'center', fill: TEXT_COLOUR, fontSize: 12 }}
+            label={{ value: label, angle: -90, position: 'center', fill: TEXT_COLOUR, fontSize: 12 }}
           />
         ))}
         {series.map((s) => {
