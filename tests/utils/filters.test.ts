@@ -26,12 +26,13 @@ describe('parsing the filters in a URL', () => {
       sort: 'name',
       dir: 'asc',
       page: 1,
+      sdc: 'off',
     })
   })
 
   test('every bad value falls back to its default instead of failing', () => {
     const filters = parseFilters(
-      'preset=yesterday&from=2025-13&to=banana&grain=week&board=lothian&service=DROP%20TABLE&indicator=happiness&sort=colour&dir=sideways&measure=1;2&page=-3',
+      'preset=yesterday&from=2025-13&to=banana&grain=week&board=lothian&service=DROP%20TABLE&indicator=happiness&sort=colour&dir=sideways&measure=1;2&page=-3&sdc=yes',
     )
     expect(filters).toEqual(parseFilters(''))
   })
@@ -218,6 +219,14 @@ describe('links that keep the filters', () => {
     )
     const none = parseFilters('')
     expect(hrefWithFilters('/', none, resolvePeriod(none, OCTOBER))).toBe('/')
+  })
+
+  test('disclosure control travels with the link when it is on', () => {
+    const on = parseFilters('grain=fq&sdc=on')
+    expect(hrefWithFilters('/boards/S08000025', on, resolvePeriod(on, OCTOBER))).toBe(
+      '/boards/S08000025?grain=fq&sdc=on',
+    )
+    expect(hrefWithFilters('/', { ...on, sdc: 'off' }, resolvePeriod(on, OCTOBER))).toBe('/?grain=fq')
   })
 })
 
