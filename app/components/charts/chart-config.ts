@@ -18,6 +18,12 @@ export function comparisonChartHeight(rows: number, barHeight: number = COMPARIS
   return rows * barHeight + COMPARISON_PADDING + LEGEND_HEIGHT
 }
 
+/**
+ * The drawn chart inside a figure's `[data-chart]` box: recharts' surface or the tile map (not the
+ * legend's swatches). The chart downloads copy it.
+ */
+export const CHART_SVG_SELECTOR = 'svg.recharts-surface, svg.app-tile-map__svg'
+
 export const CHART_MARGIN = { top: 24, right: 24, bottom: 48, left: 24 } as const
 export const SMALL_MULTIPLE_MARGIN = { top: 8, right: 8, bottom: 8, left: 8 } as const
 

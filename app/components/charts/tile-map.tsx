@@ -67,7 +67,7 @@ export function TileMap({
   const titleId = `${id}-title`
   const descId = `${id}-desc`
   return (
-    <figure className="app-tile-map">
+    <figure className="app-tile-map" data-chart={id}>
       <svg
         role="img"
         aria-labelledby={`${titleId} ${descId}`}

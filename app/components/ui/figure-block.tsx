@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react'
+import { type ReactNode, type RefObject, useEffect, useRef, useState } from 'react'
+import { CHART_SVG_SELECTOR } from '#app/components/charts/chart-config.ts'
 import type { Figure } from '#app/utils/figures.ts'
 import { useHydrated } from '#app/utils/use-hydrated.ts'
 import { FigureTable } from './figure-table.tsx'
@@ -82,13 +83,73 @@ export function FigureNotes({ notes }: { notes: string[] }) {
   )
 }
 
-/** The CSV download of a figure and the definitions of what it shows. */
+/** The figure's `[data-chart]` box, once its chart has been drawn. */
+function drawnChartBox(figure: Element | null | undefined): Element | null {
+  const box = figure?.querySelector('[data-chart]')
+  return box?.querySelector(CHART_SVG_SELECTOR) ? box : null
+}
+
+/**
+ * Whether the figure around `inside` shows a drawn chart. Charts draw after hydration, when their
+ * code has arrived, and again when the filters change, so this watches the figure.
+ */
+function useDrawnChart(inside: RefObject<HTMLElement>) {
+  const [drawn, setDrawn] = useState(false)
+  useEffect(() => {
+    const figure = inside.current?.closest('.app-figure')
+    if (!figure) return
+    const check = () => setDrawn(drawnChartBox(figure) !== null)
+    check()
+    const observer = new MutationObserver(check)
+    observer.observe(figure, { childList: true, subtree: true })
+    return () => observer.disconnect()
+  }, [inside])
+  return drawn
+}
+
+/**
+ * The downloads of a figure: its figures as CSV (a plain link, no JavaScript needed), the chart
+ * as PNG and SVG once it is drawn (made in the browser from the chart on the page, by code loaded
+ * on the first click), and the definitions of what it shows.
+ */
 export function FigureFooter({ figure, csvHref }: { figure: Figure; csvHref: string }) {
+  const footer = useRef<HTMLDivElement>(null)
+  const hydrated = useHydrated()
+  const drawn = useDrawnChart(footer)
+  const [problem, setProblem] = useState<string | null>(null)
+  async function downloadChart(format: 'png' | 'svg') {
+    const box = drawnChartBox(footer.current?.closest('.app-figure'))
+    if (!box) return
+    setProblem(null)
+    try {
+      const download = await import('#app/components/charts/chart-download.ts')
+      await download.downloadChart(box, figure, format)
+    } catch {
+      setProblem(
+        `Your browser could not save the chart as ${format.toUpperCase()}. Its figures are in the table and the CSV download.`,
+      )
+    }
+  }
   return (
-    <div className="app-figure__footer">
+    <div className="app-figure__footer" ref={footer}>
       <a className="app-figure__download" href={csvHref} download>
         Download these figures (CSV)<span className="visually-hidden">: {figure.title}</span>
       </a>
+      {hydrated && drawn ? (
+        <>
+          <button type="button" className="ds_link app-figure__download" onClick={() => void downloadChart('png')}>
+            Download the chart (PNG)<span className="visually-hidden">: {figure.title}</span>
+          </button>
+          <button type="button" className="ds_link app-figure__download" onClick={() => void downloadChart('svg')}>
+            Download the chart (SVG)<span className="visually-hidden">: {figure.title}</span>
+          </button>
+        </>
+      ) : null}
+      {problem ? (
+        <p className="app-figure__download-problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
       <details className="ds_details app-figure__definitions">
         <summary className="ds_details__summary">
           Definitions<span className="visually-hidden">: {figure.title}</span>
