@@ -18,8 +18,11 @@ describe('the export builder', () => {
     await page.getByLabel('CSV (opens in Excel)').check({ force: true })
     await page.getByRole('button', { name: 'Build the export' }).click()
     await page.waitForURL(/grain=fq/)
+    // The address changes before the page shows the new export: wait for its address.
+    const expected = '/api/v1/activity?from=2025-04&to=2026-03&service=ccbt-adults&grain=fq&format=csv&sdc=on'
+    await page.locator(`#export-url[value="${expected}"]`).waitFor()
     const address = await page.getByLabel('Shareable address').inputValue()
-    expect(address).toBe('/api/v1/activity?from=2025-04&to=2026-03&service=ccbt-adults&grain=fq&format=csv&sdc=on')
+    expect(address).toBe(expected)
     await expectNoAxeViolations(page)
     await saveScreenshot(page, 'exports')
 
