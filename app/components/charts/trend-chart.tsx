@@ -1,6 +1,7 @@
 // A trend over months, quarters or years: bars and/or lines on one or two labelled axes, with
-// the national standard or a reference as a labelled line, gaps where nothing was reported (with
-// the words "no returns"), a tooltip and a legend that shows each series' line style or pattern.
+// the national standard or a reference as a line named in the key, gaps where nothing was
+// reported ("no returns") or small numbers are hidden ("hidden"), a tooltip and a key that shows
+// each series' line style or pattern.
 import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Cell, CellKind } from '#app/utils/figures.ts'
 import {
@@ -230,7 +231,7 @@ export default function TrendChart({
             stroke={r.kind === 'standard' ? STANDARD_COLOUR : REFERENCE_COLOUR}
             strokeWidth={2}
             strokeDasharray={r.kind === 'standard' ? '6 4' : '2 3'}
-            label={{ value: r.label, position: 'insideTopRight', fill: TEXT_COLOUR, fontSize: 13 }}
+            // Named in the key above the chart: a label on the line would sit on the data.
           />
         ))}
       </ComposedChart>
