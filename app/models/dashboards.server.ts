@@ -14,6 +14,7 @@ import { getConfig } from '#app/utils/config.server.ts'
 import {
   protectFigure,
   protectTile,
+  shownColumns,
   SUPPRESSED,
   SUPPRESSION_NOTE,
   type TileBasis,
@@ -150,12 +151,13 @@ async function resolveFilters({ search, now, deadlineDay, threshold }: Dashboard
 
 /**
  * Disclosure control as the URL asks: with `sdc=on`, figures and tiles as they may be published
- * (app/utils/figure-disclosure.ts); otherwise as they are. Tiles never take their basis along.
+ * (app/utils/figure-disclosure.ts); otherwise as they are. Either way, what a figure or tile was
+ * worked out from and does not show stays on the server.
  */
 function disclosureControl({ sdcThreshold: threshold }: FilterState) {
   return {
     protect: <F extends Figure | null>(figure: F): F =>
-      threshold === null || figure === null ? figure : (protectFigure(figure, threshold) as F),
+      figure === null ? figure : ((threshold === null ? shownColumns(figure) : protectFigure(figure, threshold)) as F),
     protectTiles: (tiles: Tile[]): Tile[] =>
       tiles.map((tile) => (threshold === null ? { ...tile, basis: undefined } : protectTile(tile, threshold))),
   }
@@ -200,8 +202,7 @@ const RATE_BY_ID = new Map<string, { numerator: string; denominator: string }>(
 /** The counts a figure of a FigureSet is worked out from: itself, or a rate's two counts. */
 function countsOf(set: FigureSet | null | undefined, key: keyof FigureSet): Array<number | null> {
   if (!set) return []
-  const rate = RATE_BY_ID.get(key)
-  return rate ? [set[rate.numerator as keyof FigureSet], set[rate.denominator as keyof FigureSet]] : [set[key]]
+  return RATE_BY_ID.has(key) ? countsKeysOf(key).map((k) => set[k]) : [set[key]]
 }
 
 function basisOf(
@@ -379,10 +380,7 @@ function nationalRows(
     const figures = nationalBy.get(b.key)
     const row: Record<string, Cell> = {}
     for (const rate of rates) {
-      const { numerator, denominator } = RATE_BY_ID.get(rate)!
-      for (const key of [rate, numerator, denominator]) {
-        row[`national_${key}`] = figures?.[key as keyof FigureSet] ?? null
-      }
+      for (const key of [rate, ...countsKeysOf(rate)]) row[`national_${key}`] = figures?.[key] ?? null
     }
     return row
   })

@@ -99,6 +99,12 @@ export function protectFigure(figure: Figure, threshold: number): Figure {
   return { ...figure, rows, notes: any ? [...figure.notes, SUPPRESSION_NOTE] : figure.notes }
 }
 
+/** A figure whose rows keep only its columns: what it was worked out from stays on the server. */
+export function shownColumns(figure: Figure): Figure {
+  const rows = figure.rows.map((row) => Object.fromEntries(figure.columns.map((c) => [c.key, row[c.key] ?? null])))
+  return { ...figure, rows }
+}
+
 /** The counts a headline figure is worked out from, now and a year earlier. */
 export interface TileBasis {
   counts: Array<number | null>

@@ -1,7 +1,7 @@
 // Disclosure control on the dashboards' figures and tiles. Expected values worked out by hand
 // from the rule of docs/decisions/0012 (threshold 4).
 import { describe, expect, test } from 'vitest'
-import { protectFigure, protectTile, SUPPRESSION_NOTE } from '#app/utils/figure-disclosure.ts'
+import { protectFigure, protectTile, shownColumns, SUPPRESSION_NOTE } from '#app/utils/figure-disclosure.ts'
 import type { Figure, FigureColumn } from '#app/utils/figures.ts'
 
 function figure(columns: FigureColumn[], rows: Figure['rows']): Figure {
@@ -117,6 +117,11 @@ describe('a figure with disclosure control', () => {
       { period: 'Shetland', referrals: 'c', population: 23_000, per_100k: 'c' },
       { period: 'Lothian', referrals: 2_000, population: 900_000, per_100k: 222.2 },
     ])
+  })
+
+  test('without disclosure control, a figure still sends only what it shows', () => {
+    const original = figure([column('started')], [{ period: 'Apr', started: 10, within: 3 }])
+    expect(shownColumns(original).rows).toEqual([{ period: 'Apr', started: 10 }])
   })
 
   test('a percentage that does not say how to protect it is an error, not a guess', () => {
