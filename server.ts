@@ -16,7 +16,7 @@ import {
 } from '#db/client.ts'
 import { DataDirectoryLockedError } from '#db/lock.ts'
 import { prepareDatabase } from '#seed/index.ts'
-import { createApp } from './server/app.ts'
+import { createApp, keepConnectionsAlive } from './server/app.ts'
 import { ensureProductionBuild, SERVER_BUILD } from './server/build.ts'
 
 let config: ReturnType<typeof readConfig>
@@ -133,9 +133,11 @@ const preparing = prepare().catch((error) => {
   process.exit(1)
 })
 
-const server = app.listen(config.PORT, () => {
-  logger.info(`Digital Therapies Programme Dashboard on http://localhost:${config.PORT} using ${where}.`)
-})
+const server = keepConnectionsAlive(
+  app.listen(config.PORT, () => {
+    logger.info(`Digital Therapies Programme Dashboard on http://localhost:${config.PORT} using ${where}.`)
+  }),
+)
 
 closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
   if (err) logger.error({ err }, 'Shutting down after an unexpected error.')

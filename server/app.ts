@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import type http from 'node:http'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
@@ -155,4 +156,15 @@ function refererOrigin(referer: string | undefined) {
   } catch {
     return undefined
   }
+}
+
+/**
+ * Keeps idle connections open longer than a load balancer or client does (60 s is usual), so
+ * the other side closes them, never the app: a request sent on a connection the app is closing
+ * at that very moment fails with a reset.
+ */
+export function keepConnectionsAlive(server: http.Server) {
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
+  return server
 }

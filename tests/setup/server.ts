@@ -5,7 +5,7 @@ import type { ServerBuild } from '@remix-run/node'
 import pino from 'pino'
 import { getConfig } from '#app/utils/config.server.ts'
 import { getConnection } from '#db/client.ts'
-import { createApp } from '../../server/app.ts'
+import { createApp, keepConnectionsAlive } from '../../server/app.ts'
 
 export async function startTestServer(options: { logger?: pino.Logger } = {}) {
   const build = (await import(path.resolve('build/server/index.js'))) as ServerBuild
@@ -22,7 +22,7 @@ export async function startTestServer(options: { logger?: pino.Logger } = {}) {
       },
     },
   })
-  const server = app.listen(0, '127.0.0.1')
+  const server = keepConnectionsAlive(app.listen(0, '127.0.0.1'))
   await new Promise((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
   return {
