@@ -141,14 +141,15 @@ export function TileMap({
           {indicatorLabel} ({unit})
         </p>
         <ul className="app-legend app-legend--map">
-          {classes.map((c) => (
+          {classes.map((c, i) => (
             <li key={c.colour}>
               <svg width={22} height={16} aria-hidden="true" focusable="false">
                 <rect x={1} y={1} width={20} height={14} fill={c.colour} stroke={MAP_TILE_BORDER} />
               </svg>
+              {/* A value on a boundary is in the higher class. */}
               {classes.length === 1
                 ? formatCell(c.from, kind)
-                : `${formatCell(c.from, kind)} to ${formatCell(c.to, kind)}`}
+                : `${formatCell(c.from, kind)} to ${i < classes.length - 1 ? 'under ' : ''}${formatCell(c.to, kind)}`}
             </li>
           ))}
           {tiles.some((t) => t.value === null) ? (
@@ -156,7 +157,7 @@ export function TileMap({
               <svg width={22} height={16} aria-hidden="true" focusable="false">
                 <rect x={1} y={1} width={20} height={14} fill={`url(#${noData})`} stroke={MAP_TILE_BORDER} />
               </svg>
-              No figures
+              {tiles.some((t) => t.suppressed) ? 'No figures, or hidden (c)' : 'No figures'}
             </li>
           ) : null}
           {tiles.some((t) => t.highlighted) ? (
