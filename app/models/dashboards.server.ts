@@ -154,10 +154,22 @@ async function resolveFilters({ search, now, deadlineDay, threshold }: Dashboard
  * (app/utils/figure-disclosure.ts); otherwise as they are. Either way, what a figure or tile was
  * worked out from and does not show stays on the server.
  */
-function disclosureControl({ sdcThreshold: threshold }: FilterState) {
+function disclosureControl({ sdcThreshold: threshold, grain }: FilterState) {
+  const protect = (figure: Figure) => {
+    const shown = protectFigure(figure, threshold!)
+    const cells = shown.rows.flatMap((row) => Object.values(row))
+    const hidden = cells.filter((v) => v === SUPPRESSED).length
+    // Mostly hidden: longer periods add small counts up to figures that can be shown.
+    if (grain === 'fy' || hidden <= cells.filter((v) => typeof v === 'number').length) return shown
+    const longer = grain === 'month' ? 'financial quarter or year' : 'financial year'
+    return {
+      ...shown,
+      notes: [...shown.notes, `Most of these figures are small: shown by ${longer}, more of them can be shown.`],
+    }
+  }
   return {
     protect: <F extends Figure | null>(figure: F): F =>
-      figure === null ? figure : ((threshold === null ? shownColumns(figure) : protectFigure(figure, threshold)) as F),
+      figure === null ? figure : ((threshold === null ? shownColumns(figure) : protect(figure)) as F),
     protectTiles: (tiles: Tile[]): Tile[] =>
       tiles.map((tile) => (threshold === null ? { ...tile, basis: undefined } : protectTile(tile, threshold))),
   }

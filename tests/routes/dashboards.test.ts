@@ -338,6 +338,16 @@ describe('disclosure control on the dashboards (?sdc=on)', () => {
     expect(withheld).toBeGreaterThan(0)
   })
 
+  test('a figure that is mostly hidden says a longer period would show more', async () => {
+    type ServicePage = { smallMultiples: Figure }
+    const monthly = await data<ServicePage>('/services/ccbt-prisons?sdc=on', 'routes/services.$slug')
+    expect(monthly.smallMultiples.notes).toContain(
+      'Most of these figures are small: shown by financial quarter or year, more of them can be shown.',
+    )
+    const yearly = await data<ServicePage>('/services/ccbt-prisons?grain=fy&sdc=on', 'routes/services.$slug')
+    expect(yearly.smallMultiples.notes.filter((n) => n.startsWith('Most of these'))).toEqual([])
+  })
+
   test('the CSV download of a figure holds the same c as its table; links keep the setting', async () => {
     const path = `/boards/${ISLANDS[0]}?sdc=on`
     const page = await data<Page>(path, 'routes/boards.$code')
