@@ -3,6 +3,15 @@ import { SUPPRESSED } from '#app/utils/figure-disclosure.ts'
 import { describeChange, formatCell } from '#app/utils/figures.ts'
 import { KpiTile } from './kpi-tile.tsx'
 
+/** Whether a tile meets its standard, in words: unknown when it has no figure or is hidden. */
+function standardOf(tile: Tile) {
+  if (tile.standard === undefined) return undefined
+  const text = `The standard is ${Math.round(tile.standard * 100)}%.`
+  if (tile.suppressed) return { met: null, text }
+  if (tile.value === null) return { met: null, text: `No figures reported. ${text}` }
+  return { met: tile.value >= tile.standard, text }
+}
+
 /** The headline tiles of a page, with their standards, changes and reference figures. */
 export function TileGrid({ tiles, headingId }: { tiles: Tile[]; headingId: string }) {
   return (
@@ -19,15 +28,7 @@ export function TileGrid({ tiles, headingId }: { tiles: Tile[]; headingId: strin
             description={
               tile.suppressed ? `${tile.description} Not shown: it would reveal a small number.` : tile.description
             }
-            standard={
-              tile.standard === undefined
-                ? undefined
-                : tile.suppressed
-                  ? { met: null, text: `The standard is ${Math.round(tile.standard * 100)}%.` }
-                  : tile.value === null
-                    ? { met: null, text: `No figures reported. The standard is ${Math.round(tile.standard * 100)}%.` }
-                    : { met: tile.value >= tile.standard, text: `The standard is ${Math.round(tile.standard * 100)}%.` }
-            }
+            standard={standardOf(tile)}
             change={
               tile.comparisonLabel && !tile.suppressed
                 ? describeChange(tile.value, tile.previous, tile.kind, tile.comparisonLabel)
