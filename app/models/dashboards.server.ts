@@ -11,14 +11,7 @@ import {
   returnDeadline,
 } from '#app/utils/dates.ts'
 import { getConfig } from '#app/utils/config.server.ts'
-import {
-  protectFigure,
-  protectTile,
-  shownColumns,
-  SUPPRESSED,
-  SUPPRESSION_NOTE,
-  type TileBasis,
-} from '#app/utils/figure-disclosure.ts'
+import { protectFigure, protectTile, shownColumns, SUPPRESSED, type TileBasis } from '#app/utils/figure-disclosure.ts'
 import { type Cell, type Figure, type FigureColumn, fileSlug } from '#app/utils/figures.ts'
 import { formatCount, formatRate } from '#app/utils/format.ts'
 import {
@@ -81,8 +74,6 @@ export interface DashboardRequest {
   now: Date
   /** RETURN_DEADLINE_DAY */
   deadlineDay: number
-  /** SDC_THRESHOLD, for `?sdc=on`; from the configuration when not given. */
-  threshold?: number
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,7 +101,7 @@ export interface FilterState {
   sdcThreshold: number | null
 }
 
-async function resolveFilters({ search, now, deadlineDay, threshold }: DashboardRequest): Promise<FilterState> {
+async function resolveFilters({ search, now, deadlineDay }: DashboardRequest): Promise<FilterState> {
   const filters = parseFilters(search)
   const bounds = periodBounds(now, deadlineDay)
   const { latestDue, latestAllowed } = bounds
@@ -145,7 +136,7 @@ async function resolveFilters({ search, now, deadlineDay, threshold }: Dashboard
     latestDue,
     latestDueDeadline: formatDate(returnDeadline(latestDue, deadlineDay)),
     notices,
-    sdcThreshold: filters.sdc === 'on' ? (threshold ?? getConfig().SDC_THRESHOLD) : null,
+    sdcThreshold: filters.sdc === 'on' ? getConfig().SDC_THRESHOLD : null,
   }
 }
 
@@ -1541,27 +1532,50 @@ async function buildCoverage(request: DashboardRequest) {
       : RATE_BY_ID.has(indicator)
         ? (countsKeysOf(indicator as keyof FigureSet) as Array<keyof BoardFigures>)
         : []
-  const valueDisclosure: FigureColumn['disclosure'] =
-    basisKeys.length === 2 ? { rateOf: basisKeys as [string, string] } : 'public'
   const mapValues = protect<Figure>({
-    id: 'coverage-map-values',
-    title: '',
-    description: '',
+    id: 'coverage-map',
+    title: `${definition.label} by board`,
+    description: `${definition.label} (${definition.unit}) in each board${service ? ` for ${service.name}` : ''}, ${period.label}.`,
     columns: [
       { key: 'code', label: 'Board code', kind: 'text' },
-      { key: 'value', label: definition.label, kind: definition.kind, disclosure: valueDisclosure },
+      { key: 'board', label: 'Board', kind: 'text' },
+      {
+        key: 'value',
+        label: definition.label,
+        kind: definition.kind,
+        unit: definition.kind === 'rate' ? definition.unit : undefined,
+        disclosure: basisKeys.length === 2 ? { rateOf: basisKeys as [string, string] } : 'public',
+      },
     ],
     rows: boardFigures.map((b) => ({
       code: b.code,
+      board: b.name,
       value: b[indicator],
       ...Object.fromEntries(basisKeys.map((k) => [k, b[k] as Cell])),
     })),
-    notes: [],
-    definitions: [],
-    fileName: '',
+    notes: boardFigures.some((b) => b[indicator] === null)
+      ? ['A dash means there were no figures to compute it from.']
+      : [],
+    definitions: [{ label: definition.label, definition: definition.definition }],
+    fileName: fileSlug(`${definition.label} by board ${period.from} to ${period.to}`),
   })
+  // Whether each board meets the standard, from the value as shown (nothing about a hidden one).
+  const mapFigure: Figure =
+    standard === undefined
+      ? mapValues
+      : {
+          ...mapValues,
+          columns: [
+            ...mapValues.columns,
+            { key: 'standard', label: `Standard (${Math.round(standard * 100)}%)`, kind: 'text' },
+          ],
+          rows: mapValues.rows.map((row) => ({
+            ...row,
+            standard: typeof row.value === 'number' ? (row.value >= standard ? 'Meets' : 'Below') : null,
+          })),
+        }
   const mapBoards = boardFigures.map((b, i) => {
-    const value = mapValues.rows[i]!.value ?? null
+    const value = mapFigure.rows[i]!.value ?? null
     return {
       code: b.code,
       name: b.name,
@@ -1635,40 +1649,6 @@ async function buildCoverage(request: DashboardRequest) {
     notes: [],
     definitions: [definitionOf(OTHER_INDICATORS.populationCoverage)],
     fileName: fileSlug(`population coverage ${month}`),
-  }
-  const mapFigure: Figure = {
-    id: 'coverage-map',
-    title: `${definition.label} by board`,
-    description: `${definition.label} (${definition.unit}) in each board${service ? ` for ${service.name}` : ''}, ${period.label}.`,
-    columns: [
-      { key: 'code', label: 'Board code', kind: 'text' },
-      { key: 'board', label: 'Board', kind: 'text' },
-      {
-        key: 'value',
-        label: definition.label,
-        kind: definition.kind,
-        unit: definition.kind === 'rate' ? definition.unit : undefined,
-      },
-      ...(standard === undefined
-        ? []
-        : [{ key: 'standard', label: `Standard (${Math.round(standard * 100)}%)`, kind: 'text' as const }]),
-    ],
-    rows: mapBoards.map((b) => ({
-      code: b.code,
-      board: b.name,
-      value: b.suppressed ? SUPPRESSED : b.value,
-      ...(standard === undefined
-        ? {}
-        : { standard: b.value === null ? null : b.value >= standard ? 'Meets' : 'Below' }),
-    })),
-    notes: [
-      ...(mapBoards.some((b) => b.value === null && !b.suppressed)
-        ? ['A dash means there were no figures to compute it from.']
-        : []),
-      ...(mapBoards.some((b) => b.suppressed) ? [SUPPRESSION_NOTE] : []),
-    ],
-    definitions: [{ label: definition.label, definition: definition.definition }],
-    fileName: fileSlug(`${definition.label} by board ${period.from} to ${period.to}`),
   }
   return {
     state,

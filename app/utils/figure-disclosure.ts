@@ -38,14 +38,15 @@ export function protectFigure(figure: Figure, threshold: number): Figure {
   const sums = new Map<string, string[]>()
   const rates = new Map<string, [string, string]>()
   const counts = new Set<string>()
+  const publicKeys = new Set<string>()
   for (const column of figure.columns) {
     const disclosure = disclosureOf(column)
-    if (column.kind === 'text' || disclosure === 'public') continue
-    if (disclosure && 'sumOf' in disclosure) sums.set(column.key, disclosure.sumOf)
+    if (disclosure === 'public') publicKeys.add(column.key)
+    else if (column.kind === 'text') continue
+    else if (disclosure && 'sumOf' in disclosure) sums.set(column.key, disclosure.sumOf)
     else if (disclosure && 'rateOf' in disclosure) rates.set(column.key, disclosure.rateOf)
     else counts.add(column.key)
   }
-  const publicKeys = new Set(figure.columns.filter((c) => c.disclosure === 'public').map((c) => c.key))
   for (const basis of rates.values()) for (const key of basis) if (!publicKeys.has(key)) counts.add(key)
   for (const [total, parts] of sums) {
     counts.delete(total)

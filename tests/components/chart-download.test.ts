@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { inlineStyleText, localReference, sourceLine, wrapText } from '#app/components/charts/chart-download.ts'
+import { wrapText } from '#app/components/charts/chart-config.ts'
+import { inlineStyleText, localReference, sourceLine } from '#app/components/charts/chart-download.ts'
 
 /** A computed style of the given properties (the others empty, as an unknown property is). */
 function style(values: Record<string, string>) {

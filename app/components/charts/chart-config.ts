@@ -165,3 +165,14 @@ export function mapClassOf(value: number | null, classes: MapClass[]): MapClass 
   }
   return classes[0]!
 }
+
+/** Words in lines no wider than `maxWidth` (a word longer than that has a line of its own). */
+export function wrapText(text: string, maxWidth: number, measure: (text: string) => number): string[] {
+  const lines: string[] = []
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const last = lines[lines.length - 1]
+    if (last !== undefined && measure(`${last} ${word}`) <= maxWidth) lines[lines.length - 1] = `${last} ${word}`
+    else lines.push(word)
+  }
+  return lines
+}

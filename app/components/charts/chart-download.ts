@@ -3,6 +3,7 @@
 // reads on its own when pasted into a briefing. Everything happens in the browser, from the
 // chart on the page; the page loads this module on the first click only.
 import type { Figure } from '#app/utils/figures.ts'
+import { wrapText } from './chart-config.ts'
 
 export type ChartFigure = Pick<Figure, 'title' | 'description' | 'notes' | 'fileName'>
 export type ChartFormat = 'svg' | 'png'
@@ -64,17 +65,6 @@ export function inlineStyleText(
     declarations.push(`${property}:${localReference(value)}`)
   }
   return declarations.join(';')
-}
-
-/** Words in lines no wider than `maxWidth` (a word longer than that has a line of its own). */
-export function wrapText(text: string, maxWidth: number, measure: (text: string) => number): string[] {
-  const lines: string[] = []
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const last = lines[lines.length - 1]
-    if (last !== undefined && measure(`${last} ${word}`) <= maxWidth) lines[lines.length - 1] = `${last} ${word}`
-    else lines.push(word)
-  }
-  return lines
 }
 
 /**

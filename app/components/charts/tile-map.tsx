@@ -11,6 +11,7 @@ import {
   mapClassOf,
   TEXT_COLOUR,
   textColourOn,
+  wrapText,
 } from './chart-config.ts'
 
 export interface MapTile {
@@ -31,13 +32,7 @@ const GAP = 6
 
 /** Splits a tile label into lines of about 14 characters at spaces. */
 export function tileLabelLines(label: string, width = 14): string[] {
-  const lines: string[] = []
-  for (const word of label.split(' ')) {
-    const last = lines[lines.length - 1]
-    if (last !== undefined && `${last} ${word}`.length <= width) lines[lines.length - 1] = `${last} ${word}`
-    else lines.push(word)
-  }
-  return lines
+  return wrapText(label, width, (text) => text.length)
 }
 
 function tileValueText(tile: MapTile, kind: CellKind) {
