@@ -10,7 +10,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { sql } from 'drizzle-orm'
-import { exportActivity } from '#app/utils/api.server.ts'
+import { exportActivity } from '#app/api/handlers.server.ts'
 import { type Actor } from '#app/utils/permissions.ts'
 import { addMonths, monthRange, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import { connectDatabase, type Database, queryRows, registerDatabase } from '#db/client.ts'

@@ -5,7 +5,7 @@ import { commitUpload, previewUpload } from '#app/models/uploads.server.ts'
 import { createUser } from '#app/models/users.server.ts'
 import { addMonths, monthRange, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import type { Actor } from '#app/utils/permissions.ts'
-import { parseUploadFile } from '#app/utils/upload-parse.server.ts'
+import { parseUploadFile } from '#app/returns/upload-parse.server.ts'
 import { type DatabaseConnection, queryRows, registerDatabase } from '#db/client.ts'
 import { loadReferenceData } from '#seed/reference.ts'
 

@@ -6,18 +6,18 @@
 // index), so memory stays flat however long the period, and the embedded database is never held
 // by one long query while a slow client downloads.
 import { sql, type SQL } from 'drizzle-orm'
-import { type ActivityRequest, type ParameterProblem } from '#app/utils/export-params.ts'
+import { type ActivityRequest, type ParameterProblem } from '#app/api/parameters.ts'
 import {
   type BlockUnit,
   buildServiceBlock,
   type MonthFigure,
   type Qualifier,
   type ServiceBlock,
-} from '#app/utils/activity-table.ts'
+} from '#app/disclosure/activity-table.ts'
 import { addMonths, latestDueMonth, monthIndex, toMonthDate } from '#app/utils/dates.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { RATE_INDICATORS, type RateIndicator } from '#app/utils/indicators.ts'
-import { type Grain, type Period, periodsBetween, periodStart } from '#app/utils/periods.ts'
+import { RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
+import { type Grain, type Period, periodsBetween, periodStart } from '#app/domain/periods.ts'
 import { type Executor, queryRows } from '#db/client.ts'
 
 /** One row of the long layout: exactly the columns DESIGN.md names, in its order. */

@@ -6,8 +6,8 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { monthsBetween, returnDeadline, toMonthDate } from '#app/utils/dates.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import type { BoardSort } from '#app/utils/filters.ts'
-import { COUNT_SERIES, type CountSeries, RATE_INDICATORS, type RateIndicator } from '#app/utils/indicators.ts'
+import type { BoardSort } from '#app/dashboards/filters.ts'
+import { COUNT_SERIES, type CountSeries, RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
 import { queryRows } from '#db/client.ts'
 
 /**

@@ -21,7 +21,7 @@ import {
   monthProblem,
   type Problem,
   unusualValue,
-} from '#app/utils/return-rules.ts'
+} from '#app/returns/rules.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
 import {
   measures,

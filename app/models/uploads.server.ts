@@ -13,8 +13,8 @@ import {
   monthProblem,
   PART_OF_WHOLE,
   unusualValue,
-} from '#app/utils/return-rules.ts'
-import { type UploadProblem, UploadRejected, type UploadRow } from '#app/utils/upload-parse.server.ts'
+} from '#app/returns/rules.ts'
+import { type UploadProblem, UploadRejected, type UploadRow } from '#app/returns/upload-parse.server.ts'
 import { queryRows, type Executor } from '#db/client.ts'
 import { type UploadedFigure, uploads } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'

@@ -6,18 +6,18 @@ import { FilterForm } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { TileGrid } from '#app/components/ui/tile-grid.tsx'
 import { findBoard } from '#app/models/catalogue.server.ts'
-import { getOverview } from '#app/models/dashboards-cache.server.ts'
+import { getOverview } from '#app/dashboards/cache.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { formatMonth } from '#app/utils/dates.ts'
-import { figureCsvHref } from '#app/utils/figures.ts'
+import { figureCsvHref } from '#app/domain/figure.ts'
 import {
   canonicalLocation,
   filtersToSearchParams,
   hrefWithFilters,
   parseFilters,
   periodBounds,
-} from '#app/utils/filters.ts'
-import { formatPercent, formatRate } from '#app/utils/format.ts'
+} from '#app/dashboards/filters.ts'
+import { formatPercent, formatRate } from '#app/domain/format.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'National overview - Digital Therapies Programme Dashboard' }]

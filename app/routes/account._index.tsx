@@ -6,7 +6,7 @@ import { ErrorSummary, fieldErrors, TextField } from '#app/components/ui/form.ts
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { changeOwnPassword } from '#app/models/users.server.ts'
-import { changeOwnPasswordSchema } from '#app/utils/account-schemas.ts'
+import { changeOwnPasswordSchema } from '#app/domain/accounts.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import { passwordProblem } from '#app/utils/password-policy.server.ts'
 import { can, ROLE_LABELS } from '#app/utils/permissions.ts'

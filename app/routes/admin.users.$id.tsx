@@ -7,7 +7,7 @@ import { CheckboxField, ErrorSummary, fieldErrors, SelectField, TextField } from
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { countActiveNationalLeads, getUser, resetPassword, updateUser } from '#app/models/users.server.ts'
-import { changeAccountSchema, resetPasswordSchema } from '#app/utils/account-schemas.ts'
+import { changeAccountSchema, resetPasswordSchema } from '#app/domain/accounts.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDateTime } from '#app/utils/dates.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'

@@ -6,7 +6,7 @@ import { ErrorSummary, fieldErrors, SelectField, TextField } from '#app/componen
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { createUser, EmailInUseError } from '#app/models/users.server.ts'
-import { createAccountSchema } from '#app/utils/account-schemas.ts'
+import { createAccountSchema } from '#app/domain/accounts.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { passwordProblem } from '#app/utils/password-policy.server.ts'
 import { can, ROLE_LABELS, ROLES } from '#app/utils/permissions.ts'

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { recordExport } from '#app/models/audit.server.ts'
-import { exportActivity } from '#app/utils/api.server.ts'
+import { exportActivity } from '#app/api/handlers.server.ts'
 import { requireApiUser } from '#app/utils/auth.server.ts'
 
 // GET /api/v1/activity: figures as CSV, XLSX or JSON (see /api/v1/openapi.json).

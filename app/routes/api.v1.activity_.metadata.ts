@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { exportActivityMetadata } from '#app/utils/api.server.ts'
+import { exportActivityMetadata } from '#app/api/handlers.server.ts'
 import { requireApiUser } from '#app/utils/auth.server.ts'
 
 // GET /api/v1/activity/metadata: the metadata of an activity export on its own (a CSV links to it).

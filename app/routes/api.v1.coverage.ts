@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { apiCoverage } from '#app/utils/api.server.ts'
+import { apiCoverage } from '#app/api/handlers.server.ts'
 import { requireApiUser } from '#app/utils/auth.server.ts'
 
 // GET /api/v1/coverage: where each service is live, and population coverage.

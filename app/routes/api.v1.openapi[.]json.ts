@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { requireApiUser } from '#app/utils/auth.server.ts'
-import { OPENAPI_DOCUMENT } from '#app/utils/openapi.ts'
+import { OPENAPI_DOCUMENT } from '#app/api/openapi.ts'
 
 // The API's description, for anyone who may use the API.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { apiServices } from '#app/utils/api.server.ts'
+import { apiServices } from '#app/api/handlers.server.ts'
 import { requireApiUser } from '#app/utils/auth.server.ts'
 
 // GET /api/v1/services: the service catalogue, the measures that apply and the treatments.

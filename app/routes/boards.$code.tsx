@@ -7,10 +7,10 @@ import { FilterForm } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { TileGrid } from '#app/components/ui/tile-grid.tsx'
 import { findBoard } from '#app/models/catalogue.server.ts'
-import { getBoardDashboard } from '#app/models/dashboards-cache.server.ts'
+import { getBoardDashboard } from '#app/dashboards/cache.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
-import { figureCsvHref } from '#app/utils/figures.ts'
+import { figureCsvHref } from '#app/domain/figure.ts'
 import {
   BoardCodeSchema,
   canonicalLocation,
@@ -18,8 +18,8 @@ import {
   hrefWithFilters,
   parseFilters,
   periodBounds,
-} from '#app/utils/filters.ts'
-import { formatCount } from '#app/utils/format.ts'
+} from '#app/dashboards/filters.ts'
+import { formatCount } from '#app/domain/format.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

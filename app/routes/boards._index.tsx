@@ -5,9 +5,9 @@ import { FigureFooter, FigureNotes } from '#app/components/ui/figure-block.tsx'
 import { FilterForm } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { findBoard } from '#app/models/catalogue.server.ts'
-import { getBoardsTable } from '#app/models/dashboards-cache.server.ts'
+import { getBoardsTable } from '#app/dashboards/cache.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
-import { figureCsvHref, formatCell } from '#app/utils/figures.ts'
+import { figureCsvHref, formatCell } from '#app/domain/figure.ts'
 import {
   BOARD_SORTS,
   canonicalLocation,
@@ -15,7 +15,7 @@ import {
   hrefWithFilters,
   parseFilters,
   periodBounds,
-} from '#app/utils/filters.ts'
+} from '#app/dashboards/filters.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Boards - Digital Therapies Programme Dashboard' }]

@@ -13,7 +13,7 @@ import {
   monthRange,
   PROGRAMME_START_MONTH,
 } from '#app/utils/dates.ts'
-import { formatPercent } from '#app/utils/format.ts'
+import { formatPercent } from '#app/domain/format.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Completeness of returns - Digital Therapies Programme Dashboard' }]
 

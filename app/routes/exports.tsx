@@ -8,10 +8,10 @@ import { listSettledMonths } from '#app/models/returns.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { addMonths, formatMonth, isMonth, latestDueMonth, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
-import { FORMATS, LAYOUTS, parseActivityParams } from '#app/utils/export-params.ts'
-import { RATE_INDICATORS } from '#app/utils/indicators.ts'
+import { FORMATS, LAYOUTS, parseActivityParams } from '#app/api/parameters.ts'
+import { RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import { can } from '#app/utils/permissions.ts'
-import { GRAIN_LABELS, GRAINS, type Grain, periodEnd, periodStart } from '#app/utils/periods.ts'
+import { GRAIN_LABELS, GRAINS, type Grain, periodEnd, periodStart } from '#app/domain/periods.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Exports - Digital Therapies Programme Dashboard' }]
 

@@ -2,11 +2,11 @@
 // from the same query string, so the file holds exactly what the table beside the chart shows.
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
-import { getFigureForDownload } from '#app/models/dashboards-cache.server.ts'
+import { getFigureForDownload } from '#app/dashboards/cache.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { csvResponse, toCsv } from '#app/utils/csv.server.ts'
 import { formatDateTime } from '#app/utils/dates.ts'
-import { figureCsvRows } from '#app/utils/figures.ts'
+import { figureCsvRows } from '#app/domain/figure.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 
 const FigureIdSchema = z

@@ -15,11 +15,11 @@ import {
   saveReturn,
 } from '#app/models/returns.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
-import { describeDeadline } from '#app/utils/deadlines.server.ts'
+import { describeDeadline } from '#app/returns/deadlines.server.ts'
 import { formatDateTime, formatMonth, isMonth } from '#app/utils/dates.ts'
-import { formatCount } from '#app/utils/format.ts'
+import { formatCount } from '#app/domain/format.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
-import { fieldId, parseReturnForm } from '#app/utils/return-form.ts'
+import { fieldId, parseReturnForm } from '#app/returns/form.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.form.unit.name}, ${formatMonth(data.form.month)} - Monthly return` : 'Monthly return' },

@@ -5,7 +5,7 @@ import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { findReturnUnit, getReturnHistory } from '#app/models/returns.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import { formatDateTime, formatMonth, isMonth } from '#app/utils/dates.ts'
-import { formatCount } from '#app/utils/format.ts'
+import { formatCount } from '#app/domain/format.ts'
 import { notFound } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [

@@ -16,13 +16,13 @@ import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
 import { commitUpload, previewUpload, UploadCommitError } from '#app/models/uploads.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatMonth } from '#app/utils/dates.ts'
-import { formatCount } from '#app/utils/format.ts'
+import { formatCount } from '#app/domain/format.ts'
 import {
   MAX_UPLOAD_BYTES,
   parseUploadFile,
   type UploadProblem,
   UploadRejected,
-} from '#app/utils/upload-parse.server.ts'
+} from '#app/returns/upload-parse.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Upload figures - Digital Therapies Programme Dashboard' }]
 

@@ -4,7 +4,7 @@ import writeXlsxFile from 'write-excel-file/node'
 import { listTemplateRows } from '#app/models/returns.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { lastCompleteMonth } from '#app/utils/dates.ts'
-import { UPLOAD_COLUMNS } from '#app/utils/upload-parse.server.ts'
+import { UPLOAD_COLUMNS } from '#app/returns/upload-parse.server.ts'
 
 // The upload template: one row for each figure the user's board (every board, for the national
 // lead) reports for last month, with the value left empty.

@@ -9,11 +9,11 @@ import { FigureTable } from '#app/components/ui/figure-table.tsx'
 import { FilterForm, FilterSelect } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { findService } from '#app/models/catalogue.server.ts'
-import { getServiceDashboard } from '#app/models/dashboards-cache.server.ts'
+import { getServiceDashboard } from '#app/dashboards/cache.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
-import { SUPPRESSED } from '#app/utils/figure-disclosure.ts'
-import { figureCsvHref, formatCell } from '#app/utils/figures.ts'
+import { SUPPRESSED } from '#app/disclosure/figures.ts'
+import { figureCsvHref, formatCell } from '#app/domain/figure.ts'
 import {
   canonicalLocation,
   filtersToSearchParams,
@@ -21,7 +21,7 @@ import {
   parseFilters,
   periodBounds,
   ServiceSlugSchema,
-} from '#app/utils/filters.ts'
+} from '#app/dashboards/filters.ts'
 import { useHydrated } from '#app/utils/use-hydrated.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 

@@ -6,17 +6,17 @@ import { FigureTable } from '#app/components/ui/figure-table.tsx'
 import { FilterForm } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { findService } from '#app/models/catalogue.server.ts'
-import { getServicesList } from '#app/models/dashboards-cache.server.ts'
+import { getServicesList } from '#app/dashboards/cache.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { formatMonth } from '#app/utils/dates.ts'
-import { figureCsvHref } from '#app/utils/figures.ts'
+import { figureCsvHref } from '#app/domain/figure.ts'
 import {
   canonicalLocation,
   filtersToSearchParams,
   hrefWithFilters,
   parseFilters,
   periodBounds,
-} from '#app/utils/filters.ts'
+} from '#app/dashboards/filters.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Services - Digital Therapies Programme Dashboard' }]

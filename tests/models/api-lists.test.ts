@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { getCoverage, listBoards, listServices } from '#app/models/exports.server.ts'
-import { apiBoards, apiCoverage, apiServices } from '#app/utils/api.server.ts'
+import { apiBoards, apiCoverage, apiServices } from '#app/api/handlers.server.ts'
 import { ENGINE, useTestDatabase } from '#tests/setup/database.ts'
 
 useTestDatabase()

@@ -3,14 +3,14 @@
 import { fc } from '@fast-check/vitest'
 import { sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { exportActivity } from '#app/utils/api.server.ts'
+import { exportActivity } from '#app/api/handlers.server.ts'
 import { addMonths, latestDueMonth, monthRange } from '#app/utils/dates.ts'
-import { type SdcRelation } from '#app/utils/sdc.ts'
+import { type SdcRelation } from '#app/disclosure/suppression.ts'
 import { queryRows } from '#db/client.ts'
 import { loadDemoData } from '#seed/demo.ts'
 import { actor } from '#tests/models/actors.ts'
 import { ENGINE, useTestDatabase } from '#tests/setup/database.ts'
-import { exactlyRecoverable, suppressedBounds } from '#tests/utils/attacker.ts'
+import { exactlyRecoverable, suppressedBounds } from '#tests/disclosure/attacker.ts'
 
 const NOW = new Date('2026-11-22T12:00:00Z')
 const ANALYST = actor(1, 'analyst')

@@ -1,7 +1,7 @@
 import { fc } from '@fast-check/vitest'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { loadExportReference, readActivity, resolveActivityFilters } from '#app/models/exports.server.ts'
-import { exportActivity, exportActivityMetadata } from '#app/utils/api.server.ts'
+import { exportActivity, exportActivityMetadata } from '#app/api/handlers.server.ts'
 import { type Actor } from '#app/utils/permissions.ts'
 import { actor } from '#tests/models/actors.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'

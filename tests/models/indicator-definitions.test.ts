@@ -14,8 +14,8 @@ import {
   getReturnsCompleteness,
   listBoardFigures,
 } from '#app/models/indicators.server.ts'
-import { bucketKey, type Grain } from '#app/utils/filters.ts'
-import { populationYear } from '#app/utils/indicators.ts'
+import { bucketKey, type Grain } from '#app/dashboards/filters.ts'
+import { populationYear } from '#app/statistics/indicators.ts'
 import { monthRange } from '#app/utils/dates.ts'
 import { queryRows } from '#db/client.ts'
 import { ENGINE, useTestDatabase } from '#tests/setup/database.ts'

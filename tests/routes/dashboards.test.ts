@@ -4,7 +4,7 @@
 import { parse } from 'csv-parse/sync'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Figure } from '#app/utils/figures.ts'
+import type { Figure } from '#app/domain/figure.ts'
 import { lastCompleteMonth, latestDueMonth, addMonths } from '#app/utils/dates.ts'
 import { queryRows } from '#db/client.ts'
 import { DEMO_PASSWORD, loadDemoData } from '#seed/demo.ts'

@@ -4,7 +4,7 @@
 import { fc } from '@fast-check/vitest'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { parseUploadFile, UploadRejected } from '#app/utils/upload-parse.server.ts'
+import { parseUploadFile, UploadRejected } from '#app/returns/upload-parse.server.ts'
 import { queryRows } from '#db/client.ts'
 import { createTestUser, TestClient } from '#tests/setup/client.ts'
 import { useTestDatabase } from '#tests/setup/database.ts'

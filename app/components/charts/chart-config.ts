@@ -3,7 +3,7 @@
 // looks and reads the same. Colours meet WCAG 2.2's 3:1 contrast for graphics against the white
 // page, and none carries meaning alone: each series also has its own line style or fill
 // pattern, and a label in the legend, the tooltip and the table.
-import { type CellKind, formatCell } from '#app/utils/figures.ts'
+import { type CellKind, formatCell } from '#app/domain/figure.ts'
 
 export const CHART_HEIGHT = 320
 export const SMALL_MULTIPLE_HEIGHT = 150

@@ -2,7 +2,7 @@
 // The file carries the figure's title, description, caveats and source around the chart, so it
 // reads on its own when pasted into a briefing. Everything happens in the browser, from the
 // chart on the page; the page loads this module on the first click only.
-import type { Figure } from '#app/utils/figures.ts'
+import type { Figure } from '#app/domain/figure.ts'
 import { wrapText } from './chart-config.ts'
 
 export type ChartFigure = Pick<Figure, 'title' | 'description' | 'notes' | 'fileName'>

@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts'
-import type { Cell, CellKind } from '#app/utils/figures.ts'
+import type { Cell, CellKind } from '#app/domain/figure.ts'
 import {
   AXIS_COLOUR,
   comparisonChartHeight,

@@ -1,9 +1,9 @@
 // Which chart draws which figure, and how: series, axes (with units), standards and reference
-// lines. The figures come from app/models/dashboards.server.ts; the charts load lazily.
+// lines. The figures come from app/dashboards/pages.server.ts; the charts load lazily.
 import type { ReactNode } from 'react'
-import type { Figure } from '#app/utils/figures.ts'
-import type { Grain } from '#app/utils/filters.ts'
-import { RATE_INDICATORS } from '#app/utils/indicators.ts'
+import type { Figure } from '#app/domain/figure.ts'
+import type { Grain } from '#app/dashboards/filters.ts'
+import { RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import { CHART_HEIGHT, comparisonChartHeight } from './chart-config.ts'
 import { LazyComparisonChart, LazyTrendChart } from './lazy-charts.tsx'
 import type { TrendChartProps } from './trend-chart.tsx'

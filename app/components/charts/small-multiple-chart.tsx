@@ -1,7 +1,7 @@
 // One board's line in a set of small multiples: every board's chart shares the same scale
 // (0 to `max`), so heights compare across the grid. Gaps where nothing was reported.
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
-import type { CellKind } from '#app/utils/figures.ts'
+import type { CellKind } from '#app/domain/figure.ts'
 import {
   AXIS_COLOUR,
   formatTick,

@@ -2,7 +2,7 @@
 // data), so the island boards are as visible as the big ones. Drawn in SVG on the server (no map
 // download, no script): coloured by class of the chosen indicator, and every tile also prints
 // its name and value, so the colour is never the only way to read it.
-import { type CellKind, formatCell } from '#app/utils/figures.ts'
+import { type CellKind, formatCell } from '#app/domain/figure.ts'
 import {
   HIGHLIGHT_COLOUR,
   MAP_NO_DATA,

@@ -3,7 +3,7 @@
 // reported ("no returns") or small numbers are hidden ("hidden"), a tooltip and a key that shows
 // each series' line style or pattern.
 import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
-import type { Cell, CellKind } from '#app/utils/figures.ts'
+import type { Cell, CellKind } from '#app/domain/figure.ts'
 import {
   AXIS_COLOUR,
   CHART_HEIGHT,

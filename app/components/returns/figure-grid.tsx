@@ -1,8 +1,8 @@
 // The return's figures as tables, one per kind of service: rows are services, columns are the
 // measures that apply, and each cell shows last month's and last year's values beside the input.
 import { Link } from '@remix-run/react'
-import { formatCount } from '#app/utils/format.ts'
-import { commentField, commentId, fieldId, figureField } from '#app/utils/return-form.ts'
+import { formatCount } from '#app/domain/format.ts'
+import { commentField, commentId, fieldId, figureField } from '#app/returns/form.ts'
 
 const FAMILY_TITLES: Record<string, string> = {
   ccbt: 'Computerised CBT and ieCBT',

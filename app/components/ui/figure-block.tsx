@@ -1,6 +1,6 @@
 import { type ReactNode, type RefObject, useEffect, useRef, useState } from 'react'
 import { CHART_SVG_SELECTOR } from '#app/components/charts/chart-config.ts'
-import type { Figure } from '#app/utils/figures.ts'
+import type { Figure } from '#app/domain/figure.ts'
 import { useHydrated } from '#app/utils/use-hydrated.ts'
 import { FigureTable } from './figure-table.tsx'
 import { NoScriptStyles } from './no-script-styles.tsx'

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { type Figure, formatCell } from '#app/utils/figures.ts'
+import { type Figure, formatCell } from '#app/domain/figure.ts'
 
 /**
  * A figure's rows as an accessible table: a caption, column headers with their units, the first

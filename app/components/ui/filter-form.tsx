@@ -9,7 +9,7 @@ import {
   type Period,
   PRESET_LABELS,
   PRESETS,
-} from '#app/utils/filters.ts'
+} from '#app/dashboards/filters.ts'
 
 export interface FilterFormState {
   filters: DashboardFilters

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { Change } from '#app/utils/figures.ts'
+import type { Change } from '#app/domain/figure.ts'
 
 export interface KpiTileProps {
   label: string

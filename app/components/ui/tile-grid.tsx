@@ -1,6 +1,6 @@
-import type { Tile } from '#app/models/dashboards.server.ts'
-import { SUPPRESSED } from '#app/utils/figure-disclosure.ts'
-import { describeChange, formatCell } from '#app/utils/figures.ts'
+import type { Tile } from '#app/dashboards/pages.server.ts'
+import { SUPPRESSED } from '#app/disclosure/figures.ts'
+import { describeChange, formatCell } from '#app/domain/figure.ts'
 import { KpiTile } from './kpi-tile.tsx'
 
 /** Whether a tile meets its standard, in words: unknown when it has no figure or is hidden. */

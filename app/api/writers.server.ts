@@ -1,0 +1,242 @@
+// The three export formats. CSV and JSON are streamed: rows are written as the model reads each
+// financial year, and a slow client holds back the reading (the stream is pulled, not pushed).
+// XLSX is a zip whose parts are written at the end, so it is built in memory, up to Excel's row
+// limit. Text cells are made spreadsheet-safe; numbers are written as numbers.
+import { type Options as CsvOptions, stringify } from 'csv-stringify/sync'
+import writeXlsxFile, { type Row as XlsxRow } from 'write-excel-file/node'
+import { type Qualifier } from '#app/disclosure/activity-table.ts'
+import { type ActivityMetadata, metadataSheetRows } from './metadata.ts'
+import { safeText } from './spreadsheet-safety.ts'
+
+export type Cell = string | number | null
+export type Record = { [column: string]: Cell }
+
+/** Excel's limit is 1,048,576 rows, one of which is the header. */
+export const XLSX_MAX_ROWS = 1_048_575
+
+export class TooManyRowsError extends Error {
+  override name = 'TooManyRowsError'
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * A pulled byte stream over an async iterable: each read asks the source for the next chunk.
+ * When `signal` aborts (the client went away), the source is stopped at its next chunk and the
+ * stream ends: the HTTP adapter keeps reading a response body after its client has gone, so the
+ * stream itself must stop asking the database for more.
+ */
+export function toByteStream(
+  source: AsyncIterable<string | Uint8Array>,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (signal?.aborted) {
+          await iterator.return?.()
+          controller.close()
+          return
+        }
+        const { value, done } = await iterator.next()
+        if (done) controller.close()
+        else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value)
+      } catch (error) {
+        // The response is cut off instead of ending cleanly, so a partial file is never
+        // mistaken for a whole one.
+        controller.error(error)
+      }
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  })
+}
+
+/** Records per CSV chunk: small enough to start sending at once, large enough to be cheap. */
+const CSV_CHUNK_RECORDS = 1_000
+
+/**
+ * RFC 4180 CSV: UTF-8 with a byte-order mark (so Excel reads it as UTF-8), CRLF line ends, a
+ * header row, numbers unquoted, text spreadsheet-safe.
+ *
+ * csv-stringify writes each chunk of records as the rows arrive. Its stream interface is not
+ * used: iterating a Node stream with `for await` keeps memory for every chunk until the stream
+ * ends on Node 20 (measured by bench/exports.ts), which would defeat the streaming.
+ */
+export function csvStream(
+  batches: AsyncIterable<Record[]>,
+  columns: readonly string[],
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const options: CsvOptions = {
+    columns: columns.map((key) => ({ key })),
+    record_delimiter: 'windows',
+    escape_formulas: true,
+    cast: { string: (value) => safeText(value), number: (value) => String(value) },
+  }
+  return toByteStream(
+    (async function* () {
+      let first = true
+      for await (const batch of batches) {
+        for (let i = 0; i < batch.length; i += CSV_CHUNK_RECORDS) {
+          yield stringify(batch.slice(i, i + CSV_CHUNK_RECORDS), { ...options, bom: first, header: first })
+          first = false
+        }
+      }
+      // An export with no rows is still a CSV file: its header.
+      if (first) yield stringify([], { ...options, bom: true, header: true })
+    })(),
+    signal,
+  )
+}
+
+/** `{"metadata": {...}, "rows": [...]}`: the metadata first, then the rows as they are read. */
+export function jsonStream(
+  metadata: ActivityMetadata,
+  batches: AsyncIterable<Record[]>,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  return toByteStream(
+    (async function* () {
+      yield `{"metadata":${JSON.stringify(metadata)},"rows":[`
+      let first = true
+      for await (const batch of batches) {
+        if (batch.length === 0) continue
+        yield (first ? '\n' : ',\n') + batch.map((row) => JSON.stringify(row)).join(',\n')
+        first = false
+      }
+      yield '\n]}\n'
+    })(),
+    signal,
+  )
+}
+
+/** A workbook with a Data sheet (the rows) and a Metadata sheet. */
+export async function xlsxBuffer(
+  metadata: ActivityMetadata,
+  batches: AsyncIterable<Record[]>,
+  columns: readonly string[],
+): Promise<Buffer> {
+  const header = { fontWeight: 'bold' } as const
+  const data: XlsxRow[] = [columns.map((c) => ({ value: xlsxText(c), type: String, ...header }))]
+  for await (const batch of batches) {
+    if (data.length + batch.length > XLSX_MAX_ROWS + 1) {
+      throw new TooManyRowsError(`More than ${XLSX_MAX_ROWS.toLocaleString('en-GB')} rows: too many for a spreadsheet.`)
+    }
+    for (const record of batch) data.push(columns.map((c) => xlsxCell(record[c] ?? null)))
+  }
+  const meta: XlsxRow[] = metadataSheetRows(metadata).map((row, i) =>
+    row.map((cell) =>
+      i === 0 || (typeof cell === 'string' && isHeading(row)) ? { ...xlsxCell(cell)!, ...header } : xlsxCell(cell),
+    ),
+  )
+  return writeXlsxFile([
+    {
+      data,
+      sheet: 'Data',
+      stickyRowsCount: 1,
+      columns: columns.map((c) => ({ width: Math.max(10, Math.min(28, c.length + 2)) })),
+    },
+    { data: meta, sheet: 'Metadata', columns: [{ width: 24 }, { width: 120 }] },
+  ]).toBuffer()
+}
+
+function isHeading(row: Cell[]) {
+  return (
+    ['Qualifier', 'Column', 'Measure', 'Indicator', 'Period'].includes(String(row[0])) &&
+    ['Meaning', 'Description', 'Definition', 'In words'].includes(String(row[1]))
+  )
+}
+
+function xlsxCell(cell: Cell) {
+  if (cell === null) return null
+  if (typeof cell === 'number') return { value: cell, type: Number }
+  return { value: xlsxText(cell), type: String }
+}
+
+/**
+ * write-excel-file 4.1.1 indexes its shared strings in a plain object, so a cell reading
+ * "constructor", "valueOf" or another name Object.prototype has is written as an invalid cell
+ * (and the workbook fails to open). Such text gets the same leading apostrophe as a neutralised
+ * formula.
+ */
+function xlsxText(text: string) {
+  const safe = safeText(text)
+  return Object.prototype.hasOwnProperty.call(Object.prototype, safe) ? `'${safe}` : safe
+}
+
+export interface WideSpec {
+  /** Measure and indicator names, in column order. */
+  measures: readonly string[]
+  /** Whether a measure (or indicator) applies to a service. */
+  applies: (service: string, measure: string) => boolean
+}
+
+export function wideColumns(spec: WideSpec): string[] {
+  return [
+    'period',
+    'financial_year',
+    'board_code',
+    'board_name',
+    'service',
+    ...spec.measures.flatMap((m) => [m, `${m}_qualifier`]),
+  ]
+}
+
+interface LongRow {
+  period: string
+  financial_year: string
+  board_code: string
+  board_name: string
+  service: string
+  measure: string
+  value: number | null
+  qualifier: Qualifier | null
+}
+
+/**
+ * Long rows (in period, service, board order) to wide rows: one per period, board and service,
+ * a value and a qualifier column for each measure; `z` where a measure does not apply to the
+ * service, `:` where it applies but has no figure.
+ */
+export async function* widen(batches: AsyncIterable<LongRow[]>, spec: WideSpec): AsyncGenerator<Record[]> {
+  for await (const batch of batches) {
+    const out: Record[] = []
+    let current: Record | null = null
+    let key = ''
+    const finish = () => {
+      if (!current) return
+      for (const m of spec.measures) {
+        if (current[`${m}_qualifier`] !== undefined) continue
+        current[m] = null
+        current[`${m}_qualifier`] = spec.applies(String(current.service), m) ? ':' : 'z'
+      }
+      out.push(current)
+    }
+    for (const row of batch) {
+      const rowKey = `${row.period}\u0000${row.board_code}\u0000${row.service}`
+      if (rowKey !== key) {
+        finish()
+        key = rowKey
+        current = {
+          period: row.period,
+          financial_year: row.financial_year,
+          board_code: row.board_code,
+          board_name: row.board_name,
+          service: row.service,
+        }
+      }
+      current![row.measure] = row.value
+      current![`${row.measure}_qualifier`] = row.qualifier
+    }
+    finish()
+    yield out.map((record) => {
+      // Column order, whatever order the measures arrived in.
+      const ordered: Record = {}
+      for (const c of wideColumns(spec)) ordered[c] = record[c] ?? null
+      return ordered
+    })
+  }
+}

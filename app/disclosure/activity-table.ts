@@ -1,0 +1,263 @@
+// One financial year of one service's figures as the exports publish them: months, quarters and
+// the year, for each unit (board) and for Scotland, each with its qualifier, with disclosure
+// control applied across all of them at once. Pure: app/models/exports.server.ts reads the
+// month figures as at a moment and hands them here.
+//
+// Why a whole financial year, every grain and every board at once (docs/decisions/0012): the
+// suppression pattern of a figure then depends only on the data as at the moment read, never on
+// the period, grain or boards someone asked for. Two exports made at the same moment suppress the
+// same figures, so they cannot be combined to undo each other's suppression: a quarter is never
+// published beside two of its months when the third is suppressed, and a board lead's export of
+// one board matches the national one.
+import { addMonths, monthIndex, monthRange } from '#app/utils/dates.ts'
+import { type Period } from '#app/domain/periods.ts'
+import { type SdcRelation, suppressTable } from './suppression.ts'
+
+/** Public Health Scotland's qualifiers, and `:` (its "not available") for missing figures. */
+export type Qualifier = 'p' | 'r' | 'c' | 'z' | ':'
+
+export const QUALIFIERS: readonly { code: Qualifier; name: string; meaning: string }[] = [
+  {
+    code: 'p',
+    name: 'provisional',
+    meaning: 'The return was not approved at the moment the figures were read: the figure may still change.',
+  },
+  {
+    code: 'r',
+    name: 'revised',
+    meaning:
+      'The figure differs from the one first approved: it was corrected after approval (and the correction was approved). For a quarter, year or Scotland figure: at least one of its figures was.',
+  },
+  {
+    code: 'c',
+    name: 'confidential',
+    meaning:
+      'Suppressed by disclosure control: a count from 1 to the threshold, or a figure that would let one be worked out, or a rate of such a count. No value is given.',
+  },
+  {
+    code: 'z',
+    name: 'not applicable',
+    meaning:
+      'The measure does not apply to the service, or a rate has no denominator (0 people to divide by). No value is given.',
+  },
+  {
+    code: ':',
+    name: 'not available',
+    meaning:
+      'The figure has not been reported: the board has not sent its return, or left it blank. A quarter, year or Scotland figure is not available unless every month and board in it has reported, so a partial total is never shown as a complete one.',
+  },
+]
+
+/** A month's figure of one unit and measure as read at the moment of the export. */
+export interface MonthFigure {
+  unitId: number
+  measureId: number
+  month: string
+  /** null: reported blank (not reported). */
+  value: number | null
+  /** The return was not approved at that moment. */
+  provisional: boolean
+  /** The figure differs from the one first approved. */
+  revised: boolean
+}
+
+export interface BlockUnit {
+  id: number
+  code: string
+  name: string
+}
+
+export interface ServiceBlockInput {
+  /** First month of the financial year, e.g. 2025-04. */
+  yearStart: string
+  /** The units the service is delivered by (boards, or the national unit). */
+  units: readonly BlockUnit[]
+  /** The unit whose figures are the total of `units` (Scotland, for a service boards deliver). */
+  total: BlockUnit | null
+  measures: readonly { id: number; name: string }[]
+  figures: readonly MonthFigure[]
+  /** Whether a figure is expected: the service was live (or in pilot) in the unit that month. */
+  expected: (unitId: number, month: string) => boolean
+  /** Disclosure control, or null for unsuppressed figures. */
+  sdc: { threshold: number } | null
+}
+
+export interface PublishedCell {
+  value: number | null
+  qualifier: Qualifier | null
+}
+
+interface CellState {
+  exists: boolean
+  /** The sum of the figures reported (partial when incomplete); null if none. */
+  value: number | null
+  complete: boolean
+  provisional: boolean
+  revised: boolean
+  suppressed: boolean
+}
+
+// Period slots of a year: 12 months, 4 quarters, the year.
+const MONTHS = 12
+const QUARTER_SLOT = 12
+const YEAR_SLOT = 16
+const SLOTS = 17
+
+export interface ServiceBlock {
+  /** A measure's figure for a unit (or the total) and period of this year; undefined if no figure is due or reported. */
+  figure(measure: string, unitId: number, period: Period): PublishedCell | undefined
+  /** numerator / denominator as published: suppressed if either count is. */
+  rate(numerator: string, denominator: string, unitId: number, period: Period): PublishedCell | undefined
+}
+
+export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
+  const months = monthRange(input.yearStart, addMonths(input.yearStart, MONTHS - 1))
+  const rows = input.total ? [...input.units, input.total] : [...input.units]
+  const rowOf = new Map(rows.map((u, i) => [u.id, i]))
+  const totalRow = input.total ? rows.length - 1 : -1
+  const tables = new Map<string, CellState[][]>()
+  for (const measure of input.measures) {
+    const figures = input.figures.filter((f) => f.measureId === measure.id)
+    tables.set(measure.name, buildMeasure(input, months, rows.length, totalRow, rowOf, figures))
+  }
+
+  const slotOf = (period: Period) => {
+    const offset = monthIndex(period.firstMonth) - monthIndex(input.yearStart)
+    if (offset < 0 || offset >= MONTHS)
+      throw new RangeError(`${period.key} is not in the year starting ${input.yearStart}`)
+    if (period.grain === 'month') return offset
+    if (period.grain === 'fq') return QUARTER_SLOT + offset / 3
+    return YEAR_SLOT
+  }
+  const state = (measure: string, unitId: number, period: Period) => {
+    const row = rowOf.get(unitId)
+    const table = tables.get(measure)
+    if (row === undefined || !table) return undefined
+    const cell = table[row]![slotOf(period)]!
+    return cell.exists ? cell : undefined
+  }
+
+  return {
+    figure(measure, unitId, period) {
+      const cell = state(measure, unitId, period)
+      if (!cell) return undefined
+      if (!cell.complete) return { value: null, qualifier: ':' }
+      if (cell.suppressed) return { value: null, qualifier: 'c' }
+      return { value: cell.value, qualifier: cell.provisional ? 'p' : cell.revised ? 'r' : null }
+    },
+    rate(numerator, denominator, unitId, period) {
+      const top = state(numerator, unitId, period)
+      const bottom = state(denominator, unitId, period)
+      if (!top && !bottom) return undefined
+      if (!top || !bottom || !top.complete || !bottom.complete) return { value: null, qualifier: ':' }
+      if (top.suppressed || bottom.suppressed) return { value: null, qualifier: 'c' }
+      if (bottom.value === 0) return { value: null, qualifier: 'z' }
+      const provisional = top.provisional || bottom.provisional
+      const revised = top.revised || bottom.revised
+      return { value: roundRate(top.value! / bottom.value!), qualifier: provisional ? 'p' : revised ? 'r' : null }
+    },
+  }
+}
+
+/** Rates are published as ratios to 4 decimal places (0.9123 is 91.23%). */
+export function roundRate(ratio: number) {
+  return Math.round(ratio * 10_000) / 10_000
+}
+
+function buildMeasure(
+  input: ServiceBlockInput,
+  months: readonly string[],
+  rowCount: number,
+  totalRow: number,
+  rowOf: ReadonlyMap<number, number>,
+  figures: readonly MonthFigure[],
+): CellState[][] {
+  const table: CellState[][] = Array.from({ length: rowCount }, () =>
+    Array.from({ length: SLOTS }, () => ({
+      exists: false,
+      value: null,
+      complete: true,
+      provisional: false,
+      revised: false,
+      suppressed: false,
+    })),
+  )
+  const byKey = new Map(figures.map((f) => [`${f.unitId}:${f.month}`, f]))
+  const unitRows = input.units.map((u) => rowOf.get(u.id)!)
+
+  // Months of each unit.
+  for (const unit of input.units) {
+    const row = table[rowOf.get(unit.id)!]!
+    months.forEach((month, slot) => {
+      const figure = byKey.get(`${unit.id}:${month}`)
+      const cell = row[slot]!
+      cell.exists = figure !== undefined || input.expected(unit.id, month)
+      cell.value = figure?.value ?? null
+      cell.complete = figure !== undefined && figure.value !== null
+      cell.provisional = figure?.provisional ?? false
+      cell.revised = figure?.revised ?? false
+    })
+  }
+  // Quarters and the year of each unit: the sum of their months.
+  const combine = (cell: CellState, parts: CellState[]) => {
+    const present = parts.filter((p) => p.exists)
+    cell.exists = present.length > 0
+    const reported = present.filter((p) => p.value !== null)
+    cell.value = reported.length ? reported.reduce((s, p) => s + p.value!, 0) : null
+    cell.complete = present.every((p) => p.complete)
+    cell.provisional = reported.some((p) => p.provisional)
+    cell.revised = reported.some((p) => p.revised)
+  }
+  for (const r of unitRows) {
+    const row = table[r]!
+    for (let q = 0; q < 4; q++) combine(row[QUARTER_SLOT + q]!, row.slice(q * 3, q * 3 + 3))
+    combine(row[YEAR_SLOT]!, row.slice(0, MONTHS))
+  }
+  // The total of the units, in every period.
+  if (totalRow >= 0) {
+    for (let slot = 0; slot < SLOTS; slot++)
+      combine(
+        table[totalRow]![slot]!,
+        unitRows.map((r) => table[r]![slot]!),
+      )
+  }
+
+  if (input.sdc) applyDisclosureControl(table, unitRows, totalRow, input.sdc.threshold)
+  return table
+}
+
+/**
+ * One table for the whole year: every unit's months, quarters and year, and the total's, with
+ * the relations anyone can use (a quarter is the sum of its months, the year of its quarters,
+ * the total of the units). Partial sums take part too, as if published: safer than assuming a
+ * figure nobody could know.
+ */
+function applyDisclosureControl(
+  table: CellState[][],
+  unitRows: readonly number[],
+  totalRow: number,
+  threshold: number,
+) {
+  const index = new Map<CellState, number>()
+  const values: (number | null)[] = []
+  for (const row of table) {
+    for (const cell of row) {
+      index.set(cell, values.length)
+      values.push(cell.value)
+    }
+  }
+  const id = (row: number, slot: number) => index.get(table[row]![slot]!)!
+  const relations: SdcRelation[] = []
+  const rows = totalRow >= 0 ? [...unitRows, totalRow] : [...unitRows]
+  for (const r of rows) {
+    for (let q = 0; q < 4; q++)
+      relations.push({ total: id(r, QUARTER_SLOT + q), parts: [0, 1, 2].map((m) => id(r, q * 3 + m)) })
+    relations.push({ total: id(r, YEAR_SLOT), parts: [0, 1, 2, 3].map((q) => id(r, QUARTER_SLOT + q)) })
+  }
+  if (totalRow >= 0) {
+    for (let slot = 0; slot < SLOTS; slot++)
+      relations.push({ total: id(totalRow, slot), parts: unitRows.map((r) => id(r, slot)) })
+  }
+  const state = suppressTable({ values, relations }, { threshold })
+  for (const [cell, i] of index) cell.suppressed = state[i] !== null
+}

@@ -1,0 +1,133 @@
+// Small dense linear algebra for the disclosure-control audit (app/disclosure/suppression.ts): which unknowns
+// a system of equations fixes, and a simplex method for the one linear programme the audit needs.
+// The matrices are small (a few hundred unknowns at most) with entries 0, 1 and -1.
+
+const EPSILON = 1e-9
+
+/**
+ * For the homogeneous system `matrix · x = 0` (each row one equation over `columns` unknowns),
+ * which unknowns are fixed: column j is fixed when its unit vector lies in the row space, that is
+ * when some combination of the equations reads `x_j = constant` whatever the right-hand sides.
+ */
+export function determinedColumns(matrix: readonly (readonly number[])[], columns: number): boolean[] {
+  const rows = matrix.map((row) => row.slice())
+  const pivots: { row: number; column: number }[] = []
+  let rank = 0
+  for (let column = 0; column < columns && rank < rows.length; column++) {
+    // Partial pivoting: the largest entry in this column keeps the arithmetic stable.
+    let best = -1
+    let bestSize = EPSILON
+    for (let r = rank; r < rows.length; r++) {
+      const size = Math.abs(rows[r]![column]!)
+      if (size > bestSize) {
+        best = r
+        bestSize = size
+      }
+    }
+    if (best < 0) continue
+    ;[rows[rank], rows[best]] = [rows[best]!, rows[rank]!]
+    const pivotRow = rows[rank]!
+    const pivot = pivotRow[column]!
+    for (let c = 0; c < columns; c++) pivotRow[c] = pivotRow[c]! / pivot
+    for (let r = 0; r < rows.length; r++) {
+      if (r === rank) continue
+      const row = rows[r]!
+      const factor = row[column]!
+      if (Math.abs(factor) <= EPSILON) continue
+      for (let c = 0; c < columns; c++) row[c] = row[c]! - factor * pivotRow[c]!
+    }
+    pivots.push({ row: rank, column })
+    rank++
+  }
+  const fixed = new Array<boolean>(columns).fill(false)
+  const isPivot = new Set(pivots.map((p) => p.column))
+  for (const { row, column } of pivots) {
+    // In reduced row echelon form the pivot's row is x_column + (free unknowns) = constant: the
+    // unknown is fixed exactly when no free unknown appears in it.
+    const entries = rows[row]!
+    let alone = true
+    for (let c = 0; c < columns; c++) {
+      if (!isPivot.has(c) && Math.abs(entries[c]!) > EPSILON) {
+        alone = false
+        break
+      }
+    }
+    fixed[column] = alone
+  }
+  return fixed
+}
+
+export interface LinearProgramResult {
+  value: number
+  x: number[]
+}
+
+/**
+ * Maximises `objective · x` subject to `constraints · x <= bounds` and `x >= 0`, where every bound
+ * is non-negative (so x = 0 is a feasible start and no first phase is needed). The simplex method
+ * with Bland's rule, which cannot cycle on the many degenerate pivots these problems have.
+ */
+export function maximiseFromOrigin(
+  objective: readonly number[],
+  constraints: readonly (readonly number[])[],
+  bounds: readonly number[],
+): LinearProgramResult {
+  const n = objective.length
+  const m = constraints.length
+  if (bounds.length !== m) throw new RangeError('One bound is needed for each constraint.')
+  if (bounds.some((b) => b < 0)) throw new RangeError('Bounds must be non-negative.')
+  const width = n + m + 1
+  // Tableau rows: the constraints with their slack variables, then the objective row (negated).
+  const tableau: Float64Array[] = []
+  for (let i = 0; i < m; i++) {
+    const row = new Float64Array(width)
+    const source = constraints[i]!
+    for (let j = 0; j < n; j++) row[j] = source[j] ?? 0
+    row[n + i] = 1
+    row[width - 1] = bounds[i]!
+    tableau.push(row)
+  }
+  const cost = new Float64Array(width)
+  for (let j = 0; j < n; j++) cost[j] = -objective[j]!
+  tableau.push(cost)
+  const basis = Array.from({ length: m }, (_, i) => n + i)
+
+  const limit = 50 * (n + m) + 1_000
+  for (let iteration = 0; ; iteration++) {
+    if (iteration > limit) throw new Error('The simplex method did not converge.')
+    let entering = -1
+    for (let j = 0; j < n + m; j++) {
+      if (cost[j]! < -EPSILON) {
+        entering = j
+        break
+      }
+    }
+    if (entering < 0) break
+    let leaving = -1
+    let bestRatio = Infinity
+    for (let i = 0; i < m; i++) {
+      const a = tableau[i]![entering]!
+      if (a <= EPSILON) continue
+      const ratio = tableau[i]![width - 1]! / a
+      if (ratio < bestRatio - EPSILON || (Math.abs(ratio - bestRatio) <= EPSILON && basis[i]! < basis[leaving]!)) {
+        bestRatio = ratio
+        leaving = i
+      }
+    }
+    if (leaving < 0) throw new Error('The linear programme is unbounded.')
+    const pivotRow = tableau[leaving]!
+    const pivot = pivotRow[entering]!
+    for (let c = 0; c < width; c++) pivotRow[c] = pivotRow[c]! / pivot
+    for (let r = 0; r <= m; r++) {
+      if (r === leaving) continue
+      const row = tableau[r]!
+      const factor = row[entering]!
+      if (Math.abs(factor) <= EPSILON) continue
+      for (let c = 0; c < width; c++) row[c] = row[c]! - factor * pivotRow[c]!
+    }
+    basis[leaving] = entering
+  }
+  const x = new Array<number>(n).fill(0)
+  for (let i = 0; i < m; i++) if (basis[i]! < n) x[basis[i]!] = tableau[i]![width - 1]!
+  return { value: cost[width - 1]!, x }
+}

@@ -1,0 +1,146 @@
+// A figure is what one chart shows: its columns (with units) and rows, exactly as the table
+// beside the chart and its CSV download give them. Built on the server, sent as loader data,
+// drawn by a chart component, printed by FigureTable and written by the CSV resource route.
+import { type DashboardFilters, hrefWithFilters, type Period } from '#app/dashboards/filters.ts'
+import { formatCount, formatPercent, formatPointChange, formatRate } from './format.ts'
+
+export type CellKind = 'text' | 'count' | 'percent' | 'rate'
+export type Cell = string | number | null
+
+export interface FigureColumn {
+  key: string
+  label: string
+  kind: CellKind
+  /** Shown under the label in the table and after it in the CSV header. */
+  unit?: string
+  /**
+   * How disclosure control (`?sdc=on`, ./figure-disclosure.ts) treats the column. Counts are
+   * protected unless 'public' (a population); a count that is the row total of other columns
+   * says so (`sumOf`); a percentage or rate names the two counts it divides (`rateOf`: keys of
+   * the row, shown or not), or is 'public' (about returns, not people).
+   */
+  disclosure?: 'public' | { sumOf: string[] } | { rateOf: [numerator: string, denominator: string] }
+}
+
+export interface Figure {
+  /** Unique on its page, used in the CSV route: 'referrals'. */
+  id: string
+  title: string
+  /** What the figure counts, over which period and units, in a sentence. */
+  description: string
+  columns: FigureColumn[]
+  rows: Array<Record<string, Cell>>
+  /** Caveats shown under the table (gaps, partial periods, incomplete reporting). */
+  notes: string[]
+  /** The indicators and measures it shows, with their definitions. */
+  definitions: Array<{ label: string; definition: string }>
+  /** File name of the CSV download, without extension. */
+  fileName: string
+}
+
+/** A cell as people read it in the table: 70,123 ; 91.2% ; 1,234.5 ; not reported as a dash. */
+export function formatCell(value: Cell, kind: CellKind): string {
+  if (value === null) return '–'
+  if (kind === 'text' || typeof value === 'string') return String(value)
+  if (kind === 'count') return formatCount(value)
+  if (kind === 'percent') return formatPercent(value)
+  return formatRate(value)
+}
+
+/**
+ * A cell as the CSV gives it: the same figure as the table, without thousands separators or
+ * percent signs (a percentage to one decimal place, in a column whose header says "%"), and an
+ * empty cell for "not reported".
+ */
+export function csvCell(value: Cell, kind: CellKind): string {
+  if (value === null) return ''
+  if (kind === 'text' || typeof value === 'string') return String(value)
+  if (kind === 'count') return String(Math.round(value))
+  if (kind === 'percent') return (Math.round(value * 1000) / 10).toFixed(1)
+  return (Math.round(value * 10) / 10).toFixed(1)
+}
+
+export function csvHeader(column: FigureColumn) {
+  if (column.kind === 'percent') return `${column.label} (%)`
+  return column.unit ? `${column.label} (${column.unit})` : column.label
+}
+
+/** Lowercase words joined by hyphens, for file names. */
+export function fileSlug(text: string) {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+}
+
+export interface Change {
+  direction: 'up' | 'down' | 'same'
+  /** 'Up 5.2% on November 2024 to October 2025' */
+  text: string
+}
+
+/**
+ * How a figure changed since the same period a year earlier: a percentage for counts and rates,
+ * percentage points for percentages. Null when there is nothing to compare with.
+ */
+export function describeChange(
+  value: number | null,
+  previous: number | null | undefined,
+  kind: CellKind,
+  since: string,
+): Change | null {
+  if (previous === undefined) return null
+  if (value === null || previous === null)
+    return { direction: 'same', text: `No comparison with ${since}: figures missing.` }
+  if (kind === 'percent') {
+    const points = Math.round((value - previous) * 1000) / 10
+    if (points === 0) return { direction: 'same', text: `No change on ${since}.` }
+    const words = formatPointChange(value - previous).replace(/^[+−]/, '')
+    return { direction: points > 0 ? 'up' : 'down', text: `${points > 0 ? 'Up' : 'Down'} ${words} on ${since}.` }
+  }
+  if (previous === 0) return { direction: 'same', text: `No comparison with ${since}: none then.` }
+  const ratio = (value - previous) / previous
+  const percent = Math.round(ratio * 1000) / 10
+  if (percent === 0) return { direction: 'same', text: `No change on ${since}.` }
+  return {
+    direction: percent > 0 ? 'up' : 'down',
+    text: `${percent > 0 ? 'Up' : 'Down'} ${formatPercent(Math.abs(ratio))} on ${since}.`,
+  }
+}
+
+/**
+ * The CSV download of a figure: /figures/<id> with the page's filters, plus what identifies the
+ * page (its board or service) when the page takes it from its path.
+ */
+export function figureCsvHref(
+  id: string,
+  filters: Partial<DashboardFilters>,
+  period: Period,
+  page: Partial<Record<'board' | 'service' | 'measure' | 'indicator' | 'sort' | 'dir', string | undefined>> = {},
+) {
+  return hrefWithFilters(`/figures/${id}`, filters, period, page)
+}
+
+/**
+ * The rows of a figure's CSV: a header of column labels with units, then the figures as the
+ * table shows them, then its notes and definitions under the figures, so the file explains
+ * itself when it is passed on.
+ */
+export function figureCsvRows(figure: Figure, context: { period: string; extractedAt: string }): string[][] {
+  const rows: string[][] = [figure.columns.map(csvHeader)]
+  for (const row of figure.rows) rows.push(figure.columns.map((c) => csvCell(row[c.key] ?? null, c.kind)))
+  rows.push([])
+  rows.push(['About these figures'])
+  rows.push(['Title', figure.title])
+  rows.push(['Description', figure.description])
+  rows.push(['Period', context.period])
+  rows.push(['Extracted', context.extractedAt])
+  rows.push(['Empty cells', 'Not reported (a gap, not zero)'])
+  for (const note of figure.notes) rows.push(['Note', note])
+  for (const d of figure.definitions) rows.push(['Definition', `${d.label}: ${d.definition}`])
+  rows.push([
+    'Source',
+    'Monthly returns of the territorial health boards; provisional until approved and may be revised',
+  ])
+  return rows
+}
