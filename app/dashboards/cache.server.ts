@@ -1,33 +1,37 @@
-// The dashboards' figures, computed once per data version and reused until something changes
-// (see getDataVersion): the same for everyone who asks, so one person's view warms the next.
-import { cachedAtVersion } from '#app/utils/cache.server.ts'
-import { ZONE } from '#app/utils/dates.ts'
+// The dashboards' pages and figures, computed once per data version and reused until something
+// changes (see getDataVersion): the same for everyone who asks, so one person's view warms the
+// next. Keyed by the parsed view, so the order of an address's parameters, or a parameter that is
+// no filter, makes no new entry.
 import { getDataVersion } from '#app/models/data-version.server.ts'
-import * as dashboards from './pages.server.ts'
-
-type Request = dashboards.DashboardRequest
+import { cachedAtVersion } from '#app/utils/cache.server.ts'
+import { getFigureForDownload as buildFigureForDownload } from './figure-download.server.ts'
+import { getBoardDashboard as buildBoard } from './pages/board.server.ts'
+import { getBoardsTable as buildBoards } from './pages/boards.server.ts'
+import { getCoverage as buildCoverage } from './pages/coverage.server.ts'
+import { getOverview as buildOverview } from './pages/overview.server.ts'
+import { getServiceDashboard as buildService } from './pages/service.server.ts'
+import { getServicesList as buildServices } from './pages/services.server.ts'
+import type { DashboardView } from './view.ts'
 
 /**
- * Everything a page's figures depend on besides the data: its query (sorted, so the same view
- * is one entry whatever the order of its parameters), the day (deadlines and "overdue" move at
- * midnight, Scottish time), the deadline day, and the page's own arguments.
+ * Everything a page's figures depend on besides the data: the filters as parsed, the months they
+ * stand for, the day (deadlines and "overdue" move at midnight, Scottish time), the deadline day,
+ * disclosure control, and the page's own arguments.
  */
-function keyOf(name: string, request: Request) {
-  const { search, now, deadlineDay, ...rest } = request
-  const query = [...search.entries()].sort(([a], [b]) => a.localeCompare(b))
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(now)
-  return JSON.stringify([name, day, deadlineDay, query, rest])
+function keyOf(name: string, view: DashboardView, args: unknown[]) {
+  const { filters, period, today, deadlineDay, sdcThreshold } = view
+  return JSON.stringify([name, today, deadlineDay, sdcThreshold, filters, period.from, period.to, args])
 }
 
-function cached<A extends Request, R>(name: string, compute: (request: A) => Promise<R>) {
-  return async (request: A): Promise<R> =>
-    cachedAtVersion(keyOf(name, request), await getDataVersion(), () => compute(request))
+function cached<A extends unknown[], R>(name: string, compute: (view: DashboardView, ...args: A) => Promise<R>) {
+  return async (view: DashboardView, ...args: A): Promise<R> =>
+    cachedAtVersion(keyOf(name, view, args), await getDataVersion(), () => compute(view, ...args))
 }
 
-export const getOverview = cached('overview', dashboards.getOverview)
-export const getBoardsTable = cached('boards', dashboards.getBoardsTable)
-export const getBoardDashboard = cached('board', dashboards.getBoardDashboard)
-export const getServicesList = cached('services', dashboards.getServicesList)
-export const getServiceDashboard = cached('service', dashboards.getServiceDashboard)
-export const getCoverage = cached('coverage', dashboards.getCoverage)
-export const getFigureForDownload = cached('figure', dashboards.getFigureForDownload)
+export const getOverview = cached('overview', buildOverview)
+export const getBoardsTable = cached('boards', buildBoards)
+export const getBoardDashboard = cached('board', buildBoard)
+export const getServicesList = cached('services', buildServices)
+export const getServiceDashboard = cached('service', buildService)
+export const getCoverage = cached('coverage', buildCoverage)
+export const getFigureForDownload = cached('figure', buildFigureForDownload)

@@ -3,22 +3,16 @@
 // a filter set stands for is resolved against "now" (the latest month whose returns have fallen
 // due, docs/decisions/0004) by `resolvePeriod`.
 import { z } from 'zod'
+import { GRAINS } from '#app/domain/periods.ts'
 import {
   addMonths,
-  lastCompleteMonth,
-  latestDueMonth,
-  financialQuarter,
-  financialQuarterFirstMonth,
-  financialYear,
   financialYearFirstMonth,
   formatMonth,
-  formatMonthShort,
   isMonth,
-  monthIndex,
-  monthRange,
+  lastCompleteMonth,
+  latestDueMonth,
   monthsBetween,
   PROGRAMME_START_MONTH,
-  quarterEnding,
 } from '#app/utils/dates.ts'
 
 export const PRESETS = ['last-12-months', 'this-financial-year', 'last-financial-year', 'since-start'] as const
@@ -31,15 +25,6 @@ export const PRESET_LABELS: Record<Preset | 'custom', string> = {
   custom: 'Chosen months',
 }
 export const DEFAULT_PRESET: Preset = 'last-12-months'
-
-/** Month, financial quarter (April to June ...) or financial year (April to March). */
-export const GRAINS = ['month', 'fq', 'fy'] as const
-export type Grain = (typeof GRAINS)[number]
-export const GRAIN_LABELS: Record<Grain, string> = {
-  month: 'Month',
-  fq: 'Financial quarter',
-  fy: 'Financial year',
-}
 
 /** What the tile map on /coverage can colour the boards by. */
 export const MAP_INDICATORS = [
@@ -134,7 +119,8 @@ export function parseFilters(search: URLSearchParams | string): DashboardFilters
   return DashboardFiltersSchema.parse(raw)
 }
 
-export interface Period {
+/** The months a dashboard shows: from and to, as chosen or as a preset gives them. */
+export interface MonthRange {
   from: string
   to: string
   months: number
@@ -162,12 +148,12 @@ export function periodLabel(from: string, to: string) {
   return from === to ? formatMonth(from) : `${formatMonth(from)} to ${formatMonth(to)}`
 }
 
-function makePeriod(from: string, to: string, preset: Preset | 'custom'): Period {
+function makePeriod(from: string, to: string, preset: Preset | 'custom'): MonthRange {
   return { from, to, months: monthsBetween(from, to) + 1, preset, label: periodLabel(from, to) }
 }
 
 /** The months a preset stands for, given the latest month whose returns have fallen due. */
-export function presetPeriod(preset: Preset, bounds: PeriodBounds): Period {
+export function presetPeriod(preset: Preset, bounds: PeriodBounds): MonthRange {
   const earliest = bounds.earliest ?? PROGRAMME_START_MONTH
   const latest = bounds.latestDue
   const clampFrom = (m: string) => (m < earliest ? earliest : m)
@@ -193,7 +179,10 @@ export function presetPeriod(preset: Preset, bounds: PeriodBounds): Period {
  * programme are brought inside it, and a range given backwards is turned round. Without usable
  * months, the preset, by default the last 12 months.
  */
-export function resolvePeriod(filters: Pick<DashboardFilters, 'preset' | 'from' | 'to'>, bounds: PeriodBounds): Period {
+export function resolvePeriod(
+  filters: Pick<DashboardFilters, 'preset' | 'from' | 'to'>,
+  bounds: PeriodBounds,
+): MonthRange {
   const earliest = bounds.earliest ?? PROGRAMME_START_MONTH
   if (filters.preset && filters.preset !== 'custom') {
     const preset = presetPeriod(filters.preset, bounds)
@@ -211,64 +200,14 @@ export function resolvePeriod(filters: Pick<DashboardFilters, 'preset' | 'from' 
 }
 
 /** The same months a year earlier, when all of them are within the programme. */
-export function yearEarlier(period: Period, earliest: string = PROGRAMME_START_MONTH): Period | null {
+export function yearEarlier(period: MonthRange, earliest: string = PROGRAMME_START_MONTH): MonthRange | null {
   const from = addMonths(period.from, -12)
   if (from < earliest) return null
   return makePeriod(from, addMonths(period.to, -12), period.preset)
 }
 
-export interface Bucket {
-  /** Stable key: '2025-04', '2025-Q1' or '2025' (the financial year's first calendar year). */
-  key: string
-  /** First and last month of the bucket that fall inside the period. */
-  from: string
-  to: string
-  /** 'Apr 2025', 'Q1 2025/26', '2025/26' */
-  label: string
-  /** 'April 2025', 'Q1 2025/26 (quarter ending June 2025)', 'financial year 2025/26' */
-  longLabel: string
-  /** Months of the bucket inside the period, and in a whole bucket. */
-  months: number
-  fullMonths: number
-}
-
-/** The period cut into months, financial quarters or financial years. */
-export function periodBuckets(period: Pick<Period, 'from' | 'to'>, grain: Grain): Bucket[] {
-  const buckets = new Map<string, Bucket>()
-  for (const month of monthRange(period.from, period.to)) {
-    const key = bucketKey(month, grain)
-    const bucket = buckets.get(key)
-    if (bucket) {
-      bucket.to = month
-      bucket.months += 1
-      continue
-    }
-    buckets.set(key, { key, from: month, to: month, months: 1, ...describeBucket(month, grain) })
-  }
-  return [...buckets.values()]
-}
-
-export function bucketKey(month: string, grain: Grain) {
-  if (grain === 'month') return month
-  const fyStart = financialYearFirstMonth(month).slice(0, 4)
-  if (grain === 'fy') return fyStart
-  const quarter = (monthIndex(financialQuarterFirstMonth(month)) - monthIndex(financialYearFirstMonth(month))) / 3 + 1
-  return `${fyStart}-Q${quarter}`
-}
-
-function describeBucket(month: string, grain: Grain) {
-  if (grain === 'month') return { label: formatMonthShort(month), longLabel: formatMonth(month), fullMonths: 1 }
-  if (grain === 'fq')
-    return {
-      label: financialQuarter(month),
-      longLabel: `${financialQuarter(month)} (${quarterEnding(month)})`,
-      fullMonths: 3,
-    }
-  return { label: financialYear(month), longLabel: `financial year ${financialYear(month)}`, fullMonths: 12 }
-}
-
 /** Query-string values that are not the default, in a stable order. */
-export function filtersToSearchParams(filters: Partial<DashboardFilters>, period?: Period) {
+export function filtersToSearchParams(filters: Partial<DashboardFilters>, period?: MonthRange) {
   const params = new URLSearchParams()
   const preset = period?.preset ?? filters.preset
   if (preset === 'custom' || (preset === undefined && (filters.from || filters.to))) {
@@ -301,7 +240,7 @@ type FilterChanges = Partial<Record<keyof DashboardFilters, string | number | un
 export function hrefWithFilters(
   pathname: string,
   filters: Partial<DashboardFilters>,
-  period?: Period,
+  period?: MonthRange,
   changes: FilterChanges = {},
 ) {
   const shared: Partial<DashboardFilters> = {
@@ -356,4 +295,17 @@ export function canonicalLocation(
   const canonical = filtersToSearchParams(chosen, period).toString()
   if (canonical === params.toString()) return null
   return canonical ? `${url.pathname}?${canonical}` : url.pathname
+}
+
+/**
+ * The CSV download of a figure: /figures/<id> with the page's filters, plus what identifies the
+ * page (its board or service) when the page takes it from its path.
+ */
+export function figureCsvHref(
+  id: string,
+  filters: Partial<DashboardFilters>,
+  period: MonthRange,
+  page: Partial<Record<'board' | 'service' | 'measure' | 'indicator' | 'sort' | 'dir', string | undefined>> = {},
+) {
+  return hrefWithFilters(`/figures/${id}`, filters, period, page)
 }

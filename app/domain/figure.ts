@@ -1,7 +1,6 @@
 // A figure is what one chart shows: its columns (with units) and rows, exactly as the table
 // beside the chart and its CSV download give them. Built on the server, sent as loader data,
 // drawn by a chart component, printed by FigureTable and written by the CSV resource route.
-import { type DashboardFilters, hrefWithFilters, type Period } from '#app/dashboards/filters.ts'
 import { formatCount, formatPercent, formatPointChange, formatRate } from './format.ts'
 
 export type CellKind = 'text' | 'count' | 'percent' | 'rate'
@@ -36,7 +35,62 @@ export interface Figure {
   definitions: Array<{ label: string; definition: string }>
   /** File name of the CSV download, without extension. */
   fileName: string
+  /** How to draw it; a figure without one is a table. */
+  chart?: ChartSpec
 }
+
+/** A series of a trend chart: a column of the figure, drawn as bars or a line. */
+export interface TrendSeries {
+  key: string
+  label: string
+  type: 'bar' | 'line'
+  axis?: 'left' | 'right'
+  /** Bars with the same stack id are stacked. */
+  stack?: string
+  /** Index into the shared series styles (colour, dash, pattern). */
+  style: number
+}
+
+export interface TrendAxis {
+  label: string
+  kind: CellKind
+  /** Percentages default to 0 to 100%. */
+  domain?: [number, number]
+  /**
+   * Room above the highest value, as a multiple of it (e.g. 1.6 keeps bars in the lower part
+   * of the plot, clear of a percentage line drawn on the other axis).
+   */
+  headroom?: number
+}
+
+export interface TrendReference {
+  y: number
+  axis?: 'left' | 'right'
+  label: string
+  kind: 'standard' | 'reference'
+}
+
+/** A chart over the figure's rows: periods along the x axis (`xKey`), one or two value axes. */
+export interface TrendChartSpec {
+  type: 'trend'
+  xKey: string
+  xLabel: string
+  series: TrendSeries[]
+  left: TrendAxis
+  right?: TrendAxis
+  references?: TrendReference[]
+}
+
+/** One bar per row: a column of the figure against a category column, with a reference line. */
+export interface ComparisonChartSpec {
+  type: 'comparison'
+  categoryKey: string
+  valueKey: string
+  axisLabel: string
+  reference?: { value: number; label: string }
+}
+
+export type ChartSpec = TrendChartSpec | ComparisonChartSpec
 
 /** A cell as people read it in the table: 70,123 ; 91.2% ; 1,234.5 ; not reported as a dash. */
 export function formatCell(value: Cell, kind: CellKind): string {
@@ -106,19 +160,6 @@ export function describeChange(
     direction: percent > 0 ? 'up' : 'down',
     text: `${percent > 0 ? 'Up' : 'Down'} ${formatPercent(Math.abs(ratio))} on ${since}.`,
   }
-}
-
-/**
- * The CSV download of a figure: /figures/<id> with the page's filters, plus what identifies the
- * page (its board or service) when the page takes it from its path.
- */
-export function figureCsvHref(
-  id: string,
-  filters: Partial<DashboardFilters>,
-  period: Period,
-  page: Partial<Record<'board' | 'service' | 'measure' | 'indicator' | 'sort' | 'dir', string | undefined>> = {},
-) {
-  return hrefWithFilters(`/figures/${id}`, filters, period, page)
 }
 
 /**

@@ -167,9 +167,9 @@ export async function getFigureSeries({ scope, months }: { scope: FigureScope; m
       with b as ${bucketsTable(months)},
       src as (${collapsed(sql`select b.bucket, rows.* from (${figureSource(scope, from, to)}) as rows join b on b.month = rows.month`, [sql`bucket`])})
       select b.bucket, ${figureColumns()}
-      from (select distinct bucket from b) as b left join src on src.bucket = b.bucket
-      group by b.bucket
-      order by b.bucket`,
+      from (select bucket, min(month) as first from b group by bucket) as b left join src on src.bucket = b.bucket
+      group by b.bucket, b.first
+      order by b.first`,
   )
   return rows.map((r) => ({ bucket: r.bucket, figures: toFigureSet(r) }))
 }
@@ -297,7 +297,7 @@ export async function getReportingByBucket({
       left join e on e.month = b.month
       left join returns r on r.org_unit_id = e.org_unit_id and r.month = e.month
       group by b.bucket
-      order by b.bucket`,
+      order by min(b.month)`,
   )
   return rows.map((r) => ({ bucket: r.bucket, expected: Number(r.expected), reported: Number(r.reported) }))
 }
@@ -478,9 +478,9 @@ export async function getBoardSeries({
       )
       select u.code, b.bucket, (case when coalesce(sums.reported, 0) > 0 then sums.total end)::float8 as value
       from units u
-      cross join (select distinct bucket from b) as b
+      cross join (select bucket, min(month) as first from b group by bucket) as b
       left join sums on sums.org_unit_id = u.id and sums.bucket = b.bucket
-      order by u.kind, u.name, b.bucket`,
+      order by u.kind, u.name, b.first`,
   )
   return rows.map((r) => ({ code: r.code, bucket: r.bucket, value: nullableNumber(r.value) }))
 }

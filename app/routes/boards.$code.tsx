@@ -1,62 +1,35 @@
-import { json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { trendChartFor } from '#app/components/charts/figure-charts.tsx'
+import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { FigureBlock } from '#app/components/ui/figure-block.tsx'
 import { FilterForm } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { TileGrid } from '#app/components/ui/tile-grid.tsx'
-import { findBoard } from '#app/models/catalogue.server.ts'
 import { getBoardDashboard } from '#app/dashboards/cache.server.ts'
-import { getConfig } from '#app/utils/config.server.ts'
 import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
-import { figureCsvHref } from '#app/domain/figure.ts'
-import {
-  BoardCodeSchema,
-  canonicalLocation,
-  filtersToSearchParams,
-  hrefWithFilters,
-  parseFilters,
-  periodBounds,
-} from '#app/dashboards/filters.ts'
+import { BoardCodeSchema, figureCsvHref, hrefWithFilters } from '#app/dashboards/filters.ts'
+import { requireDashboardView } from '#app/dashboards/request.server.ts'
 import { formatCount } from '#app/domain/format.ts'
-import { requireUser } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.board.name ?? 'Board'} - Digital Therapies Programme Dashboard` },
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireUser(request)
-  const { RETURN_DEADLINE_DAY } = getConfig()
   const code = BoardCodeSchema.safeParse(params.code)
-  if (!code.success) throw new Response(`There is no board with the code ${params.code}.`, { status: 404 })
-  const url = new URL(request.url)
   // The board chosen in the filters replaces this one.
-  const filters = parseFilters(url.searchParams)
-  if (filters.board && filters.board !== code.data && (await findBoard({ code: filters.board }))) {
-    const query = filtersToSearchParams({ ...filters, board: undefined }).toString()
-    throw redirect(`/boards/${filters.board}${query ? `?${query}` : ''}`)
-  }
-  // The short form of the address: what the form sent, without the defaults and empty fields.
-  const now = new Date()
-  const canonical = canonicalLocation(url, periodBounds(now, RETURN_DEADLINE_DAY), { omit: ['board'] })
-  if (canonical) throw redirect(canonical)
-  const page = await getBoardDashboard({
-    code: code.data,
-    search: url.searchParams,
-    now,
-    deadlineDay: RETURN_DEADLINE_DAY,
-  })
-  if (!page) throw new Response(`There is no board with the code ${code.data}.`, { status: 404 })
-  return json(page)
+  const { view } = await requireDashboardView(request, { subject: { board: code.data ?? '' } })
+  const page = code.success ? await getBoardDashboard(view, code.data) : null
+  if (!page) throw new Response(`There is no board with the code ${params.code}.`, { status: 404 })
+  return json({ view, ...page })
 }
 
 const STATUS_TAGS: Record<string, string> = { live: 'ds_tag--green', pilot: 'ds_tag--blue' }
 
 export default function Board() {
-  const { state, board, where, population, tiles, figures, services } = useLoaderData<typeof loader>()
-  const { filters, period } = state
+  const { view, board, where, population, tiles, figures, services } = useLoaderData<typeof loader>()
+  const { filters, period } = view
   const here = `/boards/${board.code}`
   const csv = (id: string) => figureCsvHref(id, filters, period, { board: board.code })
   const trends = figures.filter((f) => f.id !== 'board-returns')
@@ -69,14 +42,14 @@ export default function Board() {
           { to: hrefWithFilters('/boards', filters, period), label: 'Boards' },
         ]}
       />
-      <PageHeader label="Board" title={state.service ? `${board.name}: ${state.service.name}` : board.name}>
+      <PageHeader label="Board" title={view.service ? `${board.name}: ${view.service.name}` : board.name}>
         <p>
           What {where} delivered, {period.label}, beside the figure for Scotland. Population {formatCount(population)} (
           {board.code}).
         </p>
       </PageHeader>
 
-      <FilterForm action={here} state={state} board={board.code} />
+      <FilterForm action={here} state={view} board={board.code} />
 
       <TileGrid tiles={tiles} headingId="headline-figures" />
 
@@ -134,7 +107,7 @@ export default function Board() {
 
       <h2 className="ds_h2 app-section-heading">Trends</h2>
       {trends.map((figure) => {
-        const chart = trendChartFor(figure, state.grain)
+        const chart = chartFor(figure)
         return (
           <FigureBlock
             key={figure.id}

@@ -1,42 +1,20 @@
-import { json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { FigureFooter, FigureNotes } from '#app/components/ui/figure-block.tsx'
 import { FilterForm } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
-import { findBoard } from '#app/models/catalogue.server.ts'
 import { getBoardsTable } from '#app/dashboards/cache.server.ts'
-import { getConfig } from '#app/utils/config.server.ts'
-import { figureCsvHref, formatCell } from '#app/domain/figure.ts'
-import {
-  BOARD_SORTS,
-  canonicalLocation,
-  filtersToSearchParams,
-  hrefWithFilters,
-  parseFilters,
-  periodBounds,
-} from '#app/dashboards/filters.ts'
-import { requireUser } from '#app/utils/auth.server.ts'
+import { formatCell } from '#app/domain/figure.ts'
+import { BOARD_SORTS, figureCsvHref, hrefWithFilters } from '#app/dashboards/filters.ts'
+import { requireDashboardView } from '#app/dashboards/request.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Boards - Digital Therapies Programme Dashboard' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request)
-  const { RETURN_DEADLINE_DAY } = getConfig()
-  const search = new URL(request.url).searchParams
   // Choosing a board in the filters opens its page.
-  const filters = parseFilters(search)
-  if (filters.board && (await findBoard({ code: filters.board }))) {
-    const query = filtersToSearchParams({ ...filters, board: undefined, sort: undefined, dir: undefined }).toString()
-    throw redirect(`/boards/${filters.board}${query ? `?${query}` : ''}`)
-  }
-  // The short form of the address: what the form sent, without the defaults and empty fields.
-  const now = new Date()
-  const canonical = canonicalLocation(new URL(request.url), periodBounds(now, RETURN_DEADLINE_DAY), {
-    keep: ['sort', 'dir'],
-  })
-  if (canonical) throw redirect(canonical)
-  return json(await getBoardsTable({ search, now, deadlineDay: RETURN_DEADLINE_DAY }))
+  const { view } = await requireDashboardView(request, { subject: { opens: 'board' }, keep: ['sort', 'dir'] })
+  return json({ view, ...(await getBoardsTable(view)) })
 }
 
 /** Numbers sort largest first on the first click; names A to Z. */
@@ -45,8 +23,8 @@ function firstDirection(key: string) {
 }
 
 export default function Boards() {
-  const { state, figure } = useLoaderData<typeof loader>()
-  const { filters, period } = state
+  const { view, figure } = useLoaderData<typeof loader>()
+  const { filters, period } = view
   const sortable = new Set<string>(BOARD_SORTS)
   const columns = figure.columns.filter((c) => sortable.has(c.key))
   const boardRows = figure.rows.slice(0, -1)
@@ -61,14 +39,14 @@ export default function Boards() {
       <Breadcrumbs items={[{ to: hrefWithFilters('/', filters, period), label: 'National overview' }]} />
       <PageHeader label="Boards" title="Every board">
         <p>
-          Each territorial board&apos;s headline figures{state.service ? ` for ${state.service.name}` : ''},{' '}
+          Each territorial board&apos;s headline figures{view.service ? ` for ${view.service.name}` : ''},{' '}
           {period.label}, beside Scotland&apos;s. Choose a board to see its trends, services and returns.
         </p>
       </PageHeader>
 
       <FilterForm
         action="/boards"
-        state={state}
+        state={view}
         hidden={{
           sort: filters.sort === 'name' ? undefined : filters.sort,
           dir: filters.dir === 'asc' ? undefined : filters.dir,

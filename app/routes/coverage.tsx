@@ -1,6 +1,6 @@
-import { json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { comparisonChartFor } from '#app/components/charts/figure-charts.tsx'
+import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { TileMap } from '#app/components/charts/tile-map.tsx'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { FigureBlock, FigureFooter } from '#app/components/ui/figure-block.tsx'
@@ -8,35 +8,22 @@ import { FigureTable } from '#app/components/ui/figure-table.tsx'
 import { FilterForm, FilterSelect } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { getCoverage } from '#app/dashboards/cache.server.ts'
-import { getConfig } from '#app/utils/config.server.ts'
 import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
-import { figureCsvHref } from '#app/domain/figure.ts'
-import { canonicalLocation, hrefWithFilters, MAP_INDICATORS, periodBounds } from '#app/dashboards/filters.ts'
+import { figureCsvHref, hrefWithFilters, MAP_INDICATORS } from '#app/dashboards/filters.ts'
+import { requireDashboardView } from '#app/dashboards/request.server.ts'
+import { AVAILABILITY_LABELS, NATIONAL_SERVICE, NOT_OFFERED } from '#app/domain/labels.ts'
 import { MAP_INDICATOR_DEFINITIONS } from '#app/statistics/indicators.ts'
-import { requireUser } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Coverage - Digital Therapies Programme Dashboard' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request)
-  const { RETURN_DEADLINE_DAY } = getConfig()
-  const url = new URL(request.url)
-  const now = new Date()
-  const canonical = canonicalLocation(url, periodBounds(now, RETURN_DEADLINE_DAY), { keep: ['indicator', 'page'] })
-  if (canonical) throw redirect(canonical)
-  return json(await getCoverage({ search: url.searchParams, now, deadlineDay: RETURN_DEADLINE_DAY }))
-}
-
-const STATUS: Record<string, { text: string }> = {
-  live: { text: 'Live' },
-  pilot: { text: 'Pilot' },
-  planned: { text: 'Planned' },
-  withdrawn: { text: 'Withdrawn' },
+  const { view } = await requireDashboardView(request, { keep: ['indicator', 'page'] })
+  return json({ view, ...(await getCoverage(view)) })
 }
 
 export default function Coverage() {
   const {
-    state,
+    view,
     month,
     indicator,
     definition,
@@ -47,16 +34,10 @@ export default function Coverage() {
     mapFigure,
     mapBoards,
   } = useLoaderData<typeof loader>()
-  const { filters, period } = state
+  const { filters, period } = view
   const page = { indicator: indicator === 'referrals_per_100k' ? undefined : indicator }
   const csv = (id: string) => figureCsvHref(id, filters, period, page)
-  const populationChart = comparisonChartFor(populationFigure, {
-    categoryKey: 'service',
-    valueKey: 'coverage',
-    axisLabel: '% of Scotland’s population covered',
-    barHeight: 44,
-    labelWidth: 300,
-  })
+  const populationChart = chartFor(populationFigure, { barHeight: 44, labelWidth: 300 })
   const placed = mapBoards.filter((b) => b.tile)
   return (
     <>
@@ -71,7 +52,7 @@ export default function Coverage() {
 
       <FilterForm
         action="/coverage"
-        state={state}
+        state={view}
         hidden={page}
         extra={
           <FilterSelect
@@ -129,8 +110,8 @@ export default function Coverage() {
       <FigureBlock
         figure={populationFigure}
         csvHref={csv(populationFigure.id)}
-        chart={populationChart.render}
-        chartHeight={populationChart.height}
+        chart={populationChart?.render}
+        chartHeight={populationChart?.height}
       />
 
       <section aria-labelledby="figure-coverage-matrix" className="app-figure">
@@ -149,7 +130,7 @@ export default function Coverage() {
             <thead>
               <tr>
                 <th scope="col">Board</th>
-                {state.services.map((s) => (
+                {view.services.map((s) => (
                   <th key={s.slug} scope="col">
                     <Link to={hrefWithFilters(`/services/${s.slug}`, filters, period, { service: undefined })}>
                       {s.name}
@@ -167,15 +148,14 @@ export default function Coverage() {
                     </Link>
                   </th>
                   {b.cells.map((c, i) => {
-                    const s = state.services[i]!
-                    if (!c)
-                      return <td key={s.slug}>{s.delivery === 'national' ? 'National service' : 'Not offered'}</td>
+                    const s = view.services[i]!
+                    if (!c) return <td key={s.slug}>{s.delivery === 'national' ? NATIONAL_SERVICE : NOT_OFFERED}</td>
                     const [code, since, until] = c
                     // One cell per board and service: thousands at scale, so the markup stays small.
                     // The status is in words; the tint only repeats it.
                     return (
                       <td key={s.slug} className={`app-status app-status--${code}`}>
-                        {STATUS[code]!.text}
+                        {AVAILABILITY_LABELS[code].text}
                         <br />
                         {until
                           ? `${formatMonthShort(since!)} to ${formatMonthShort(until)}`

@@ -1,6 +1,6 @@
-import { json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { trendChartFor } from '#app/components/charts/figure-charts.tsx'
+import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { LazySmallMultipleChart } from '#app/components/charts/lazy-charts.tsx'
 import { niceMax, SMALL_MULTIPLE_HEIGHT } from '#app/components/charts/chart-config.ts'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
@@ -8,55 +8,25 @@ import { FigureBlock, FigureFooter, FigureNotes } from '#app/components/ui/figur
 import { FigureTable } from '#app/components/ui/figure-table.tsx'
 import { FilterForm, FilterSelect } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
-import { findService } from '#app/models/catalogue.server.ts'
 import { getServiceDashboard } from '#app/dashboards/cache.server.ts'
-import { getConfig } from '#app/utils/config.server.ts'
 import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
 import { SUPPRESSED } from '#app/disclosure/figures.ts'
-import { figureCsvHref, formatCell } from '#app/domain/figure.ts'
-import {
-  canonicalLocation,
-  filtersToSearchParams,
-  hrefWithFilters,
-  parseFilters,
-  periodBounds,
-  ServiceSlugSchema,
-} from '#app/dashboards/filters.ts'
+import { formatCell } from '#app/domain/figure.ts'
+import { figureCsvHref, hrefWithFilters, ServiceSlugSchema } from '#app/dashboards/filters.ts'
+import { requireDashboardView } from '#app/dashboards/request.server.ts'
 import { useHydrated } from '#app/utils/use-hydrated.ts'
-import { requireUser } from '#app/utils/auth.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.service.name ?? 'Service'} - Digital Therapies Programme Dashboard` },
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireUser(request)
-  const { RETURN_DEADLINE_DAY } = getConfig()
   const slug = ServiceSlugSchema.safeParse(params.slug)
-  if (!slug.success) throw new Response('There is no such service.', { status: 404 })
-  const url = new URL(request.url)
   // The service chosen in the filters replaces this one.
-  const filters = parseFilters(url.searchParams)
-  if (filters.service && filters.service !== slug.data && (await findService({ slug: filters.service }))) {
-    const query = filtersToSearchParams({ ...filters, service: undefined }).toString()
-    throw redirect(`/services/${filters.service}${query ? `?${query}` : ''}`)
-  }
-  // The short form of the address: what the form sent, without the defaults and empty fields.
-  const now = new Date()
-  const canonical = canonicalLocation(url, periodBounds(now, RETURN_DEADLINE_DAY), {
-    keep: ['measure'],
-    omit: ['service'],
-  })
-  if (canonical) throw redirect(canonical)
-  const page = await getServiceDashboard({
-    slug: slug.data,
-    measure: filters.measure,
-    search: url.searchParams,
-    now,
-    deadlineDay: RETURN_DEADLINE_DAY,
-  })
-  if (!page) throw new Response(`There is no service called “${slug.data}”.`, { status: 404 })
-  return json(page)
+  const { view } = await requireDashboardView(request, { subject: { service: slug.data ?? '' }, keep: ['measure'] })
+  const page = slug.success ? await getServiceDashboard(view, slug.data) : null
+  if (!page) throw new Response(`There is no service called “${params.slug}”.`, { status: 404 })
+  return json({ view, ...page })
 }
 
 const STATUS_WORDS: Record<string, { text: string; tag: string }> = {
@@ -67,15 +37,15 @@ const STATUS_WORDS: Record<string, { text: string; tag: string }> = {
 }
 
 export default function Service() {
-  const { state, service, measure, availability, trend, smallMultiples, scaleMax } = useLoaderData<typeof loader>()
-  const { filters, period } = state
+  const { view, service, measure, availability, trend, smallMultiples, scaleMax } = useLoaderData<typeof loader>()
+  const { filters, period } = view
   const here = `/services/${service.slug}`
   const hydrated = useHydrated()
   const page = {
     service: service.slug,
     measure: measure && measure.name !== service.measures[0]?.name ? measure.name : undefined,
   }
-  const trendChart = trendChartFor(trend, state.grain)
+  const trendChart = chartFor(trend)
   const max = niceMax(scaleMax)
   const live = availability.filter((a) => a.status === 'live' || a.status === 'pilot')
   return (
@@ -115,7 +85,7 @@ export default function Service() {
 
       <FilterForm
         action={here}
-        state={state}
+        state={view}
         service={false}
         hidden={{ measure: page.measure }}
         extra={
@@ -147,8 +117,8 @@ export default function Service() {
             {smallMultiples.rows.map((row) => {
               const code = String(row.code)
               const name = String(row.board)
-              const highlighted = state.board?.code === code
-              const points = state.buckets.map((b) => ({
+              const highlighted = view.board?.code === code
+              const points = view.buckets.map((b) => ({
                 period: b.label,
                 value: typeof row[b.key] === 'number' ? (row[b.key] as number) : null,
               }))

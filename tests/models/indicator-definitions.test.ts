@@ -14,7 +14,7 @@ import {
   getReturnsCompleteness,
   listBoardFigures,
 } from '#app/models/indicators.server.ts'
-import { bucketKey, type Grain } from '#app/dashboards/filters.ts'
+import { type Grain, periodKey } from '#app/domain/periods.ts'
 import { populationYear } from '#app/statistics/indicators.ts'
 import { monthRange } from '#app/utils/dates.ts'
 import { queryRows } from '#db/client.ts'
@@ -201,7 +201,7 @@ beforeAll(async () => {
 
 const scope = () => ({ serviceId: ids.service })
 const months = (from: string, to: string, grain: Grain) =>
-  monthRange(from, to).map((month) => ({ month, bucket: bucketKey(month, grain) }))
+  monthRange(from, to).map((month) => ({ month, bucket: periodKey(month, grain) }))
 
 describe(`indicators on a hand-made fixture (${ENGINE})`, () => {
   // March and April 2026, all three boards. Referrals: 120 + 80 (Lothian, revised from 70)
@@ -361,14 +361,14 @@ describe(`indicators on a hand-made fixture (${ENGINE})`, () => {
     // April 80 + 6 = 86.
     const years = await getFigureSeries({ scope: scope(), months: months('2025-12', '2026-04', 'fy') })
     expect(years.map((s) => [s.bucket, s.figures.referrals])).toEqual([
-      ['2025', 11 + 13 + 139],
-      ['2026', 86],
+      ['2025/26', 11 + 13 + 139],
+      ['2026/27', 86],
     ])
     const quarters = await getFigureSeries({ scope: scope(), months: months('2025-12', '2026-04', 'fq') })
     expect(quarters.map((s) => [s.bucket, s.figures.referrals])).toEqual([
-      ['2025-Q3', 11],
-      ['2025-Q4', 13 + 139],
-      ['2026-Q1', 86],
+      ['Q3 2025/26', 11],
+      ['Q4 2025/26', 13 + 139],
+      ['Q1 2026/27', 86],
     ])
     // February had no figures at all: a gap in the monthly series.
     const monthly = await getFigureSeries({ scope: scope(), months: months('2026-01', '2026-03', 'month') })

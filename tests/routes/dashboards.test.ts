@@ -39,7 +39,7 @@ async function data<T>(path: string, route: string): Promise<T> {
   return (await response.json()) as T
 }
 
-type Page = { figures: Figure[]; state: { period: { from: string; to: string } } }
+type Page = { figures: Figure[]; view: { period: { from: string; to: string } } }
 
 /** An SQL sum written apart from the model code: current versions of submitted returns. */
 async function independentSum(
@@ -118,7 +118,7 @@ describe(`the national totals reconcile (${ENGINE})`, () => {
     test(`on / == the boards on /boards == SQL, for ${query || 'the default period'}`, async () => {
       const overview = await data<Page>(`/${query}`, 'routes/_index')
       const boards = await data<{ figure: Figure }>(`/boards${query}`, 'routes/boards._index')
-      const { from, to } = overview.state.period
+      const { from, to } = overview.view.period
       const boardRows = boards.figure.rows.filter((r) => r.name !== 'Scotland')
       const scotland = boards.figure.rows.find((r) => r.name === 'Scotland')!
       expect(boardRows).toHaveLength(14)
@@ -153,7 +153,7 @@ describe('filters in the URL', () => {
     expect(html).toContain('There is no service called “no-such-service”, so all services are shown.')
     expect(html).toContain('“banana” is not a month written as YYYY-MM')
     const overview = await data<Page>('/?from=banana&grain=week', 'routes/_index')
-    expect(overview.state.period).toMatchObject({ from: addMonths(latest, -11), to: latest })
+    expect(overview.view.period).toMatchObject({ from: addMonths(latest, -11), to: latest })
   })
 
   test('a board chosen on the overview opens its page, keeping the other filters', async () => {
@@ -380,11 +380,11 @@ describe('the short form of an address', () => {
 
 describe('services in one board', () => {
   test('each service’s main count in a board equals an independent SQL sum', async () => {
-    const page = await data<{ figure: Figure; state: { period: { from: string; to: string } } }>(
+    const page = await data<{ figure: Figure; view: { period: { from: string; to: string } } }>(
       '/services?board=S08000024',
       'routes/services._index',
     )
-    const { from, to } = page.state.period
+    const { from, to } = page.view.period
     const adults = page.figure.rows.find((r) => r.service === 'cCBT Adults')!
     const rows = await queryRows<{ total: number }>(
       t.db,

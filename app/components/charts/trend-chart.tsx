@@ -3,7 +3,7 @@
 // reported ("no returns") or small numbers are hidden ("hidden"), a tooltip and a key that shows
 // each series' line style or pattern.
 import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
-import type { Cell, CellKind } from '#app/domain/figure.ts'
+import type { Cell, TrendAxis, TrendReference, TrendSeries } from '#app/domain/figure.ts'
 import {
   AXIS_COLOUR,
   CHART_HEIGHT,
@@ -21,35 +21,7 @@ import {
 } from './chart-config.ts'
 import { ChartPatterns, LegendSwatch } from './chart-patterns.tsx'
 
-export interface TrendSeries {
-  key: string
-  label: string
-  type: 'bar' | 'line'
-  axis?: 'left' | 'right'
-  /** Bars with the same stack id are stacked. */
-  stack?: string
-  /** Index into the shared series styles (colour, dash, pattern). */
-  style: number
-}
-
-export interface TrendAxis {
-  label: string
-  kind: CellKind
-  /** Percentages default to 0 to 100%. */
-  domain?: [number, number]
-  /**
-   * Room above the highest value, as a multiple of it (e.g. 1.6 keeps bars in the lower part
-   * of the plot, clear of a percentage line drawn on the other axis).
-   */
-  headroom?: number
-}
-
-export interface TrendReference {
-  y: number
-  axis?: 'left' | 'right'
-  label: string
-  kind: 'standard' | 'reference'
-}
+export type { TrendAxis, TrendReference, TrendSeries }
 
 export interface TrendChartProps {
   id: string

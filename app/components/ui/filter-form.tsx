@@ -3,17 +3,16 @@ import type { ReactNode } from 'react'
 import { formatMonthShort } from '#app/utils/dates.ts'
 import {
   type DashboardFilters,
-  GRAIN_LABELS,
-  GRAINS,
   hrefWithFilters,
-  type Period,
+  type MonthRange,
   PRESET_LABELS,
   PRESETS,
 } from '#app/dashboards/filters.ts'
+import { GRAIN_LABELS, GRAINS } from '#app/domain/periods.ts'
 
 export interface FilterFormState {
   filters: DashboardFilters
-  period: Period
+  period: MonthRange
   monthOptions: string[]
   boards: Array<{ code: string; name: string }>
   services: Array<{ slug: string; name: string }>
@@ -108,7 +107,7 @@ export function FilterForm({
       <p className="app-filters__current">
         Showing <strong>{period.label}</strong>
         {period.preset !== 'custom' ? ` (${PRESET_LABELS[period.preset].toLowerCase()})` : null}, by{' '}
-        {GRAIN_LABELS[filters.grain].toLowerCase()}.
+        {GRAIN_LABELS[filters.grain]}.
       </p>
       <nav aria-label="Usual periods" className="app-filters__presets">
         <ul>
@@ -144,7 +143,7 @@ export function FilterForm({
             id="grain"
             label="Show by"
             value={filters.grain}
-            options={GRAINS.map((g) => ({ value: g, label: GRAIN_LABELS[g] }))}
+            options={GRAINS.map((g) => ({ value: g, label: GRAIN_LABELS[g].replace(/^./, (c) => c.toUpperCase()) }))}
           />
           {board !== false ? (
             <Select

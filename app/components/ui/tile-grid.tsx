@@ -1,4 +1,4 @@
-import type { Tile } from '#app/dashboards/pages.server.ts'
+import type { Tile } from '#app/dashboards/view.ts'
 import { SUPPRESSED } from '#app/disclosure/figures.ts'
 import { describeChange, formatCell } from '#app/domain/figure.ts'
 import { KpiTile } from './kpi-tile.tsx'

@@ -1,0 +1,76 @@
+// Every figure the dashboards show, by its id: the page it belongs to (what its CSV download
+// needs in the address to build it) and its builder, which gives its rows, columns, definitions
+// and chart. A page composes figures from here; /figures/:id builds the one it serves. A new
+// figure is one entry here and its builder in figures/.
+import type { Figure } from '#app/domain/figure.ts'
+import type { FigureContext } from './context.server.ts'
+import { shownFigure } from './protect.ts'
+import {
+  groupTrend,
+  outcomesTrend,
+  referralsTrend,
+  selfHelpTrend,
+  startedTrend,
+  videoTrend,
+} from './figures/activity.ts'
+import { boardComparison, boardsTable } from './figures/boards.ts'
+import { coverageMap, coverageMatrix, coveragePopulation, meetsStandard } from './figures/coverage.ts'
+import { boardReturns } from './figures/returns.ts'
+import { serviceByBoard, servicesTable, serviceTrend } from './figures/services.ts'
+
+/**
+ * The page a figure belongs to. A board's and a service's page take their subject from the
+ * path; their figures' CSV addresses carry it as `board` or `service`.
+ */
+export type FigurePage = 'overview' | 'board' | 'boards' | 'services' | 'service' | 'coverage'
+
+export interface FigureDefinition {
+  page: FigurePage
+  /** The figure for the context's view and subject; null where it does not apply. */
+  build: (ctx: FigureContext) => Promise<Figure | null>
+  /** What is added once the figure is as the view may show it (so it says nothing of a hidden value). */
+  shown?: (figure: Figure, ctx: FigureContext) => Figure
+}
+
+export const FIGURES = {
+  'overview-referrals': { page: 'overview', build: referralsTrend },
+  'overview-started': { page: 'overview', build: startedTrend },
+  'overview-video-sessions': { page: 'overview', build: videoTrend },
+  'overview-group-sessions': { page: 'overview', build: groupTrend },
+  'overview-self-help-visits': { page: 'overview', build: selfHelpTrend },
+  'overview-outcomes': { page: 'overview', build: outcomesTrend },
+  'overview-board-comparison': { page: 'overview', build: boardComparison },
+  'board-referrals': { page: 'board', build: referralsTrend },
+  'board-started': { page: 'board', build: startedTrend },
+  'board-outcomes': { page: 'board', build: outcomesTrend },
+  'board-video-sessions': { page: 'board', build: videoTrend },
+  'board-group-sessions': { page: 'board', build: groupTrend },
+  'board-returns': { page: 'board', build: boardReturns },
+  'boards-table': { page: 'boards', build: boardsTable },
+  'services-table': { page: 'services', build: servicesTable },
+  'service-trend': { page: 'service', build: serviceTrend },
+  'service-by-board': { page: 'service', build: serviceByBoard },
+  'coverage-matrix': { page: 'coverage', build: coverageMatrix },
+  'coverage-population': { page: 'coverage', build: coveragePopulation },
+  'coverage-map': { page: 'coverage', build: coverageMap, shown: meetsStandard },
+} satisfies Record<string, FigureDefinition>
+
+export type FigureId = keyof typeof FIGURES
+
+export function isFigureId(id: string): id is FigureId {
+  return Object.hasOwn(FIGURES, id)
+}
+
+/** The figures of `ids` that apply to the context, as its view may show them, in that order. */
+export async function buildFigures(ctx: FigureContext, ids: readonly FigureId[]): Promise<Figure[]> {
+  const figures = await Promise.all(
+    ids.map(async (id) => {
+      const definition: FigureDefinition = FIGURES[id]
+      const figure = await definition.build(ctx)
+      if (!figure) return null
+      const shown = shownFigure(figure, ctx.view)
+      return definition.shown ? definition.shown(shown, ctx) : shown
+    }),
+  )
+  return figures.filter((f): f is Figure => f !== null)
+}

@@ -1,0 +1,79 @@
+// Every status word the product shows, in one place: the same state reads the same on every page,
+// in every table and in every CSV. Types come from the schema's enums, never retyped.
+import type { availabilityStatus } from '#db/schema/catalogue.ts'
+import type { returnStatus } from '#db/schema/returns.ts'
+import type { userRole } from '#db/schema/users.ts'
+
+export type AvailabilityStatus = (typeof availabilityStatus.enumValues)[number]
+export type ReturnStatus = (typeof returnStatus.enumValues)[number]
+export type Role = (typeof userRole.enumValues)[number]
+
+/** The design system's tag colours (`ds_tag--<colour>`); colour never carries a meaning alone. */
+export type TagColour = 'green' | 'blue' | 'grey' | 'red' | 'orange'
+
+export const AVAILABILITY_LABELS: Record<AvailabilityStatus, { text: string; colour: TagColour; definition: string }> =
+  {
+    live: {
+      text: 'Live',
+      colour: 'green',
+      definition: 'The service takes referrals and its figures are expected in the monthly return.',
+    },
+    pilot: {
+      text: 'Pilot',
+      colour: 'blue',
+      definition:
+        'A limited trial: figures may be returned but are not expected, and it does not count towards coverage.',
+    },
+    planned: { text: 'Planned', colour: 'grey', definition: 'Agreed but not yet available.' },
+    withdrawn: { text: 'Withdrawn', colour: 'red', definition: 'Was available and has stopped, for the dates shown.' },
+  }
+
+/** A board's service where it is not offered, or where the service is delivered nationally. */
+export const NOT_OFFERED = 'Not offered'
+export const NATIONAL_SERVICE = 'National service'
+
+/** A return's workflow state; `missing` when nothing has been saved for the month. */
+export const RETURN_STATUS_LABELS: Record<ReturnStatus | 'missing', { text: string; colour: TagColour }> = {
+  missing: { text: 'Not started', colour: 'grey' },
+  draft: { text: 'Draft', colour: 'grey' },
+  submitted: { text: 'Submitted', colour: 'blue' },
+  approved: { text: 'Approved', colour: 'green' },
+}
+
+export const LATE = 'Late'
+export const OVERDUE = 'Overdue'
+
+/** A board-month on the completeness grid: the workflow state against the deadline. */
+export const COMPLETENESS_STATES = ['approved', 'submitted', 'late', 'draft', 'missing', 'not-due'] as const
+export type CompletenessState = (typeof COMPLETENESS_STATES)[number]
+
+// One letter per state keeps twelve months on one screen; the legend and the hidden text say it
+// in words.
+export const COMPLETENESS_LABELS: Record<CompletenessState, { text: string; letter: string; colour: TagColour }> = {
+  approved: { text: 'Approved', letter: 'A', colour: 'green' },
+  submitted: { text: 'Submitted on time, not yet approved', letter: 'S', colour: 'blue' },
+  late: { text: 'Submitted after the deadline', letter: 'L', colour: 'orange' },
+  draft: { text: 'Started but not submitted, deadline passed', letter: 'D', colour: 'grey' },
+  missing: { text: 'Nothing submitted, deadline passed', letter: 'M', colour: 'red' },
+  'not-due': { text: 'Not yet due', letter: 'N', colour: 'grey' },
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  national_lead: 'National programme lead',
+  board_lead: 'Board digital therapy lead',
+  analyst: 'Policy team analyst',
+}
+
+/** 'Live since Apr 2024', 'Pilot Apr 2024 to Mar 2025'. */
+export function availabilityText(
+  status: AvailabilityStatus,
+  since: string | null,
+  until: string | null,
+  formatMonthShort: (month: string) => string,
+) {
+  const text = AVAILABILITY_LABELS[status].text
+  if (!since) return text
+  return until
+    ? `${text} ${formatMonthShort(since)} to ${formatMonthShort(until)}`
+    : `${text} since ${formatMonthShort(since)}`
+}
