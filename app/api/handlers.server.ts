@@ -4,15 +4,15 @@
 import {
   type ActivityFilters,
   type ExportReference,
-  getCoverage,
   LONG_COLUMNS,
-  listBoards,
   listReturnsNotReceived,
-  listServices,
   loadExportReference,
   readActivity,
   resolveActivityFilters,
 } from '#app/models/exports.server.ts'
+import { listServiceDirectory } from '#app/models/catalogue.server.ts'
+import { getCoverageOfMonth } from '#app/models/coverage.server.ts'
+import { listOrgUnitDirectory } from '#app/models/org-units.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { buildActivityMetadata, type ActivityMetadata } from './metadata.ts'
 import {
@@ -270,14 +270,14 @@ function jsonResponse(data: unknown) {
 export async function apiBoards({ params }: { params: URLSearchParams }): Promise<Response> {
   const parsed = parseNoParams(params)
   if (!parsed.ok) return problemResponse(400, parsed.problems)
-  return jsonResponse({ boards: await listBoards() })
+  return jsonResponse({ boards: await listOrgUnitDirectory() })
 }
 
 /** `GET /api/v1/services` */
 export async function apiServices({ params }: { params: URLSearchParams }): Promise<Response> {
   const parsed = parseNoParams(params)
   if (!parsed.ok) return problemResponse(400, parsed.problems)
-  return jsonResponse({ services: await listServices() })
+  return jsonResponse({ services: await listServiceDirectory() })
 }
 
 /** `GET /api/v1/coverage?month=YYYY-MM` */
@@ -285,6 +285,6 @@ export async function apiCoverage({ params, now }: { params: URLSearchParams; no
   const parsed = parseCoverageParams(params)
   if (!parsed.ok) return problemResponse(400, parsed.problems)
   return jsonResponse(
-    await getCoverage({ month: parsed.value.month, now, deadlineDay: getConfig().RETURN_DEADLINE_DAY }),
+    await getCoverageOfMonth({ month: parsed.value.month, now, deadlineDay: getConfig().RETURN_DEADLINE_DAY }),
   )
 }

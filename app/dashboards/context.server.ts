@@ -6,11 +6,11 @@ import {
   getAvailabilityMatrix,
   getTreatmentCoverage,
   listBoardServices,
-  listBoardTiles,
   listPopulationCoverage,
   listServiceAvailability,
   listServiceFigures,
 } from '#app/models/coverage.server.ts'
+import { listBoardTiles } from '#app/models/org-units.server.ts'
 import {
   type FigureScope,
   getBoardSeries,

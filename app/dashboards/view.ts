@@ -3,7 +3,8 @@
 // figure builder and page reads it, and the figures cache is keyed by it.
 import type { TileBasis } from '#app/disclosure/figures.ts'
 import type { Bucket, Grain } from '#app/domain/periods.ts'
-import type { BoardSummary, ServiceSummary } from '#app/models/catalogue.server.ts'
+import type { ServiceSummary } from '#app/models/catalogue.server.ts'
+import type { BoardSummary } from '#app/models/org-units.server.ts'
 import type { DashboardFilters, MonthRange } from './filters.ts'
 
 export type { BoardSummary, ServiceSummary }

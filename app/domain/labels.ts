@@ -1,12 +1,10 @@
 // Every status word the product shows, in one place: the same state reads the same on every page,
 // in every table and in every CSV. Types come from the schema's enums, never retyped.
+import type { ReturnStatus } from '#app/utils/permissions.ts'
 import type { availabilityStatus } from '#db/schema/catalogue.ts'
-import type { returnStatus } from '#db/schema/returns.ts'
-import type { userRole } from '#db/schema/users.ts'
 
+export type { ReturnStatus }
 export type AvailabilityStatus = (typeof availabilityStatus.enumValues)[number]
-export type ReturnStatus = (typeof returnStatus.enumValues)[number]
-export type Role = (typeof userRole.enumValues)[number]
 
 /** The design system's tag colours (`ds_tag--<colour>`); colour never carries a meaning alone. */
 export type TagColour = 'green' | 'blue' | 'grey' | 'red' | 'orange'
@@ -56,12 +54,6 @@ export const COMPLETENESS_LABELS: Record<CompletenessState, { text: string; lett
   draft: { text: 'Started but not submitted, deadline passed', letter: 'D', colour: 'grey' },
   missing: { text: 'Nothing submitted, deadline passed', letter: 'M', colour: 'red' },
   'not-due': { text: 'Not yet due', letter: 'N', colour: 'grey' },
-}
-
-export const ROLE_LABELS: Record<Role, string> = {
-  national_lead: 'National programme lead',
-  board_lead: 'Board digital therapy lead',
-  analyst: 'Policy team analyst',
 }
 
 /** 'Live since Apr 2024', 'Pilot Apr 2024 to Mar 2025'. */

@@ -7,10 +7,12 @@ import { getDb } from '#app/utils/db.server.ts'
 import { assertAllowed } from '#app/utils/http.server.ts'
 import { type Actor, can } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { orgUnitAliases, orgUnitPopulations, orgUnits, serviceAvailability, services, users } from '#db/schema/index.ts'
+import { orgUnitPopulations, orgUnits, serviceAvailability, services, users } from '#db/schema/index.ts'
+import type { AvailabilityStatus } from '#app/domain/labels.ts'
 import { recordAuditEvent } from './audit.server.ts'
+import { listOrgUnitAliases, listOrgUnits } from './org-units.server.ts'
 
-export type AvailabilityStatus = 'live' | 'pilot' | 'planned' | 'withdrawn'
+export type { AvailabilityStatus }
 
 /** Each unit's status for each service in `month` (null where nothing is recorded). */
 export async function listAvailabilityInMonth({ month }: { month: string }) {
@@ -194,10 +196,8 @@ export async function loadPopulationVintage({
   }
   if (problems.length > 0) throw new PopulationVintageError(problems)
 
-  const units = await db.select({ id: orgUnits.id, code: orgUnits.code }).from(orgUnits)
-  const aliases = await db
-    .select({ code: orgUnitAliases.code, orgUnitId: orgUnitAliases.orgUnitId })
-    .from(orgUnitAliases)
+  const units = await listOrgUnits(db)
+  const aliases = await listOrgUnitAliases(db)
   const unitByCode = new Map([
     ...units.map((u) => [u.code, u.id] as const),
     ...aliases.map((a) => [a.code, a.orgUnitId] as const),

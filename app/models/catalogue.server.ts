@@ -2,7 +2,8 @@ import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { getDb } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
 import { type Actor, can } from '#app/utils/permissions.ts'
-import { queryRows } from '#db/client.ts'
+import { RATE_INDICATORS } from '#app/statistics/indicators.ts'
+import { type Executor } from '#db/client.ts'
 import { measures, returnValues, serviceMeasures, services, treatments } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
 
@@ -107,7 +108,7 @@ export async function createService({
   ip,
 }: {
   actor: Actor
-  service: { slug: string; name: string; family: string; delivery: 'board' | 'national'; description: string }
+  service: { slug: string; name: string; family: string; delivery: ServiceDelivery; description: string }
   ip?: string | null
 }) {
   assertAllowed(can.administer(actor))
@@ -270,78 +271,108 @@ export async function retireTreatment({
   })
 }
 
-// Read by the dashboards.
+// Read by the dashboards and the API.
 
-export interface BoardSummary {
-  id: number
-  code: string
-  name: string
+const SERVICE = {
+  id: services.id,
+  slug: services.slug,
+  name: services.name,
+  family: services.family,
+  delivery: services.delivery,
+  description: services.description,
 }
 
-export type ServiceSummary = {
-  id: number
-  slug: string
-  name: string
-  family: string
-  delivery: 'board' | 'national'
-  description: string
-}
+export type ServiceDelivery = (typeof services.$inferSelect)['delivery']
+
+export type ServiceSummary = Pick<
+  typeof services.$inferSelect,
+  'id' | 'slug' | 'name' | 'family' | 'delivery' | 'description'
+>
 
 /** The service catalogue, in its display order. */
-export async function listServices(): Promise<ServiceSummary[]> {
-  const rows = await queryRows<ServiceSummary>(
-    getDb(),
-    sql`select id, slug, name, family, delivery::text as delivery, description from services order by sort_order, name`,
-  )
-  return rows.map((r) => ({ ...r, id: Number(r.id) }))
+export async function listServices(db: Executor = getDb()): Promise<ServiceSummary[]> {
+  return db.select(SERVICE).from(services).orderBy(asc(services.sortOrder), asc(services.name))
 }
 
+type MeasureInfo = Pick<typeof measures.$inferSelect, 'name' | 'label' | 'unit' | 'description'>
+
 export interface ServiceDetail extends ServiceSummary {
-  measures: Array<{ name: string; label: string; unit: string; description: string }>
+  measures: MeasureInfo[]
   treatments: Array<{ name: string; description: string; retiredOn: string | null }>
 }
 
 /** One service with the measures its returns carry and the treatments offered under it. */
 export async function getServiceDetail({ serviceId }: { serviceId: number }): Promise<ServiceDetail | null> {
   const db = getDb()
-  const [service] = await queryRows<ServiceSummary>(
-    db,
-    sql`select id, slug, name, family, delivery::text as delivery, description from services where id = ${serviceId}`,
-  )
+  const [service] = await db.select(SERVICE).from(services).where(eq(services.id, serviceId))
   if (!service) return null
-  const measures = await queryRows<{ name: string; label: string; unit: string; description: string }>(
-    db,
-    sql`select m.name, m.label, m.unit, m.description
-      from service_measures sm join measures m on m.id = sm.measure_id
-      where sm.service_id = ${serviceId}
-      order by m.sort_order, m.name`,
-  )
-  const treatments = await queryRows<{ name: string; description: string; retired_on: string | null }>(
-    db,
-    sql`select name, description, retired_on::text as retired_on from treatments where service_id = ${serviceId} order by name`,
-  )
-  return {
-    ...service,
-    id: Number(service.id),
-    measures,
-    treatments: treatments.map((t) => ({ name: t.name, description: t.description, retiredOn: t.retired_on })),
-  }
+  const [measureRows, treatmentRows] = await Promise.all([
+    db
+      .select({ name: measures.name, label: measures.label, unit: measures.unit, description: measures.description })
+      .from(serviceMeasures)
+      .innerJoin(measures, eq(measures.id, serviceMeasures.measureId))
+      .where(eq(serviceMeasures.serviceId, serviceId))
+      .orderBy(asc(measures.sortOrder), asc(measures.name)),
+    db
+      .select({ name: treatments.name, description: treatments.description, retiredOn: treatments.retiredOn })
+      .from(treatments)
+      .where(eq(treatments.serviceId, serviceId))
+      .orderBy(asc(treatments.name)),
+  ])
+  return { ...service, measures: measureRows, treatments: treatmentRows }
 }
 
-/** A board by its code, or null. */
-export async function findBoard({ code }: { code: string }): Promise<BoardSummary | null> {
-  const [row] = await queryRows<{ id: number; code: string; name: string }>(
-    getDb(),
-    sql`select id, code, name from org_units where kind = 'board' and code = ${code}`,
-  )
-  return row ? { id: Number(row.id), code: row.code, name: row.name } : null
+export interface ServiceListItem extends Omit<ServiceSummary, 'id'> {
+  measures: MeasureInfo[]
+  indicators: Array<{
+    name: string
+    label: string
+    numerator: string
+    denominator: string
+    standard: number | null
+    definition: string
+  }>
+  treatments: string[]
 }
 
-/** A service by its slug, or null. */
-export async function findService({ slug }: { slug: string }): Promise<ServiceSummary | null> {
-  const [row] = await queryRows<ServiceSummary>(
-    getDb(),
-    sql`select id, slug, name, family, delivery::text as delivery, description from services where slug = ${slug}`,
-  )
-  return row ? { ...row, id: Number(row.id) } : null
+/** The service catalogue with the measures and indicators that apply and its treatments (/api/v1/services). */
+export async function listServiceDirectory(db: Executor = getDb()): Promise<ServiceListItem[]> {
+  const [serviceRows, measureRows, treatmentRows] = await Promise.all([
+    listServices(db),
+    db
+      .select({
+        serviceId: serviceMeasures.serviceId,
+        name: measures.name,
+        label: measures.label,
+        unit: measures.unit,
+        description: measures.description,
+      })
+      .from(serviceMeasures)
+      .innerJoin(measures, eq(measures.id, serviceMeasures.measureId))
+      .orderBy(asc(measures.sortOrder), asc(measures.name)),
+    db
+      .select({ serviceId: treatments.serviceId, name: treatments.name })
+      .from(treatments)
+      .where(isNull(treatments.retiredOn))
+      .orderBy(asc(treatments.name)),
+  ])
+  return serviceRows.map(({ id, ...service }) => {
+    const own = measureRows.filter((m) => m.serviceId === id)
+    const names = new Set(own.map((m) => m.name))
+    return {
+      ...service,
+      measures: own.map(({ serviceId: _, ...m }) => m),
+      indicators: Object.values(RATE_INDICATORS)
+        .filter((i) => names.has(i.numerator) && names.has(i.denominator))
+        .map((i) => ({
+          name: i.id,
+          label: i.label,
+          numerator: i.numerator,
+          denominator: i.denominator,
+          standard: 'standard' in i ? i.standard : null,
+          definition: i.definition,
+        })),
+      treatments: treatmentRows.filter((t) => t.serviceId === id).map((t) => t.name),
+    }
+  })
 }

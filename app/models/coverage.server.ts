@@ -1,12 +1,15 @@
-// Where each service is available (the coverage history), what share of the population that
-// covers, and the boards' positions on the tile map.
+// Where each service is available (the coverage history) and what share of the population that
+// covers.
 import { sql } from 'drizzle-orm'
-import { toMonthDate } from '#app/utils/dates.ts'
+import { latestDueMonth, toMonthDate } from '#app/utils/dates.ts'
 import { getDb } from '#app/utils/db.server.ts'
-import { queryRows } from '#db/client.ts'
+import { type Executor, queryRows } from '#db/client.ts'
 import { nullableNumber, populationsSql } from './indicators.server.ts'
 
-export type AvailabilityStatus = 'live' | 'pilot' | 'planned' | 'withdrawn'
+import type { AvailabilityStatus } from '#app/domain/labels.ts'
+import type { ServiceDelivery } from './catalogue.server.ts'
+
+export type { AvailabilityStatus }
 
 /** The availability period each board and service is in during `month`. */
 function availabilityAt(month: string) {
@@ -59,7 +62,7 @@ export async function getAvailabilityMatrix({ month }: { month: string }): Promi
 export interface ServiceCoverage {
   slug: string
   name: string
-  delivery: 'board' | 'national'
+  delivery: ServiceDelivery
   boardsLive: number
   boards: number
   coveredPopulation: number
@@ -83,7 +86,7 @@ export async function listPopulationCoverage({
   const rows = await queryRows<{
     slug: string
     name: string
-    delivery: 'board' | 'national'
+    delivery: ServiceDelivery
     boards_live: number
     boards: number
     covered: number | null
@@ -233,22 +236,6 @@ export async function getTreatmentCoverage({ month }: { month: string }) {
   }
 }
 
-export type BoardTile = {
-  code: string
-  row: number
-  column: number
-  label: string
-}
-
-/** The boards' places on the tile map (boards without one are listed in its table only). */
-export async function listBoardTiles(): Promise<BoardTile[]> {
-  const rows = await queryRows<BoardTile>(
-    getDb(),
-    sql`select o.code, t.row, t.column, t.label from org_unit_tiles t join org_units o on o.id = t.org_unit_id order by t.row, t.column`,
-  )
-  return rows.map((r) => ({ ...r, row: Number(r.row), column: Number(r.column) }))
-}
-
 export interface ServiceFigures {
   slug: string
   /** The service's first measure (by the catalogue's order) and its total over the period. */
@@ -331,4 +318,93 @@ export async function listServiceFigures({
     total: nullableNumber(r.total),
     board: orgUnitId === undefined ? null : { status: r.status, since: r.since, until: r.until },
   }))
+}
+
+// /api/v1/coverage
+
+export interface Coverage {
+  month: string
+  services: {
+    slug: string
+    name: string
+    /** Population of the boards where the service is live, over the national population. */
+    populationCoverage: number | null
+    boards: {
+      code: string
+      name: string
+      status: AvailabilityStatus | null
+      since: string | null
+      until: string | null
+      note: string
+    }[]
+  }[]
+}
+
+/**
+ * What was live where in `month` (by default the latest month whose returns have fallen due),
+ * from the coverage history, with each service's population coverage.
+ */
+export async function getCoverageOfMonth(
+  { month, now = new Date(), deadlineDay }: { month?: string; now?: Date; deadlineDay: number },
+  db: Executor = getDb(),
+): Promise<Coverage> {
+  const at = month ?? latestDueMonth(now, deadlineDay)
+  const date = toMonthDate(at)
+  const year = Number(at.slice(0, 4))
+  const rows = await queryRows<{
+    slug: string
+    service_name: string
+    code: string
+    board_name: string
+    status: Coverage['services'][number]['boards'][number]['status']
+    since: string | null
+    until: string | null
+    note: string | null
+    population: number | null
+  }>(
+    db,
+    sql`
+      select s.slug, s.name as service_name, o.code, o.name as board_name, a.status::text as status,
+        to_char(a.live_from, 'YYYY-MM') as since, to_char(a.live_to, 'YYYY-MM') as until, a.note,
+        p.population
+      from services s
+      cross join org_units o
+      left join service_availability a on a.service_id = s.id and a.org_unit_id = o.id
+        and a.live_from <= ${date}::date and (a.live_to is null or a.live_to >= ${date}::date)
+      left join lateral (
+        select population from org_unit_populations
+        where org_unit_id = o.id and year <= ${year} order by year desc, loaded_at desc limit 1
+      ) p on true
+      where (s.delivery = 'board' and o.kind = 'board') or (s.delivery = 'national' and o.kind = 'national')
+      order by s.sort_order, s.slug, o.name`,
+  )
+  const services = new Map<string, Coverage['services'][number] & { live: number; all: number }>()
+  for (const r of rows) {
+    const entry = services.get(r.slug) ?? {
+      slug: r.slug,
+      name: r.service_name,
+      populationCoverage: null,
+      boards: [],
+      live: 0,
+      all: 0,
+    }
+    entry.boards.push({
+      code: r.code,
+      name: r.board_name,
+      status: r.status,
+      since: r.since,
+      until: r.until,
+      note: r.note ?? '',
+    })
+    entry.all += Number(r.population ?? 0)
+    if (r.status === 'live') entry.live += Number(r.population ?? 0)
+    services.set(r.slug, entry)
+  }
+  return {
+    month: at,
+    services: [...services.values()].map(({ live, all, ...s }) => ({
+      ...s,
+      populationCoverage: all > 0 ? live / all : null,
+    })),
+  }
 }

@@ -14,11 +14,15 @@ import {
   type Qualifier,
   type ServiceBlock,
 } from '#app/disclosure/activity-table.ts'
-import { addMonths, latestDueMonth, monthIndex, toMonthDate } from '#app/utils/dates.ts'
+import { addMonths, monthIndex, toMonthDate } from '#app/utils/dates.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
 import { type Grain, type Period, periodsBetween, periodStart } from '#app/domain/periods.ts'
 import { type Executor, queryRows } from '#db/client.ts'
+import { listOrgUnitAliases, listOrgUnits } from './org-units.server.ts'
+import type { OrgUnitKind } from './org-units.server.ts'
+import type { ServiceDelivery } from './catalogue.server.ts'
+import type { AvailabilityStatus } from '#app/domain/labels.ts'
 
 /** One row of the long layout: exactly the columns DESIGN.md names, in its order. */
 export interface ActivityRow {
@@ -47,7 +51,7 @@ export interface OrgUnitRef {
   id: number
   code: string
   name: string
-  kind: 'board' | 'national'
+  kind: OrgUnitKind
 }
 
 export interface MeasureRef {
@@ -63,7 +67,7 @@ export interface ServiceRef {
   slug: string
   name: string
   family: string
-  delivery: 'board' | 'national'
+  delivery: ServiceDelivery
   description: string
   /** Names of the measures that apply, in catalogue order. */
   measures: string[]
@@ -72,7 +76,7 @@ export interface ServiceRef {
 interface AvailabilityRef {
   orgUnitId: number
   serviceId: number
-  status: 'live' | 'pilot' | 'planned' | 'withdrawn'
+  status: AvailabilityStatus
   liveFrom: string
   liveTo: string | null
 }
@@ -89,20 +93,14 @@ export interface ExportReference {
 
 export async function loadExportReference(db: Executor = getDb()): Promise<ExportReference> {
   const [units, aliases, services, measures, serviceMeasures, availability] = await Promise.all([
-    queryRows<{ id: number; code: string; name: string; kind: 'board' | 'national' }>(
-      db,
-      sql`select id, code, name, kind::text as kind from org_units order by name, code`,
-    ),
-    queryRows<{ code: string; org_unit_id: number; note: string }>(
-      db,
-      sql`select code, org_unit_id, note from org_unit_aliases`,
-    ),
+    listOrgUnits(db),
+    listOrgUnitAliases(db),
     queryRows<{
       id: number
       slug: string
       name: string
       family: string
-      delivery: 'board' | 'national'
+      delivery: ServiceDelivery
       description: string
     }>(
       db,
@@ -130,7 +128,7 @@ export async function loadExportReference(db: Executor = getDb()): Promise<Expor
   const measureName = new Map(measures.map((m) => [Number(m.id), m.name]))
   return {
     units: units.map((u) => ({ ...u, id: Number(u.id) })),
-    aliases: new Map(aliases.map((a) => [a.code, { unitId: Number(a.org_unit_id), note: a.note }])),
+    aliases: new Map(aliases.map((a) => [a.code, { unitId: Number(a.orgUnitId), note: a.note }])),
     services: services.map((s) => ({
       ...s,
       id: Number(s.id),
@@ -504,183 +502,4 @@ export async function listReturnsNotReceived(
       order by m.month, o.name`,
   )
   return rows
-}
-
-// ---------------------------------------------------------------------------------------------
-// /api/v1/boards, /api/v1/services, /api/v1/coverage
-
-export interface BoardListItem {
-  code: string
-  name: string
-  kind: 'board' | 'national'
-  population: { year: number; value: number; source: string } | null
-  supersededCodes: string[]
-}
-
-/** Boards (and the national unit) with their latest population and superseded codes. */
-export async function listBoards(db: Executor = getDb()): Promise<BoardListItem[]> {
-  const rows = await queryRows<{
-    id: number
-    code: string
-    name: string
-    kind: 'board' | 'national'
-    year: number | null
-    population: number | null
-    source: string | null
-    aliases: string[] | null
-  }>(
-    db,
-    sql`
-      select o.id, o.code, o.name, o.kind::text as kind, p.year, p.population, p.source,
-        (select array_agg(a.code order by a.code) from org_unit_aliases a where a.org_unit_id = o.id) as aliases
-      from org_units o
-      left join lateral (
-        select year, population, source from org_unit_populations
-        where org_unit_id = o.id order by year desc, loaded_at desc limit 1
-      ) p on true
-      order by o.kind, o.name`,
-  )
-  return rows.map((r) => ({
-    code: r.code,
-    name: r.name,
-    kind: r.kind,
-    population: r.year === null ? null : { year: Number(r.year), value: Number(r.population), source: r.source! },
-    supersededCodes: r.aliases ?? [],
-  }))
-}
-
-export interface ServiceListItem {
-  slug: string
-  name: string
-  family: string
-  delivery: 'board' | 'national'
-  description: string
-  measures: { name: string; label: string; unit: string; description: string }[]
-  indicators: {
-    name: string
-    label: string
-    numerator: string
-    denominator: string
-    standard: number | null
-    definition: string
-  }[]
-  treatments: string[]
-}
-
-/** The service catalogue: each service with the measures and indicators that apply and its treatments. */
-export async function listServices(db: Executor = getDb()): Promise<ServiceListItem[]> {
-  const reference = await loadExportReference(db)
-  const treatments = await queryRows<{ service_id: number; name: string }>(
-    db,
-    sql`select service_id, name from treatments where retired_on is null order by name`,
-  )
-  return reference.services.map((s) => ({
-    slug: s.slug,
-    name: s.name,
-    family: s.family,
-    delivery: s.delivery,
-    description: s.description,
-    measures: s.measures.map((name) => {
-      const m = reference.measures.find((x) => x.name === name)!
-      return { name: m.name, label: m.label, unit: m.unit, description: m.description }
-    }),
-    indicators: [...EXPORT_INDICATORS.values()]
-      .filter((i) => appliesTo(i, s))
-      .map((i) => ({
-        name: i.id,
-        label: i.label,
-        numerator: i.numerator,
-        denominator: i.denominator,
-        standard: 'standard' in i ? (i.standard as number) : null,
-        definition: i.definition,
-      })),
-    treatments: treatments.filter((t) => Number(t.service_id) === s.id).map((t) => t.name),
-  }))
-}
-
-export interface Coverage {
-  month: string
-  services: {
-    slug: string
-    name: string
-    /** Population of the boards where the service is live, over the national population. */
-    populationCoverage: number | null
-    boards: {
-      code: string
-      name: string
-      status: 'live' | 'pilot' | 'planned' | 'withdrawn' | null
-      since: string | null
-      until: string | null
-      note: string
-    }[]
-  }[]
-}
-
-/**
- * What was live where in `month` (by default the latest month whose returns have fallen due),
- * from the coverage history, with each service's population coverage.
- */
-export async function getCoverage(
-  { month, now = new Date(), deadlineDay }: { month?: string; now?: Date; deadlineDay: number },
-  db: Executor = getDb(),
-): Promise<Coverage> {
-  const at = month ?? latestDueMonth(now, deadlineDay)
-  const date = toMonthDate(at)
-  const year = Number(at.slice(0, 4))
-  const rows = await queryRows<{
-    slug: string
-    service_name: string
-    code: string
-    board_name: string
-    status: Coverage['services'][number]['boards'][number]['status']
-    since: string | null
-    until: string | null
-    note: string | null
-    population: number | null
-  }>(
-    db,
-    sql`
-      select s.slug, s.name as service_name, o.code, o.name as board_name, a.status::text as status,
-        to_char(a.live_from, 'YYYY-MM') as since, to_char(a.live_to, 'YYYY-MM') as until, a.note,
-        p.population
-      from services s
-      cross join org_units o
-      left join service_availability a on a.service_id = s.id and a.org_unit_id = o.id
-        and a.live_from <= ${date}::date and (a.live_to is null or a.live_to >= ${date}::date)
-      left join lateral (
-        select population from org_unit_populations
-        where org_unit_id = o.id and year <= ${year} order by year desc, loaded_at desc limit 1
-      ) p on true
-      where (s.delivery = 'board' and o.kind = 'board') or (s.delivery = 'national' and o.kind = 'national')
-      order by s.sort_order, s.slug, o.name`,
-  )
-  const services = new Map<string, Coverage['services'][number] & { live: number; all: number }>()
-  for (const r of rows) {
-    const entry = services.get(r.slug) ?? {
-      slug: r.slug,
-      name: r.service_name,
-      populationCoverage: null,
-      boards: [],
-      live: 0,
-      all: 0,
-    }
-    entry.boards.push({
-      code: r.code,
-      name: r.board_name,
-      status: r.status,
-      since: r.since,
-      until: r.until,
-      note: r.note ?? '',
-    })
-    entry.all += Number(r.population ?? 0)
-    if (r.status === 'live') entry.live += Number(r.population ?? 0)
-    services.set(r.slug, entry)
-  }
-  return {
-    month: at,
-    services: [...services.values()].map(({ live, all, ...s }) => ({
-      ...s,
-      populationCoverage: all > 0 ? live / all : null,
-    })),
-  }
 }

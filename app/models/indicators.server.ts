@@ -9,6 +9,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import type { BoardSort } from '#app/dashboards/filters.ts'
 import { COUNT_SERIES, type CountSeries, RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
 import { queryRows } from '#db/client.ts'
+import type { OrgUnitKind } from './org-units.server.ts'
 
 /**
  * Figures count once their board has submitted the month's return: from then on every saved
@@ -186,7 +187,7 @@ function deadlinesTable(months: string[], deadlineDay: number) {
  * Expected service returns: one per org unit, month and service live there that month, grouped
  * to (org unit, month) with the number of services.
  */
-function expectedReturnsSql(scope: FigureScope & { unitKind?: 'board' | 'national' }) {
+function expectedReturnsSql(scope: FigureScope & { unitKind?: OrgUnitKind }) {
   const service = scope.serviceId !== undefined ? sql`and a.service_id = ${scope.serviceId}` : sql``
   const unit = scope.orgUnitId !== undefined ? sql`and a.org_unit_id = ${scope.orgUnitId}` : sql``
   const kind = scope.unitKind ? sql`and o.kind = ${scope.unitKind}` : sql``
@@ -229,7 +230,7 @@ export async function getReturnsCompleteness({
   scope: FigureScope
   months: string[]
   deadlineDay: number
-  unitKind?: 'board' | 'national'
+  unitKind?: OrgUnitKind
 }): Promise<ReturnsCompleteness> {
   const rows = await queryRows<{
     code: string
@@ -283,7 +284,7 @@ export async function getReportingByBucket({
 }: {
   scope: FigureScope
   months: MonthBucket[]
-  unitKind?: 'board' | 'national'
+  unitKind?: OrgUnitKind
 }) {
   if (months.length === 0) return []
   const rows = await queryRows<{ bucket: string; expected: number; reported: number }>(

@@ -13,6 +13,7 @@ import {
 } from '#app/utils/dates.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
+import type { CompletenessState } from '#app/domain/labels.ts'
 import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
 import {
   checkFigures,
@@ -23,31 +24,15 @@ import {
   unusualValue,
 } from '#app/returns/rules.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
-import {
-  measures,
-  orgUnits,
-  returnEvents,
-  returns,
-  returnValues,
-  serviceMeasures,
-  services,
-  users,
-} from '#db/schema/index.ts'
+import { measures, returnEvents, returns, returnValues, serviceMeasures, services, users } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
+import { findOrgUnitByCode, type OrgUnit } from './org-units.server.ts'
 
-export interface ReturnUnit {
-  id: number
-  code: string
-  name: string
-  kind: 'board' | 'national'
-}
+export type ReturnUnit = OrgUnit
 
+/** The unit whose return this is, or a 404. */
 export async function findReturnUnit({ code }: { code: string }): Promise<ReturnUnit> {
-  const [unit] = await getDb()
-    .select({ id: orgUnits.id, code: orgUnits.code, name: orgUnits.name, kind: orgUnits.kind })
-    .from(orgUnits)
-    .where(eq(orgUnits.code, code.toUpperCase()))
-    .limit(1)
+  const unit = await findOrgUnitByCode({ code })
   if (!unit) throw notFound(`There is no board with the code ${code}.`)
   return unit
 }
@@ -772,8 +757,6 @@ export async function listTemplateRows({ actor, month }: { actor: Actor; month: 
         order by o.kind, o.name, s.sort_order, m.sort_order`,
   )
 }
-
-export type CompletenessState = 'approved' | 'submitted' | 'late' | 'draft' | 'missing' | 'not-due'
 
 /**
  * Every unit's return state for each month: approved, submitted on time, late, draft, missing

@@ -18,7 +18,8 @@ import { type UploadProblem, UploadRejected, type UploadRow } from '#app/returns
 import { queryRows, type Executor } from '#db/client.ts'
 import { type UploadedFigure, uploads } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
-import { loadRuleCatalogue, type ReturnUnit, saveReturn } from './returns.server.ts'
+import { listOrgUnitAliases, listOrgUnits, type OrgUnit } from './org-units.server.ts'
+import { loadRuleCatalogue, saveReturn } from './returns.server.ts'
 
 /** An upload waits this long for its commit. */
 const PENDING_LIFETIME_MS = 60 * 60 * 1000
@@ -42,13 +43,6 @@ export interface UploadCheck {
   figures: UploadedFigure[]
 }
 
-interface Unit {
-  id: number
-  code: string
-  name: string
-  kind: 'board' | 'national'
-}
-
 /**
  * Checks every row against the rules, the catalogue, the user's rights and the figures already
  * held, and lists every problem by row and column. Nothing is written.
@@ -67,11 +61,9 @@ export async function checkUpload({
   const problems: UploadProblem[] = []
   const notes: string[] = []
   const catalogue = await loadRuleCatalogue(db)
-  const units = await queryRows<Unit>(db, sql`select id, code, name, kind::text as kind from org_units`)
-  const aliases = await queryRows<{ code: string; org_unit_id: number; note: string }>(
-    db,
-    sql`select code, org_unit_id, note from org_unit_aliases`,
-  )
+  // One after another: inside a transaction they share one connection.
+  const units = await listOrgUnits(db)
+  const aliases = await listOrgUnitAliases(db)
   const unitByCode = new Map(units.map((u) => [u.code, u]))
   const aliasByCode = new Map(aliases.map((a) => [a.code, a]))
   const latest = lastCompleteMonth(now)
@@ -90,7 +82,7 @@ export async function checkUpload({
     let unit = unitByCode.get(r.board_code)
     const alias = aliasByCode.get(r.board_code)
     if (!unit && alias) {
-      unit = units.find((u) => u.id === alias.org_unit_id)
+      unit = units.find((u) => u.id === alias.orgUnitId)
       if (unit && !recoded.has(r.board_code)) {
         recoded.add(r.board_code)
         notes.push(
@@ -227,7 +219,7 @@ export async function checkUpload({
 
 async function unusualFigures(
   db: Executor,
-  unit: Unit,
+  unit: OrgUnit,
   month: string,
   group: UploadedFigure[],
 ): Promise<UploadProblem[]> {
@@ -330,7 +322,7 @@ export async function commitUpload({
       ])
     // The stored rows were checked at preview; saving each board-month applies every rule
     // again against the figures as they stand now, under a lock, so nothing changed since is missed.
-    const units = await queryRows<ReturnUnit>(tx, sql`select id, code, name, kind::text as kind from org_units`)
+    const units = await listOrgUnits(tx)
     const catalogue = await loadRuleCatalogue(tx)
     const groups = new Map<string, UploadedFigure[]>()
     for (const f of pending.rows) {

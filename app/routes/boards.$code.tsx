@@ -10,6 +10,7 @@ import { getBoardDashboard } from '#app/dashboards/cache.server.ts'
 import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
 import { BoardCodeSchema, figureCsvHref, hrefWithFilters } from '#app/dashboards/filters.ts'
 import { requireDashboardView } from '#app/dashboards/request.server.ts'
+import { AVAILABILITY_LABELS } from '#app/domain/labels.ts'
 import { formatCount } from '#app/domain/format.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -24,8 +25,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page) throw new Response(`There is no board with the code ${params.code}.`, { status: 404 })
   return json({ view, ...page })
 }
-
-const STATUS_TAGS: Record<string, string> = { live: 'ds_tag--green', pilot: 'ds_tag--blue' }
 
 export default function Board() {
   const { view, board, where, population, tiles, figures, services } = useLoaderData<typeof loader>()
@@ -91,8 +90,8 @@ export default function Board() {
                       </Link>
                     </th>
                     <td>
-                      <strong className={`ds_tag ${STATUS_TAGS[s.status] ?? ''}`}>
-                        {s.status === 'live' ? 'Live' : 'Pilot'}
+                      <strong className={`ds_tag ds_tag--${AVAILABILITY_LABELS[s.status].colour}`}>
+                        {AVAILABILITY_LABELS[s.status].text}
                       </strong>
                     </td>
                     <td>{formatMonthShort(s.since)}</td>

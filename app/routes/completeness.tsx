@@ -2,7 +2,8 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
-import { type CompletenessState, getCompletenessGrid } from '#app/models/returns.server.ts'
+import { getCompletenessGrid } from '#app/models/returns.server.ts'
+import { COMPLETENESS_LABELS } from '#app/domain/labels.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import {
   addMonths,
@@ -40,17 +41,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   })
 }
 
-// One letter per state keeps twelve months on one screen; the legend and the hidden text say it
-// in words, and colour is never the only signal.
-const STATES: Record<CompletenessState, { label: string; short: string; colour: string }> = {
-  approved: { label: 'Approved', short: 'A', colour: 'green' },
-  submitted: { label: 'Submitted on time, not yet approved', short: 'S', colour: 'blue' },
-  late: { label: 'Submitted after the deadline', short: 'L', colour: 'orange' },
-  draft: { label: 'Started but not submitted, deadline passed', short: 'D', colour: 'grey' },
-  missing: { label: 'Nothing submitted, deadline passed', short: 'M', colour: 'red' },
-  'not-due': { label: 'Not yet due', short: 'N', colour: 'grey' },
-}
-
 export default function Completeness() {
   const { units, months, cells, earlier, later } = useLoaderData<typeof loader>()
   const cell = (code: string, month: string) => cells.find((c) => c.code === code && c.month === month)
@@ -63,12 +53,12 @@ export default function Completeness() {
         </p>
       </PageHeader>
       <dl className="app-state-legend">
-        {Object.entries(STATES).map(([key, s]) => (
+        {Object.entries(COMPLETENESS_LABELS).map(([key, s]) => (
           <div key={key}>
             <dt>
-              <strong className={`ds_tag ds_tag--${s.colour}`}>{s.short}</strong>
+              <strong className={`ds_tag ds_tag--${s.colour}`}>{s.letter}</strong>
             </dt>
-            <dd>{s.label}</dd>
+            <dd>{s.text}</dd>
           </div>
         ))}
       </dl>
@@ -107,15 +97,15 @@ export default function Completeness() {
                 {months.map((m) => {
                   const c = cell(unit.code, m.month)
                   if (!c?.state) return <td key={m.month}>–</td>
-                  const s = STATES[c.state]
+                  const s = COMPLETENESS_LABELS[c.state]
                   return (
                     <td key={m.month}>
                       <Link to={`/returns/${unit.code}/${m.month}`} className="app-completeness__link">
                         <strong className={`ds_tag ds_tag--${s.colour}`} aria-hidden="true">
-                          {s.short}
+                          {s.letter}
                         </strong>
                         <span className="visually-hidden">
-                          {unit.name}, {formatMonth(m.month)}: {s.label}
+                          {unit.name}, {formatMonth(m.month)}: {s.text}
                         </span>
                       </Link>
                     </td>

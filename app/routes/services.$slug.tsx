@@ -14,6 +14,7 @@ import { SUPPRESSED } from '#app/disclosure/figures.ts'
 import { formatCell } from '#app/domain/figure.ts'
 import { figureCsvHref, hrefWithFilters, ServiceSlugSchema } from '#app/dashboards/filters.ts'
 import { requireDashboardView } from '#app/dashboards/request.server.ts'
+import { AVAILABILITY_LABELS } from '#app/domain/labels.ts'
 import { useHydrated } from '#app/utils/use-hydrated.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -27,13 +28,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = slug.success ? await getServiceDashboard(view, slug.data) : null
   if (!page) throw new Response(`There is no service called “${params.slug}”.`, { status: 404 })
   return json({ view, ...page })
-}
-
-const STATUS_WORDS: Record<string, { text: string; tag: string }> = {
-  live: { text: 'Live', tag: 'ds_tag--green' },
-  pilot: { text: 'Pilot', tag: 'ds_tag--blue' },
-  planned: { text: 'Planned', tag: 'ds_tag--grey' },
-  withdrawn: { text: 'Withdrawn', tag: 'ds_tag--red' },
 }
 
 export default function Service() {
@@ -212,8 +206,8 @@ export default function Service() {
                     <th scope="row">{a.national ? `${a.name} (national)` : a.name}</th>
                     <td>
                       {a.status ? (
-                        <strong className={`ds_tag ${STATUS_WORDS[a.status]!.tag}`}>
-                          {STATUS_WORDS[a.status]!.text}
+                        <strong className={`ds_tag ds_tag--${AVAILABILITY_LABELS[a.status].colour}`}>
+                          {AVAILABILITY_LABELS[a.status].text}
                         </strong>
                       ) : (
                         'Not offered'

@@ -1,8 +1,11 @@
 // Who may do what: DESIGN.md's roles table, in one place. Routes check these before they act,
 // and model functions repeat the board restriction in their queries.
+import type { returnStatus } from '#db/schema/returns.ts'
+import type { userRole } from '#db/schema/users.ts'
 
-export const ROLES = ['national_lead', 'board_lead', 'analyst'] as const
-export type Role = (typeof ROLES)[number]
+export type Role = (typeof userRole.enumValues)[number]
+/** The schema's roles, in the order forms offer them. */
+export const ROLES = ['national_lead', 'board_lead', 'analyst'] as const satisfies readonly Role[]
 
 export const ROLE_LABELS: Record<Role, string> = {
   national_lead: 'National programme lead',
@@ -20,7 +23,7 @@ export interface Actor {
   orgUnitId: number | null
 }
 
-export type ReturnStatus = 'draft' | 'submitted' | 'approved'
+export type ReturnStatus = (typeof returnStatus.enumValues)[number]
 
 export const can = {
   /** Dashboards are open to every role, every board (for benchmarking). */

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { getCoverage, listBoards, listServices } from '#app/models/exports.server.ts'
+import { listServiceDirectory as listServices } from '#app/models/catalogue.server.ts'
+import { getCoverageOfMonth as getCoverage } from '#app/models/coverage.server.ts'
+import { listOrgUnitDirectory as listBoards } from '#app/models/org-units.server.ts'
 import { apiBoards, apiCoverage, apiServices } from '#app/api/handlers.server.ts'
 import { ENGINE, useTestDatabase } from '#tests/setup/database.ts'
 

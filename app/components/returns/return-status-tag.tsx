@@ -1,4 +1,4 @@
-import type { ReturnStatus } from '#app/utils/permissions.ts'
+import { LATE, OVERDUE, RETURN_STATUS_LABELS, type ReturnStatus } from '#app/domain/labels.ts'
 
 /** A return's state as a design-system tag, in words (colour never carries it alone). */
 export function ReturnStatusTag({
@@ -10,21 +10,14 @@ export function ReturnStatusTag({
   late: boolean
   overdue?: boolean
 }) {
-  const [label, colour] =
-    status === 'approved'
-      ? ['Approved', 'green']
-      : status === 'submitted'
-        ? ['Submitted', 'blue']
-        : status === 'draft'
-          ? ['Draft', 'grey']
-          : ['Not started', 'grey']
+  const { text: label, colour } = RETURN_STATUS_LABELS[status ?? 'missing']
   return (
     <>
       <strong className={`ds_tag ds_tag--${colour}`}>{label}</strong>
       {late || overdue ? (
         <>
           {' '}
-          <strong className="ds_tag ds_tag--orange">{late ? 'Late' : 'Overdue'}</strong>
+          <strong className="ds_tag ds_tag--orange">{late ? LATE : OVERDUE}</strong>
         </>
       ) : null}
     </>
