@@ -3,17 +3,9 @@
 // touches (docs/decisions/0003) and bumps the return's version, which every save must quote.
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { getConfig } from '#app/utils/config.server.ts'
-import {
-  addMonths,
-  lastCompleteMonth,
-  monthRange,
-  PROGRAMME_START_MONTH,
-  returnDeadline,
-  toMonthDate,
-} from '#app/utils/dates.ts'
+import { addMonths, lastCompleteMonth, monthRange, returnDeadline, toMonthDate } from '#app/utils/dates.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
-import type { CompletenessState } from '#app/domain/labels.ts'
 import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
 import {
   checkFigures,
@@ -24,9 +16,12 @@ import {
   unusualValue,
 } from '#app/returns/rules.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
-import { measures, returnEvents, returns, returnValues, serviceMeasures, services, users } from '#db/schema/index.ts'
+import { measures, returnEvents, returns, serviceMeasures, services, users } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
+import { getReturnHistory, listCurrentFigures, writeFigureVersions } from './figures.server.ts'
 import { findOrgUnitByCode, type OrgUnit } from './org-units.server.ts'
+
+export { getReturnHistory }
 
 export type ReturnUnit = OrgUnit
 
@@ -91,34 +86,8 @@ export async function loadRuleCatalogue(db: Executor) {
     serviceNames: new Map(serviceRows.map((s) => [s.slug, s.name])),
   }
 }
-export type RuleCatalogue = Awaited<ReturnType<typeof loadRuleCatalogue>>
 
-/** Current figures of one unit for some months: service slug, measure name, month -> value and comment. */
-async function currentFigures(db: Executor, orgUnitId: number, months: string[]) {
-  if (months.length === 0) return []
-  return queryRows<{
-    service: string
-    measure: string
-    month: string
-    value: number | null
-    comment: string | null
-    valid_from: string
-    changed_by: string | null
-  }>(
-    db,
-    sql`select s.slug as service, m.name as measure, to_char(v.month, 'YYYY-MM') as month, v.value, v.comment,
-               v.valid_from::text as valid_from, u.email as changed_by
-        from return_values v
-        join services s on s.id = v.service_id
-        join measures m on m.id = v.measure_id
-        left join users u on u.id = v.changed_by
-        where v.org_unit_id = ${orgUnitId} and v.valid_to is null
-          and v.month in (${sql.join(
-            months.map((m) => sql`${toMonthDate(m)}::date`),
-            sql`, `,
-          )})`,
-  )
-}
+export type RuleCatalogue = Awaited<ReturnType<typeof loadRuleCatalogue>>
 
 async function lockReturn(tx: Transaction, orgUnitId: number, month: string) {
   const [row] = await tx
@@ -205,7 +174,7 @@ export async function getReturnForm({
       .orderBy(asc(returnEvents.at)),
   ])
   const historyMonths = monthRange(addMonths(month, -12), addMonths(month, -1))
-  const figures = await currentFigures(db, unit.id, [month, ...historyMonths])
+  const figures = await listCurrentFigures(db, unit.id, [month, ...historyMonths])
   const at = (service: string, measure: string, m: string) =>
     figures.find((f) => f.service === service && f.measure === measure && f.month === m)
   const status = (row?.status ?? null) as ReturnStatus | null
@@ -338,7 +307,7 @@ export async function saveReturn({
     )
     const currentVersion = current?.version ?? 0
     if (expectedVersion !== null && expectedVersion !== currentVersion) {
-      const rows = await currentFigures(tx, unit.id, [month])
+      const rows = await listCurrentFigures(tx, unit.id, [month])
       const latest = rows.reduce<(typeof rows)[number] | undefined>(
         (a, b) => (!a || b.valid_from > a.valid_from ? b : a),
         undefined,
@@ -354,7 +323,7 @@ export async function saveReturn({
     }
 
     const catalogue = knownCatalogue ?? (await loadRuleCatalogue(tx))
-    const existing = await currentFigures(tx, unit.id, [month])
+    const existing = await listCurrentFigures(tx, unit.id, [month])
     const key = (f: { service: string; measure: string }) => `${f.service}|${f.measure}`
     const merged = new Map<string, Figure>(
       existing.map((e) => [key(e), { service: e.service, measure: e.measure, value: e.value, comment: e.comment }]),
@@ -409,7 +378,7 @@ export async function saveReturn({
         .values({ orgUnitId: unit.id, month: toMonthDate(month), status: 'draft', version: 1, updatedAt: now })
       current = await lockReturn(tx, unit.id, month)
     }
-    await writeVersions(tx, {
+    await writeFigureVersions(tx, {
       unit,
       month,
       changes,
@@ -495,7 +464,7 @@ async function warningsWithoutComment(
   figures: Figure[],
   catalogue: RuleCatalogue,
 ): Promise<Problem[]> {
-  const history = await currentFigures(tx, orgUnitId, monthRange(addMonths(month, -12), addMonths(month, -1)))
+  const history = await listCurrentFigures(tx, orgUnitId, monthRange(addMonths(month, -12), addMonths(month, -1)))
   const problems: Problem[] = []
   for (const figure of figures) {
     if (figure.value === null || figure.comment) continue
@@ -517,46 +486,6 @@ async function warningsWithoutComment(
 }
 
 /** Closes the current version of each changed figure and inserts its new one, at one moment. */
-async function writeVersions(
-  tx: Transaction,
-  {
-    unit,
-    month,
-    changes,
-    catalogue,
-    actor,
-    reason,
-    now,
-  }: {
-    unit: ReturnUnit
-    month: string
-    changes: Figure[]
-    catalogue: RuleCatalogue
-    actor: Actor
-    reason: string | null
-    now: Date
-  },
-) {
-  if (changes.length === 0) return
-  const rows = changes.map((c) => ({
-    service_id: catalogue.services.get(c.service)!.id,
-    measure_id: catalogue.measures.get(c.measure)!.id,
-    value: c.value,
-    comment: c.comment,
-  }))
-  const payload = JSON.stringify(rows)
-  const date = toMonthDate(month)
-  await tx.execute(sql`
-    update return_values v set valid_to = ${now}
-    from json_to_recordset(${payload}::json) as c(service_id int, measure_id int, value int, comment text)
-    where v.org_unit_id = ${unit.id} and v.month = ${date} and v.service_id = c.service_id
-      and v.measure_id = c.measure_id and v.valid_to is null`)
-  await tx.execute(sql`
-    insert into return_values (org_unit_id, service_id, month, measure_id, value, comment, valid_from, changed_by, change_reason)
-    select ${unit.id}, c.service_id, ${date}::date, c.measure_id, c.value, c.comment, ${now}, ${actor.id}, ${reason}
-    from json_to_recordset(${payload}::json) as c(service_id int, measure_id int, value int, comment text)`)
-}
-
 /** The national lead's two moves on a return: each from one state, with its event and audit. */
 const TRANSITIONS = {
   approve: {
@@ -647,200 +576,3 @@ export function reopenReturn(args: TransitionArgs & { reason: string }) {
 }
 
 /** Every version of every figure of one board-month, oldest first, with who changed it and why. */
-export async function getReturnHistory({ actor, unit, month }: { actor: Actor; unit: ReturnUnit; month: string }) {
-  assertAllowed(can.viewReturns(actor, { orgUnitId: unit.id }), 'You can only see your own board’s returns.')
-  const rows = await getDb()
-    .select({
-      service: services.name,
-      serviceSlug: services.slug,
-      measure: measures.label,
-      measureName: measures.name,
-      value: returnValues.value,
-      comment: returnValues.comment,
-      validFrom: returnValues.validFrom,
-      validTo: returnValues.validTo,
-      changedBy: users.email,
-      reason: returnValues.changeReason,
-    })
-    .from(returnValues)
-    .innerJoin(services, eq(services.id, returnValues.serviceId))
-    .innerJoin(measures, eq(measures.id, returnValues.measureId))
-    .leftJoin(users, eq(users.id, returnValues.changedBy))
-    .where(and(eq(returnValues.orgUnitId, unit.id), eq(returnValues.month, toMonthDate(month))))
-    .orderBy(asc(services.sortOrder), asc(measures.sortOrder), asc(returnValues.validFrom))
-  return rows
-}
-
-export interface ReturnListRow {
-  code: string
-  name: string
-  month: string
-  status: ReturnStatus | null
-  deadline: string
-  submittedAt: string | null
-  late: boolean
-  overdue: boolean
-}
-
-/**
- * Board-months the user may enter or review: for a board lead, their own board's months; for the
- * national lead, every unit for the months asked for. Newest first.
- */
-export async function listReturns({
-  actor,
-  months,
-  now = new Date(),
-}: {
-  actor: Actor
-  months: string[]
-  now?: Date
-}): Promise<ReturnListRow[]> {
-  assertAllowed(
-    actor.role !== 'analyst',
-    'Analysts do not enter returns: the figures are on the dashboards and in exports.',
-  )
-  const restrict = actor.role === 'board_lead' ? actor.orgUnitId : null
-  if (months.length === 0) return []
-  const rows = await queryRows<{
-    code: string
-    name: string
-    month: string
-    status: ReturnStatus | null
-    first_submitted_at: string | null
-  }>(
-    getDb(),
-    sql`select o.code, o.name, to_char(m.month, 'YYYY-MM') as month, r.status, r.first_submitted_at::text as first_submitted_at
-        from org_units o
-        cross join (select unnest(array[${sql.join(
-          months.map((m) => sql`${toMonthDate(m)}::date`),
-          sql`, `,
-        )}]) as month) m
-        left join returns r on r.org_unit_id = o.id and r.month = m.month
-        where (${restrict}::int is null or o.id = ${restrict})
-          and exists (
-            select 1 from service_availability a where a.org_unit_id = o.id and a.status in ('live', 'pilot')
-              and a.live_from <= m.month and (a.live_to is null or a.live_to >= m.month))
-        order by m.month desc, o.kind, o.name`,
-  )
-  const deadlineDay = getConfig().RETURN_DEADLINE_DAY
-  return rows.map((r) => {
-    const deadline = returnDeadline(r.month, deadlineDay)
-    const submitted = r.first_submitted_at ? new Date(r.first_submitted_at) : null
-    return {
-      code: r.code,
-      name: r.name,
-      month: r.month,
-      status: r.status,
-      deadline: deadline.toISOString(),
-      submittedAt: submitted?.toISOString() ?? null,
-      late: submitted !== null && submitted > deadline,
-      overdue: submitted === null && now > deadline,
-    }
-  })
-}
-
-/** The figures a user's return(s) for `month` can hold: board code, service and measure. */
-export async function listTemplateRows({ actor, month }: { actor: Actor; month: string }) {
-  assertAllowed(actor.role !== 'analyst', 'Analysts do not enter figures.')
-  const restrict = actor.role === 'board_lead' ? actor.orgUnitId : null
-  const date = toMonthDate(month)
-  return queryRows<{ code: string; service: string; measure: string }>(
-    getDb(),
-    sql`select o.code, s.slug as service, m.name as measure
-        from service_availability a
-        join org_units o on o.id = a.org_unit_id
-        join services s on s.id = a.service_id
-        join service_measures sm on sm.service_id = s.id
-        join measures m on m.id = sm.measure_id
-        where a.status in ('live', 'pilot') and a.live_from <= ${date} and (a.live_to is null or a.live_to >= ${date})
-          and (${restrict}::int is null or o.id = ${restrict})
-        order by o.kind, o.name, s.sort_order, m.sort_order`,
-  )
-}
-
-/**
- * Every unit's return state for each month: approved, submitted on time, late, draft, missing
- * (deadline passed, nothing submitted) or not yet due; with the on-time rate per unit and per
- * month (returns submitted by the deadline / returns due).
- */
-export async function getCompletenessGrid({ months, now = new Date() }: { months: string[]; now?: Date }) {
-  const deadlineDay = getConfig().RETURN_DEADLINE_DAY
-  const rows = await queryRows<{
-    code: string
-    name: string
-    kind: string
-    month: string
-    expected: boolean
-    status: ReturnStatus | null
-    first_submitted_at: string | null
-  }>(
-    getDb(),
-    sql`select o.code, o.name, o.kind::text as kind, to_char(m.month, 'YYYY-MM') as month,
-          exists (select 1 from service_availability a where a.org_unit_id = o.id and a.status in ('live', 'pilot')
-                  and a.live_from <= m.month and (a.live_to is null or a.live_to >= m.month)) as expected,
-          r.status, r.first_submitted_at::text as first_submitted_at
-        from org_units o
-        cross join (select unnest(array[${sql.join(
-          months.map((m) => sql`${toMonthDate(m)}::date`),
-          sql`, `,
-        )}]) as month) m
-        left join returns r on r.org_unit_id = o.id and r.month = m.month
-        order by o.kind, o.name, m.month`,
-  )
-  const cells = rows.map((r) => {
-    const deadline = returnDeadline(r.month, deadlineDay)
-    const submitted = r.first_submitted_at ? new Date(r.first_submitted_at) : null
-    const due = now > deadline
-    const state: CompletenessState | null = !r.expected
-      ? null
-      : r.status === 'approved'
-        ? submitted && submitted > deadline
-          ? 'late'
-          : 'approved'
-        : submitted
-          ? submitted > deadline
-            ? 'late'
-            : 'submitted'
-          : !due
-            ? 'not-due'
-            : r.status === 'draft'
-              ? 'draft'
-              : 'missing'
-    return {
-      code: r.code,
-      name: r.name,
-      kind: r.kind,
-      month: r.month,
-      state,
-      due: r.expected && due,
-      onTime: Boolean(submitted && submitted <= deadline),
-      approved: r.status === 'approved',
-    }
-  })
-  const rate = (list: typeof cells) => {
-    const dueCells = list.filter((c) => c.due)
-    return dueCells.length === 0 ? null : dueCells.filter((c) => c.onTime).length / dueCells.length
-  }
-  const units = [...new Map(cells.map((c) => [c.code, { code: c.code, name: c.name, kind: c.kind }])).values()]
-  return {
-    units: units.map((u) => ({ ...u, onTimeRate: rate(cells.filter((c) => c.code === u.code)) })),
-    months: months.map((m) => ({ month: m, onTimeRate: rate(cells.filter((c) => c.month === m)) })),
-    cells: cells.map(({ code, month, state, approved }) => ({ code, month, state, approved })),
-  }
-}
-
-/**
- * The latest month, up to `through`, by which every figure reported so far has been approved:
- * no return is waiting for approval, or reopened. (Returns never received stay missing: exports
- * mark them, and they do not hold a publication back.)
- */
-export async function listSettledMonths({ through }: { through: string }) {
-  const rows = await queryRows<{ month: string; settled: boolean }>(
-    getDb(),
-    sql`select to_char(m.month, 'YYYY-MM') as month,
-          not exists (select 1 from returns r where r.month = m.month and r.first_submitted_at is not null and r.status <> 'approved') as settled
-        from generate_series(${toMonthDate(PROGRAMME_START_MONTH)}::date, ${toMonthDate(through)}::date, interval '1 month') as m(month)
-        order by m.month`,
-  )
-  return rows
-}

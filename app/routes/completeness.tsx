@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
-import { getCompletenessGrid } from '#app/models/returns.server.ts'
+import { getCompletenessGrid } from '#app/models/completeness.server.ts'
 import { COMPLETENESS_LABELS } from '#app/domain/labels.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import {

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
-import { listReturns } from '#app/models/returns.server.ts'
+import { listReturns } from '#app/models/completeness.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import {
   addMonths,

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { stringify } from 'csv-stringify/sync'
 import writeXlsxFile from 'write-excel-file/node'
-import { listTemplateRows } from '#app/models/returns.server.ts'
+import { listTemplateRows } from '#app/models/completeness.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { lastCompleteMonth } from '#app/utils/dates.ts'
 import { UPLOAD_COLUMNS } from '#app/returns/upload-parse.server.ts'
