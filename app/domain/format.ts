@@ -25,3 +25,8 @@ export function formatPointChange(change: number) {
   const sign = points > 0 ? '+' : points < 0 ? '−' : ''
   return `${sign}${RATE.format(Math.abs(points))} percentage points`
 }
+
+/** 'financial quarter' -> 'Financial quarter' */
+export function capitalise(text: string) {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

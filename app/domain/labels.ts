@@ -1,5 +1,6 @@
 // Every status word the product shows, in one place: the same state reads the same on every page,
 // in every table and in every CSV. Types come from the schema's enums, never retyped.
+import { formatMonthShort } from '#app/utils/dates.ts'
 import type { ReturnStatus } from '#app/utils/permissions.ts'
 import type { availabilityStatus } from '#db/schema/catalogue.ts'
 
@@ -56,16 +57,13 @@ export const COMPLETENESS_LABELS: Record<CompletenessState, { text: string; lett
   'not-due': { text: 'Not yet due', letter: 'N', colour: 'grey' },
 }
 
+/** 'Apr 2024 to Mar 2025', or 'since Apr 2024' while it lasts. */
+export function datesText(since: string, until: string | null) {
+  return until ? `${formatMonthShort(since)} to ${formatMonthShort(until)}` : `since ${formatMonthShort(since)}`
+}
+
 /** 'Live since Apr 2024', 'Pilot Apr 2024 to Mar 2025'. */
-export function availabilityText(
-  status: AvailabilityStatus,
-  since: string | null,
-  until: string | null,
-  formatMonthShort: (month: string) => string,
-) {
+export function availabilityText(status: AvailabilityStatus, since: string | null, until: string | null) {
   const text = AVAILABILITY_LABELS[status].text
-  if (!since) return text
-  return until
-    ? `${text} ${formatMonthShort(since)} to ${formatMonthShort(until)}`
-    : `${text} since ${formatMonthShort(since)}`
+  return since ? `${text} ${datesText(since, until)}` : text
 }

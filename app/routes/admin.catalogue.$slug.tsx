@@ -17,6 +17,7 @@ import { requireUserWith } from '#app/utils/auth.server.ts'
 import { currentMonth } from '#app/utils/dates.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
 import { can } from '#app/utils/permissions.ts'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Change a service - Digital Therapies Programme Dashboard' }]
 
@@ -184,40 +185,31 @@ export default function ServiceCatalogue() {
           {treatments.length === 0 ? (
             <p>This service offers no catalogued treatments.</p>
           ) : (
-            <table className="ds_table">
-              <caption className="visually-hidden">Treatments offered under {service.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Treatment</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Action</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {treatments.map((treatment) => (
-                  <tr key={treatment.id}>
-                    <td>{treatment.name}</td>
-                    <td>{treatment.retiredOn ? `Retired ${treatment.retiredOn}` : 'Offered'}</td>
-                    <td>
-                      {treatment.retiredOn ? null : (
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="retire-treatment" />
-                          <input type="hidden" name="treatmentId" value={treatment.id} />
-                          <button
-                            type="submit"
-                            className="ds_button ds_button--secondary ds_button--small ds_no-margin"
-                          >
-                            Retire<span className="visually-hidden"> {treatment.name}</span>
-                          </button>
-                        </Form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={`Treatments offered under ${service.name}`}
+              rows={treatments}
+              rowKey={(treatment) => treatment.id}
+              columns={[
+                { header: 'Treatment', cell: (treatment) => treatment.name },
+                {
+                  header: 'Status',
+                  cell: (treatment) => (treatment.retiredOn ? `Retired ${treatment.retiredOn}` : 'Offered'),
+                },
+                {
+                  header: <span className="visually-hidden">Action</span>,
+                  cell: (treatment) =>
+                    treatment.retiredOn ? null : (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="retire-treatment" />
+                        <input type="hidden" name="treatmentId" value={treatment.id} />
+                        <button type="submit" className="ds_button ds_button--secondary ds_button--small ds_no-margin">
+                          Retire<span className="visually-hidden"> {treatment.name}</span>
+                        </button>
+                      </Form>
+                    ),
+                },
+              ]}
+            />
           )}
           <h3>Add a treatment</h3>
           <Form method="post" {...getFormProps(treatmentForm)}>

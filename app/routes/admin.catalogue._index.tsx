@@ -9,6 +9,7 @@ import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { CatalogueError, createService, listCatalogue } from '#app/models/catalogue.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { can } from '#app/utils/permissions.ts'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Service catalogue - Digital Therapies Programme Dashboard' }]
 
@@ -74,33 +75,20 @@ export default function Catalogue() {
           The national digital services, the monthly measures boards report for each, and the treatments each offers.
         </p>
       </PageHeader>
-      <div className="app-table-scroll">
-        <table className="ds_table">
-          <caption className="visually-hidden">Services</caption>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">Delivered by</th>
-              <th scope="col">Measures reported</th>
-              <th scope="col" className="app-numeric">
-                Treatments
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {services.map((service) => (
-              <tr key={service.id}>
-                <td>
-                  <Link to={`/admin/catalogue/${service.slug}`}>{service.name}</Link>
-                </td>
-                <td>{service.delivery === 'national' ? 'Nationally' : 'Each board'}</td>
-                <td>{service.measures.join(', ') || 'None yet'}</td>
-                <td className="app-numeric">{service.treatments}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Services"
+        rows={services}
+        rowKey={(service) => service.id}
+        columns={[
+          { header: 'Service', cell: (service) => <Link to={`/admin/catalogue/${service.slug}`}>{service.name}</Link> },
+          {
+            header: 'Delivered by',
+            cell: (service) => (service.delivery === 'national' ? 'Nationally' : 'Each board'),
+          },
+          { header: 'Measures reported', cell: (service) => service.measures.join(', ') || 'None yet' },
+          { header: 'Treatments', numeric: true, cell: (service) => service.treatments },
+        ]}
+      />
 
       <div className="ds_layout ds_layout--question-page">
         <div className="ds_layout__content">

@@ -28,6 +28,7 @@ import {
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDateTime, fromMonthDate, isMonth, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import { can } from '#app/utils/permissions.ts'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Coverage changes - Digital Therapies Programme Dashboard' }]
 
@@ -219,38 +220,28 @@ export default function CoverageAdmin() {
       {history.length === 0 ? (
         <p>No changes have been recorded here yet: coverage is as loaded from the reference data.</p>
       ) : (
-        <div className="app-table-scroll">
-          <table className="ds_table">
-            <caption className="visually-hidden">Coverage periods, most recently recorded first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Board</th>
-                <th scope="col">Service</th>
-                <th scope="col">Status</th>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Note</th>
-                <th scope="col">Recorded</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((h) => (
-                <tr key={h.id}>
-                  <td>{h.unitName}</td>
-                  <td>{h.serviceName}</td>
-                  <td>{h.status}</td>
-                  <td>{h.liveFrom}</td>
-                  <td>{h.liveTo ?? 'Open'}</td>
-                  <td>{h.note}</td>
-                  <td>
-                    {h.recordedAt}
-                    <span className="app-secondary-text"> by {h.recordedBy}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Coverage periods, most recently recorded first"
+          rows={history}
+          rowKey={(h) => h.id}
+          columns={[
+            { header: 'Board', cell: (h) => h.unitName },
+            { header: 'Service', cell: (h) => h.serviceName },
+            { header: 'Status', cell: (h) => h.status },
+            { header: 'From', cell: (h) => h.liveFrom },
+            { header: 'To', cell: (h) => h.liveTo ?? 'Open' },
+            { header: 'Note', cell: (h) => h.note },
+            {
+              header: 'Recorded',
+              cell: (h) => (
+                <>
+                  {h.recordedAt}
+                  <span className="app-secondary-text"> by {h.recordedBy}</span>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
 
       <h2>Population estimates</h2>

@@ -10,8 +10,9 @@ import { getBoardDashboard } from '#app/dashboards/cache.server.ts'
 import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
 import { BoardCodeSchema, figureCsvHref, hrefWithFilters } from '#app/dashboards/filters.ts'
 import { requireDashboardView } from '#app/dashboards/request.server.ts'
-import { AVAILABILITY_LABELS } from '#app/domain/labels.ts'
 import { formatCount } from '#app/domain/format.ts'
+import { DataTable } from '#app/components/ui/data-table.tsx'
+import { AvailabilityTag } from '#app/components/ui/availability-tag.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.board.name ?? 'Board'} - Digital Therapies Programme Dashboard` },
@@ -63,44 +64,30 @@ export default function Board() {
         {services.length === 0 ? (
           <p>No services were live in {formatMonth(period.to)}.</p>
         ) : (
-          <div className="app-table-scroll" tabIndex={0} role="region" aria-label={`Services in ${board.name}: table`}>
-            <table className="ds_table app-table">
-              <caption className="visually-hidden">
-                Services in {board.name} in {formatMonth(period.to)}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Service</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Until</th>
-                </tr>
-              </thead>
-              <tbody>
-                {services.map((s) => (
-                  <tr key={s.slug}>
-                    <th scope="row">
-                      <Link
-                        to={hrefWithFilters(`/services/${s.slug}`, filters, period, {
-                          board: board.code,
-                          service: undefined,
-                        })}
-                      >
-                        {s.name}
-                      </Link>
-                    </th>
-                    <td>
-                      <strong className={`ds_tag ds_tag--${AVAILABILITY_LABELS[s.status].colour}`}>
-                        {AVAILABILITY_LABELS[s.status].text}
-                      </strong>
-                    </td>
-                    <td>{formatMonthShort(s.since)}</td>
-                    <td>{s.until ? formatMonthShort(s.until) : 'Open-ended'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Services in ${board.name} in ${formatMonth(period.to)}`}
+            rows={services}
+            rowKey={(s) => s.slug}
+            rowHeader
+            columns={[
+              {
+                header: 'Service',
+                cell: (s) => (
+                  <Link
+                    to={hrefWithFilters(`/services/${s.slug}`, filters, period, {
+                      board: board.code,
+                      service: undefined,
+                    })}
+                  >
+                    {s.name}
+                  </Link>
+                ),
+              },
+              { header: 'Status', cell: (s) => <AvailabilityTag status={s.status} /> },
+              { header: 'Since', cell: (s) => formatMonthShort(s.since) },
+              { header: 'Until', cell: (s) => (s.until ? formatMonthShort(s.until) : 'Open-ended') },
+            ]}
+          />
         )}
       </section>
 

@@ -7,6 +7,7 @@ import { requireUser } from '#app/utils/auth.server.ts'
 import { formatDateTime, formatMonth, isMonth } from '#app/utils/dates.ts'
 import { formatCount } from '#app/domain/format.ts'
 import { notFound } from '#app/utils/http.server.ts'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [
   { title: 'History of a monthly return - Digital Therapies Programme Dashboard' },
@@ -70,35 +71,22 @@ export default function ReturnHistory() {
           tabIndex={-1}
         >
           <h2 id={`heading-${service.slug}`}>{service.name}</h2>
-          <div className="app-table-scroll">
-            <table className="ds_table">
-              <caption className="visually-hidden">Versions of the {service.name} figures</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Measure</th>
-                  <th scope="col" className="app-numeric">
-                    Value
-                  </th>
-                  <th scope="col">Valid from</th>
-                  <th scope="col">Valid to</th>
-                  <th scope="col">Changed by</th>
-                  <th scope="col">Comment or reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {service.versions.map((v, i) => (
-                  <tr key={i}>
-                    <td>{v.measure}</td>
-                    <td className="app-numeric">{v.value}</td>
-                    <td>{v.from}</td>
-                    <td>{v.to}</td>
-                    <td>{v.by}</td>
-                    <td>{[v.comment, v.reason && `Reason: ${v.reason}`].filter(Boolean).join('. ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Versions of the ${service.name} figures`}
+            rows={service.versions}
+            rowKey={(_, i) => i}
+            columns={[
+              { header: 'Measure', cell: (v) => v.measure },
+              { header: 'Value', numeric: true, cell: (v) => v.value },
+              { header: 'Valid from', cell: (v) => v.from },
+              { header: 'Valid to', cell: (v) => v.to },
+              { header: 'Changed by', cell: (v) => v.by },
+              {
+                header: 'Comment or reason',
+                cell: (v) => [v.comment, v.reason && `Reason: ${v.reason}`].filter(Boolean).join('. '),
+              },
+            ]}
+          />
         </section>
       ))}
     </>

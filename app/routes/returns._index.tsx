@@ -16,6 +16,7 @@ import {
   PROGRAMME_START_MONTH,
 } from '#app/utils/dates.ts'
 import { can } from '#app/utils/permissions.ts'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Monthly returns - Digital Therapies Programme Dashboard' }]
 
@@ -95,33 +96,20 @@ export default function Returns() {
           <Link to="/returns/upload">Upload figures from a spreadsheet (CSV or XLSX)</Link>
         </p>
       ) : null}
-      <div className="app-table-scroll">
-        <table className="ds_table">
-          <caption className="visually-hidden">Monthly returns with their status and deadline</caption>
-          <thead>
-            <tr>
-              <th scope="col">{national ? 'Board' : 'Month'}</th>
-              <th scope="col">Status</th>
-              <th scope="col">Due by</th>
-              <th scope="col">Submitted</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.code}-${r.month}`}>
-                <td>
-                  <Link to={`/returns/${r.code}/${r.month}`}>{national ? r.name : formatMonth(r.month)}</Link>
-                </td>
-                <td>
-                  <ReturnStatusTag status={r.status} late={r.late} overdue={r.overdue} />
-                </td>
-                <td>{r.deadline}</td>
-                <td>{r.submittedAt ?? 'Not yet'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Monthly returns with their status and deadline"
+        rows={rows}
+        rowKey={(r) => `${r.code}-${r.month}`}
+        columns={[
+          {
+            header: national ? 'Board' : 'Month',
+            cell: (r) => <Link to={`/returns/${r.code}/${r.month}`}>{national ? r.name : formatMonth(r.month)}</Link>,
+          },
+          { header: 'Status', cell: (r) => <ReturnStatusTag status={r.status} late={r.late} overdue={r.overdue} /> },
+          { header: 'Due by', cell: (r) => r.deadline },
+          { header: 'Submitted', cell: (r) => r.submittedAt ?? 'Not yet' },
+        ]}
+      />
       <nav className="ds_pagination" aria-label={national ? 'Other months' : 'Earlier and later months'}>
         <ul className="ds_pagination__list">
           {[data.earlier, data.later].map((link) =>

@@ -23,6 +23,7 @@ import {
   type UploadProblem,
   UploadRejected,
 } from '#app/returns/upload-parse.server.ts'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Upload figures - Digital Therapies Programme Dashboard' }]
 
@@ -254,27 +255,16 @@ function ProblemTable({ problems, fileName, notes }: { problems: UploadProblem[]
           <span className="ds_inset-text__text">{note}</span>
         </p>
       ))}
-      <div className="app-table-scroll">
-        <table className="ds_table">
-          <caption className="visually-hidden">Problems by row and column</caption>
-          <thead>
-            <tr>
-              <th scope="col">Row</th>
-              <th scope="col">Column</th>
-              <th scope="col">Problem</th>
-            </tr>
-          </thead>
-          <tbody>
-            {problems.slice(0, 500).map((p, i) => (
-              <tr key={i}>
-                <td>{p.row > 0 ? p.row : 'File'}</td>
-                <td>{p.column}</td>
-                <td>{p.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Problems by row and column"
+        rows={problems.slice(0, 500)}
+        rowKey={(_, i) => i}
+        columns={[
+          { header: 'Row', cell: (p) => (p.row > 0 ? p.row : 'File') },
+          { header: 'Column', cell: (p) => p.column },
+          { header: 'Problem', cell: (p) => p.message },
+        ]}
+      />
       {problems.length > 500 ? <p>The first 500 problems are listed.</p> : null}
     </section>
   )
@@ -298,41 +288,19 @@ function Preview({ data, busy }: { data: Extract<ActionData, { stage: 'preview' 
           ? 'Every figure in the file is already held: committing it changes nothing.'
           : `Committing adds or changes ${formatCount(changes)} figures in these returns:`}
       </p>
-      <div className="app-table-scroll">
-        <table className="ds_table">
-          <caption className="visually-hidden">What the upload changes, by board and month</caption>
-          <thead>
-            <tr>
-              <th scope="col">Board</th>
-              <th scope="col">Month</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="app-numeric">
-                New
-              </th>
-              <th scope="col" className="app-numeric">
-                Changed
-              </th>
-              <th scope="col" className="app-numeric">
-                Unchanged
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.summary.map((s) => (
-              <tr key={`${s.code}-${s.month}`}>
-                <td>{s.name}</td>
-                <td>{formatMonth(s.month)}</td>
-                <td>
-                  <ReturnStatusTag status={s.status} late={false} />
-                </td>
-                <td className="app-numeric">{formatCount(s.added)}</td>
-                <td className="app-numeric">{formatCount(s.changed)}</td>
-                <td className="app-numeric">{formatCount(s.unchanged)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="What the upload changes, by board and month"
+        rows={data.summary}
+        rowKey={(s) => `${s.code}-${s.month}`}
+        columns={[
+          { header: 'Board', cell: (s) => s.name },
+          { header: 'Month', cell: (s) => formatMonth(s.month) },
+          { header: 'Status', cell: (s) => <ReturnStatusTag status={s.status} late={false} /> },
+          { header: 'New', numeric: true, cell: (s) => formatCount(s.added) },
+          { header: 'Changed', numeric: true, cell: (s) => formatCount(s.changed) },
+          { header: 'Unchanged', numeric: true, cell: (s) => formatCount(s.unchanged) },
+        ]}
+      />
       {data.warnings.length > 0 ? (
         <>
           <h3>Unusual figures to check</h3>

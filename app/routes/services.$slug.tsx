@@ -9,13 +9,16 @@ import { FigureTable } from '#app/components/ui/figure-table.tsx'
 import { FilterForm, FilterSelect } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { getServiceDashboard } from '#app/dashboards/cache.server.ts'
-import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
+import { formatMonth } from '#app/utils/dates.ts'
 import { SUPPRESSED } from '#app/disclosure/figures.ts'
 import { formatCell } from '#app/domain/figure.ts'
 import { figureCsvHref, hrefWithFilters, ServiceSlugSchema } from '#app/dashboards/filters.ts'
 import { requireDashboardView } from '#app/dashboards/request.server.ts'
-import { AVAILABILITY_LABELS } from '#app/domain/labels.ts'
+import { datesText, NOT_OFFERED } from '#app/domain/labels.ts'
+import { capitalise } from '#app/domain/format.ts'
 import { useHydrated } from '#app/utils/use-hydrated.ts'
+import { DataTable } from '#app/components/ui/data-table.tsx'
+import { AvailabilityTag } from '#app/components/ui/availability-tag.tsx'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.service.name ?? 'Service'} - Digital Therapies Programme Dashboard` },
@@ -183,48 +186,17 @@ export default function Service() {
           <h2 id="availability-heading" className="ds_h3">
             Where it is available in {formatMonth(period.to)}
           </h2>
-          <div
-            className="app-table-scroll"
-            tabIndex={0}
-            role="region"
-            aria-label={`Where ${service.name} is available: table`}
-          >
-            <table className="ds_table app-table">
-              <caption className="visually-hidden">
-                Where {service.name} is available, {formatMonth(period.to)}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Board</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Dates</th>
-                </tr>
-              </thead>
-              <tbody>
-                {availability.map((a) => (
-                  <tr key={a.code}>
-                    <th scope="row">{a.national ? `${a.name} (national)` : a.name}</th>
-                    <td>
-                      {a.status ? (
-                        <strong className={`ds_tag ds_tag--${AVAILABILITY_LABELS[a.status].colour}`}>
-                          {AVAILABILITY_LABELS[a.status].text}
-                        </strong>
-                      ) : (
-                        'Not offered'
-                      )}
-                    </td>
-                    <td>
-                      {a.since
-                        ? a.until
-                          ? `${formatMonthShort(a.since)} to ${formatMonthShort(a.until)}`
-                          : `Since ${formatMonthShort(a.since)}`
-                        : '–'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Where ${service.name} is available, ${formatMonth(period.to)}`}
+            rows={availability}
+            rowKey={(a) => a.code}
+            rowHeader
+            columns={[
+              { header: 'Board', cell: (a) => (a.national ? `${a.name} (national)` : a.name) },
+              { header: 'Status', cell: (a) => (a.status ? <AvailabilityTag status={a.status} /> : NOT_OFFERED) },
+              { header: 'Dates', cell: (a) => (a.since ? capitalise(datesText(a.since, a.until)) : '–') },
+            ]}
+          />
         </section>
       </div>
     </>

@@ -8,6 +8,7 @@ import {
   PRESET_LABELS,
   PRESETS,
 } from '#app/dashboards/filters.ts'
+import { capitalise } from '#app/domain/format.ts'
 import { GRAIN_LABELS, GRAINS } from '#app/domain/periods.ts'
 
 export interface FilterFormState {
@@ -143,7 +144,7 @@ export function FilterForm({
             id="grain"
             label="Show by"
             value={filters.grain}
-            options={GRAINS.map((g) => ({ value: g, label: GRAIN_LABELS[g].replace(/^./, (c) => c.toUpperCase()) }))}
+            options={GRAINS.map((g) => ({ value: g, label: capitalise(GRAIN_LABELS[g]) }))}
           />
           {board !== false ? (
             <Select

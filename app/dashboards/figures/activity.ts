@@ -6,16 +6,8 @@ import type { FigureSet } from '#app/models/indicators.server.ts'
 import type { Cell, Figure, FigureColumn, TrendChartSpec } from '#app/domain/figure.ts'
 import { COUNT_SERIES, RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import type { FigureContext } from '../context.server.ts'
-import {
-  capitalise,
-  count,
-  countsKeysOf,
-  definitionOf,
-  rateOf,
-  type Series,
-  type TrendColumn,
-  trendFigure,
-} from './trend.ts'
+import { count, countsKeysOf, definitionOf, rateOf, type Series, type TrendColumn, trendFigure } from './trend.ts'
+import { capitalise } from '#app/domain/format.ts'
 import { GRAIN_LABELS } from '#app/domain/periods.ts'
 
 /** Which of the trend figures apply to a service (all of them without one). */

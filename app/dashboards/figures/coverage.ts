@@ -4,7 +4,7 @@ import type { BoardFigures, FigureSet } from '#app/models/indicators.server.ts'
 import { type Cell, type Figure, fileSlug } from '#app/domain/figure.ts'
 import { AVAILABILITY_LABELS, availabilityText, NATIONAL_SERVICE, NOT_OFFERED } from '#app/domain/labels.ts'
 import { MAP_INDICATOR_DEFINITIONS, OTHER_INDICATORS } from '#app/statistics/indicators.ts'
-import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
+import { formatMonth } from '#app/utils/dates.ts'
 import type { FigureContext } from '../context.server.ts'
 import { countsKeysOf, definitionOf, isRate } from './trend.ts'
 
@@ -27,7 +27,7 @@ export async function coverageMatrix(ctx: FigureContext): Promise<Figure> {
         const c = cells.get(`${b.code}:${s.slug}`)
         if (!c) continue
         row[s.slug] = c.status
-          ? availabilityText(c.status, c.since, c.until, formatMonthShort)
+          ? availabilityText(c.status, c.since, c.until)
           : s.delivery === 'national'
             ? NATIONAL_SERVICE
             : NOT_OFFERED

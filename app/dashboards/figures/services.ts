@@ -3,11 +3,12 @@
 import type { FigureSet } from '#app/models/indicators.server.ts'
 import { type Cell, type Figure, fileSlug, type TrendChartSpec } from '#app/domain/figure.ts'
 import { availabilityText, NATIONAL_SERVICE, NOT_OFFERED } from '#app/domain/labels.ts'
+import { capitalise } from '#app/domain/format.ts'
 import { GRAIN_LABELS } from '#app/domain/periods.ts'
 import { COUNT_SERIES, OTHER_INDICATORS, RATE_INDICATORS } from '#app/statistics/indicators.ts'
-import { formatMonth, formatMonthShort } from '#app/utils/dates.ts'
+import { formatMonth } from '#app/utils/dates.ts'
 import type { FigureContext } from '../context.server.ts'
-import { capitalise, count, definitionOf, rateOf, type TrendColumn, trendFigure } from './trend.ts'
+import { count, definitionOf, rateOf, type TrendColumn, trendFigure } from './trend.ts'
 
 export async function servicesTable(ctx: FigureContext): Promise<Figure> {
   const { view } = ctx
@@ -43,7 +44,7 @@ export async function servicesTable(ctx: FigureContext): Promise<Figure> {
         ...(board
           ? {
               board_status: status?.status
-                ? availabilityText(status.status, status.since, status.until, formatMonthShort)
+                ? availabilityText(status.status, status.since, status.until)
                 : s.delivery === 'national'
                   ? NATIONAL_SERVICE
                   : NOT_OFFERED,

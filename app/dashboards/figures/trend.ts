@@ -2,6 +2,7 @@
 // where nothing was reported, how many returns each period holds, and partial periods, in words.
 import type { FigureSet } from '#app/models/indicators.server.ts'
 import { type Cell, type Figure, type FigureColumn, fileSlug } from '#app/domain/figure.ts'
+import { capitalise } from '#app/domain/format.ts'
 import { GRAIN_LABELS, type Grain } from '#app/domain/periods.ts'
 import { RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import { formatMonthShort } from '#app/utils/dates.ts'
@@ -21,10 +22,6 @@ export interface Reporting {
 export type ReportingUnit = 'boards' | 'months' | 'national'
 
 export type Series = Array<{ bucket: string; figures: FigureSet }>
-
-export function capitalise(text: string) {
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
 
 function reportingText(r: Reporting | undefined, grain: Grain, unit: ReportingUnit) {
   if (!r || r.expected === 0) return 'none expected'
