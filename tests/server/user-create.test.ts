@@ -13,7 +13,13 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }))
 
 function userCreate(args: string[], password: string) {
   const result = spawnSync('npm', ['run', '--silent', 'user:create', '--', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+    },
     input: `${password}\n`,
     encoding: 'utf8',
     timeout: 60_000,
@@ -31,13 +37,17 @@ describe('npm run user:create', () => {
     ['P@55w0rd2026', 'This is similar to a commonly used password.'],
     ['Qwerty123456!', 'This is similar to a commonly used password.'],
     ['Passw0rd!234', 'This is similar to a commonly used password.'],
-  ])('refuses %s, saying why, and creates nothing', (password, warning) => {
-    const result = userCreate(['--email', 'lead@example.scot', '--role', 'national_lead'], password)
-    expect(result.status).toBe(1)
-    expect(result.stderr).toContain(`password: Password is too easy to guess. ${warning}`)
-    expect(result.stderr).toContain('Three random words make a strong password that is easy to remember.')
-    expect(result.stdout).not.toContain('Account created')
-  }, 60_000)
+  ])(
+    'refuses %s, saying why, and creates nothing',
+    (password, warning) => {
+      const result = userCreate(['--email', 'lead@example.scot', '--role', 'national_lead'], password)
+      expect(result.status).toBe(1)
+      expect(result.stderr).toContain(`password: Password is too easy to guess. ${warning}`)
+      expect(result.stderr).toContain('Three random words make a strong password that is easy to remember.')
+      expect(result.stdout).not.toContain('Account created')
+    },
+    60_000,
+  )
 
   test('refuses a board’s name with a year, read from the reference data', () => {
     const result = userCreate(['--email', 'lead@example.scot', '--role', 'national_lead'], 'Lothian2026!')
