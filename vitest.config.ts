@@ -6,7 +6,7 @@ export default defineConfig({
     include: ['tests/**/*.test.{ts,tsx}'],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     globalSetup: ['tests/setup/global.ts'],
-    setupFiles: ['tests/setup/each-file.ts'],
+    setupFiles: ['tests/setup/each-file.ts', 'tests/setup/dom.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -3,11 +3,11 @@
 // for (hidden) on a terminal, or read from standard input when it is piped in.
 import readline from 'node:readline'
 import { parseArgs } from 'node:util'
-import { findOrgUnitByCode } from '#app/models/org-units.server.ts'
+import { findOrgUnitByCode, listBoards } from '#app/models/org-units.server.ts'
 import { createUser, EmailInUseError } from '#app/models/users.server.ts'
 import { createAccountSchema } from '#app/domain/accounts.ts'
 import { readConfig, setConfig } from '#app/utils/config.server.ts'
-import { passwordProblem } from '#app/utils/password-policy.server.ts'
+import { passwordCheck } from '#app/utils/password-policy.server.ts'
 import { connectDatabase, registerDatabase } from '#db/client.ts'
 import { loadReferenceData } from '#seed/reference.ts'
 
@@ -63,7 +63,8 @@ async function main() {
     if (values.board && (!board || board.kind !== 'board'))
       throw new UsageError(`${values.board} is not a board code, such as S08000024.`)
     const password = await readPassword()
-    const parsed = createAccountSchema((pw, email) => passwordProblem(pw, { email })).safeParse({
+    const boards = await listBoards()
+    const parsed = createAccountSchema(passwordCheck(boards.map((b) => b.name))).safeParse({
       email: values.email,
       name: values.name ?? values.email.split('@')[0],
       role: values.role,

@@ -1,10 +1,15 @@
 // Account forms: one schema for the browser (instant checks) and the server (which adds the
-// common-password check, kept out of the browser bundle).
+// password strength check, kept out of the browser bundle).
 import { z } from 'zod'
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '#app/utils/password-rules.ts'
 import { ROLES } from '#app/utils/permissions.ts'
 
-export type PasswordCheck = (password: string, email: string | undefined) => string | null
+/** Whose password it is, for the strength check: the account's email and name. */
+export interface PasswordOwner {
+  email?: string
+  name?: string
+}
+export type PasswordCheck = (password: string, owner: PasswordOwner) => string | null
 
 const email = z
   .string({ error: 'Enter an email address' })
@@ -20,7 +25,7 @@ const name = z
 const role = z.enum(ROLES, { error: 'Choose a role' })
 const orgUnitId = z.coerce.number().int().positive().optional()
 
-function password(check: PasswordCheck | undefined, getEmail: (value: unknown) => string | undefined) {
+function password(check: PasswordCheck | undefined, getOwner: (value: unknown) => PasswordOwner) {
   return (value: { password?: string }, ctx: z.RefinementCtx) => {
     const pw = value.password ?? ''
     const problem =
@@ -28,7 +33,7 @@ function password(check: PasswordCheck | undefined, getEmail: (value: unknown) =
         ? `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`
         : pw.length > MAX_PASSWORD_LENGTH
           ? `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`
-          : (check?.(pw, getEmail(value)) ?? null)
+          : (check?.(pw, getOwner(value)) ?? null)
     if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem })
   }
 }
@@ -43,7 +48,7 @@ export function createAccountSchema(check?: PasswordCheck) {
   return z
     .object({ email, name, role, orgUnitId, password: z.string().optional() })
     .superRefine(boardForBoardLeads)
-    .superRefine(password(check, (v) => (v as { email?: string }).email))
+    .superRefine(password(check, (v) => v as PasswordOwner))
 }
 
 export function changeAccountSchema() {
@@ -61,20 +66,20 @@ export function changeAccountSchema() {
     .superRefine(boardForBoardLeads)
 }
 
-export function resetPasswordSchema(check?: PasswordCheck, accountEmail?: string) {
+export function resetPasswordSchema(check?: PasswordCheck, account: PasswordOwner = {}) {
   return z
     .object({ intent: z.literal('reset-password'), password: z.string().optional() })
-    .superRefine(password(check, () => accountEmail))
+    .superRefine(password(check, () => account))
 }
 
-export function changeOwnPasswordSchema(check?: PasswordCheck, accountEmail?: string) {
+export function changeOwnPasswordSchema(check?: PasswordCheck, account: PasswordOwner = {}) {
   return z
     .object({
       currentPassword: z.string({ error: 'Enter your current password' }),
       password: z.string().optional(),
       confirmPassword: z.string({ error: 'Enter the new password again' }),
     })
-    .superRefine(password(check, () => accountEmail))
+    .superRefine(password(check, () => account))
     .refine((v) => v.password === v.confirmPassword, {
       path: ['confirmPassword'],
       message: 'The two new passwords are not the same',

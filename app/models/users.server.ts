@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, ne, or } from 'drizzle-orm'
 import { getDb } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
 import { hashPassword, verifyPassword } from '#app/utils/password.server.ts'
@@ -128,9 +128,33 @@ export interface AccountChanges {
   disabled: boolean
 }
 
+/** A change to an account that the rules refuse; the message says why, for the person asking. */
+export class AccountChangeError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'AccountChangeError'
+  }
+}
+
+const isActiveNationalLead = and(eq(users.role, 'national_lead'), eq(users.disabled, false))
+
 /**
  * Changes an account's name, role, board or whether it is disabled. Any change to what the
  * account may do ends its sessions at once, so the new rights apply from the next request.
+ *
+ * Nobody may disable their own account or remove their own national lead role, and the last
+ * active national lead cannot be disabled or demoted: someone must always be able to
+ * administer the service. Both rules are checked inside the transaction that makes the change.
+ *
+ * Why two national leads demoting each other at once cannot both succeed: the transaction
+ * first locks, in one statement and in the order of their ids, the row of the account it
+ * changes and the rows of every active national lead (`for update`). Every change that can
+ * remove a national lead takes the same locks in the same order, so such changes run one
+ * after the other, never deadlocking. A change that waited for another one's locks reads
+ * those rows again after it commits (PostgreSQL re-checks a locked row's `where` against its
+ * newest version): an account that has just been demoted or disabled is no longer counted.
+ * An account promoted meanwhile may be missed, which can only refuse a change, never let the
+ * last lead go. On the embedded database transactions run one at a time anyway.
  */
 export async function updateUser({
   actor,
@@ -144,11 +168,38 @@ export async function updateUser({
   ip?: string | null
 }) {
   assertAllowed(can.administer(actor))
-  const before = await getUser({ actor, id })
   const orgUnitId = changes.role === 'board_lead' ? changes.orgUnitId : null
-  const rightsChanged =
-    before.role !== changes.role || before.orgUnitId !== orgUnitId || before.disabled !== changes.disabled
   await getDb().transaction(async (tx) => {
+    const locked = await tx
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        orgUnitId: users.orgUnitId,
+        disabled: users.disabled,
+      })
+      .from(users)
+      .where(or(eq(users.id, id), isActiveNationalLead))
+      .orderBy(asc(users.id))
+      .for('update')
+    const before = locked.find((row) => row.id === id)
+    if (!before) throw notFound('There is no such account.')
+    const losesNationalLead =
+      before.role === 'national_lead' && !before.disabled && (changes.role !== 'national_lead' || changes.disabled)
+    if (losesNationalLead && id === actor.id) {
+      throw new AccountChangeError(
+        'You cannot disable your own account or remove your own national lead role. Ask another national lead.',
+      )
+    }
+    const activeNationalLeads = locked.filter((row) => row.role === 'national_lead' && !row.disabled).length
+    if (losesNationalLead && activeNationalLeads <= 1) {
+      throw new AccountChangeError(
+        'This is the last active national lead account: keep it, or make another national lead first.',
+      )
+    }
+    const rightsChanged =
+      before.role !== changes.role || before.orgUnitId !== orgUnitId || before.disabled !== changes.disabled
     await tx
       .update(users)
       .set({
@@ -211,15 +262,6 @@ export async function resetPassword({
       tx,
     )
   })
-}
-
-/** How many enabled national leads there are: the last one cannot be disabled or demoted. */
-export async function countActiveNationalLeads() {
-  const [row] = await getDb()
-    .select({ n: sql<number>`count(*)::int` })
-    .from(users)
-    .where(sql`${users.role} = 'national_lead' and not ${users.disabled}`)
-  return Number(row?.n ?? 0)
 }
 
 /** A person changing their own password: the current one must be right; other sessions end. */

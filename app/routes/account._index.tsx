@@ -5,10 +5,11 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { ErrorSummary, fieldErrors, TextField } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { listBoards } from '#app/models/org-units.server.ts'
 import { changeOwnPassword } from '#app/models/users.server.ts'
 import { changeOwnPasswordSchema } from '#app/domain/accounts.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
-import { passwordProblem } from '#app/utils/password-policy.server.ts'
+import { passwordCheck } from '#app/utils/password-policy.server.ts'
 import { can, ROLE_LABELS } from '#app/utils/permissions.ts'
 import { requestSessionId } from '#app/utils/session.server.ts'
 
@@ -27,7 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request)
-  const schema = changeOwnPasswordSchema((pw, email) => passwordProblem(pw, { email }), user.email)
+  const boards = await listBoards()
+  const schema = changeOwnPasswordSchema(passwordCheck(boards.map((b) => b.name)), user)
   const submission = parseWithZod(await request.formData(), { schema })
   const hide = { hideFields: ['currentPassword', 'password', 'confirmPassword'] }
   if (submission.status !== 'success') return json(submission.reply(hide), { status: 400 })

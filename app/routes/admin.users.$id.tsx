@@ -6,12 +6,12 @@ import { z } from 'zod'
 import { CheckboxField, ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
-import { countActiveNationalLeads, getUser, resetPassword, updateUser } from '#app/models/users.server.ts'
+import { AccountChangeError, getUser, resetPassword, updateUser } from '#app/models/users.server.ts'
 import { changeAccountSchema, resetPasswordSchema } from '#app/domain/accounts.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDateTime } from '#app/utils/dates.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
-import { passwordProblem } from '#app/utils/password-policy.server.ts'
+import { passwordCheck } from '#app/utils/password-policy.server.ts'
 import { can, ROLE_LABELS, ROLES } from '#app/utils/permissions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Change an account - Digital Therapies Programme Dashboard' }]
@@ -46,7 +46,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = formData.get('intent')
 
   if (intent === 'reset-password') {
-    const schema = resetPasswordSchema((password, email) => passwordProblem(password, { email }), account.email)
+    const boards = await listBoards()
+    const schema = resetPasswordSchema(passwordCheck(boards.map((b) => b.name)), account)
     const submission = parseWithZod(formData, { schema })
     if (submission.status !== 'success') return json(submission.reply({ hideFields: ['password'] }), { status: 400 })
     await resetPassword({ actor: user, id, password: submission.value.password!, ip: context.clientIp })
@@ -57,39 +58,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: changeAccountSchema() })
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 })
   const changes = submission.value
-  const losesNationalLead =
-    account.role === 'national_lead' && !account.disabled && (changes.role !== 'national_lead' || changes.disabled)
-  if (losesNationalLead && account.id === user.id) {
-    return json(
-      submission.reply({
-        formErrors: [
-          'You cannot disable your own account or remove your own national lead role. Ask another national lead.',
-        ],
-      }),
-      { status: 400 },
-    )
-  }
-  if (losesNationalLead && (await countActiveNationalLeads()) <= 1) {
-    return json(
-      submission.reply({
-        formErrors: ['This is the last active national lead account: keep it, or make another national lead first.'],
-      }),
-      {
-        status: 400,
+  try {
+    await updateUser({
+      actor: user,
+      id,
+      changes: {
+        name: changes.name,
+        role: changes.role,
+        orgUnitId: changes.orgUnitId ?? null,
+        disabled: changes.disabled,
       },
-    )
+      ip: context.clientIp,
+    })
+  } catch (error) {
+    if (!(error instanceof AccountChangeError)) throw error
+    return json(submission.reply({ formErrors: [error.message] }), { status: 400 })
   }
-  await updateUser({
-    actor: user,
-    id,
-    changes: {
-      name: changes.name,
-      role: changes.role,
-      orgUnitId: changes.orgUnitId ?? null,
-      disabled: changes.disabled,
-    },
-    ip: context.clientIp,
-  })
   return redirect('/admin/users?done=changed')
 }
 
@@ -174,7 +158,7 @@ export default function ChangeAccount() {
             <TextField
               field={resetFields.password}
               label="New temporary password"
-              hint="At least 12 characters, not a common password."
+              hint="At least 12 characters and hard to guess: three random words work well."
               type="password"
               autoComplete="new-password"
               width="fluid-half"

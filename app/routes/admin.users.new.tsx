@@ -8,7 +8,7 @@ import { listBoards } from '#app/models/org-units.server.ts'
 import { createUser, EmailInUseError } from '#app/models/users.server.ts'
 import { createAccountSchema } from '#app/domain/accounts.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
-import { passwordProblem } from '#app/utils/password-policy.server.ts'
+import { passwordCheck } from '#app/utils/password-policy.server.ts'
 import { can, ROLE_LABELS, ROLES } from '#app/utils/permissions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Create an account - Digital Therapies Programme Dashboard' }]
@@ -21,7 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, can.administer)
   const formData = await request.formData()
-  const schema = createAccountSchema((password, email) => passwordProblem(password, { email }))
+  const boards = await listBoards()
+  const schema = createAccountSchema(passwordCheck(boards.map((b) => b.name)))
   const submission = parseWithZod(formData, { schema })
   if (submission.status !== 'success') {
     return json(submission.reply({ hideFields: ['password'] }), { status: 400 })
@@ -79,7 +80,7 @@ export default function NewAccount() {
           <TextField
             field={fields.password}
             label="Temporary password"
-            hint="At least 12 characters, not a common password. Give it to the person by a separate, secure route."
+            hint="At least 12 characters and hard to guess: three random words work well. Give it to the person by a separate, secure route."
             type="password"
             autoComplete="new-password"
             width="fluid-half"

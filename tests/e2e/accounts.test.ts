@@ -87,9 +87,11 @@ describe('administration through its forms', () => {
     await page.getByLabel('Full name').fill('Ailsa Morrison')
     await page.getByLabel('Role').selectOption('board_lead')
     await page.getByLabel('Board').selectOption({ label: 'Highland' })
-    await page.getByLabel('Temporary password').fill('password1234')
+    await page.getByLabel('Temporary password').fill('P@55w0rd2026')
     await page.getByRole('button', { name: 'Create account' }).click()
-    await expect(page.locator('.ds_error-summary').innerText()).resolves.toContain('Password is too common')
+    await expect(page.getByRole('alert').innerText()).resolves.toContain(
+      'Password is too easy to guess. This is similar to a commonly used password.',
+    )
     await expectNoAxeViolations(page)
     await saveScreenshot(page, 'admin-user-new-error')
     await page.getByLabel('Temporary password').fill('heather moor kettle lamp')

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { queryRows } from '#db/client.ts'
-import { createTestUser, TestClient } from '#tests/setup/client.ts'
+import { createTestUser, TEST_PASSWORD, TestClient } from '#tests/setup/client.ts'
 import { resetData, useTestDatabase } from '#tests/setup/database.ts'
 import { startTestServer } from '#tests/setup/server.ts'
 
@@ -146,6 +146,100 @@ describe('sessions', () => {
     })
     expect(response.status).toBe(302)
     expect((await analyst.get('/')).status).toBe(302)
+  })
+})
+
+/** The messages of a page's error summary, as a person reads them. */
+function errorSummary(html: string) {
+  const list = /ds_error-summary__list">(.*?)<\/ul>/s.exec(html)?.[1] ?? ''
+  return [...list.matchAll(/<a[^>]*>([^<]+)<\/a>/g)].map((m) =>
+    m[1]!
+      .replaceAll('&#x27;', "'")
+      .replaceAll('&quot;', '"')
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&amp;', '&'),
+  )
+}
+
+const userId = async (email: string) =>
+  (await queryRows<{ id: number }>(t.db, sql`select id from users where email = ${email}`))[0]?.id
+
+describe('passwords people can guess are refused, saying why', () => {
+  test('creating an account with P@55w0rd2026 is refused and creates nothing; a strong one works', async () => {
+    const lead = new TestClient(server.url)
+    await lead.signIn('lead@example.scot')
+    const form = { email: 'new.lead@example.scot', name: 'Morag Campbell', role: 'analyst' }
+    const refused = await lead.post('/admin/users/new', { ...form, password: 'P@55w0rd2026' })
+    expect(refused.status).toBe(400)
+    const html = await refused.text()
+    const [message] = errorSummary(html)
+    expect(message).toMatch(/^Password is too easy to guess\. This is similar to a commonly used password\. /)
+    expect(message).toContain("Avoid predictable letter substitutions like '@' for 'a'.")
+    // The refused password is not sent back in the page.
+    expect(html).not.toContain('P@55w0rd2026')
+    expect(await userId('new.lead@example.scot')).toBeUndefined()
+
+    const created = await lead.post('/admin/users/new', { ...form, password: 'heather kettle lighthouse' })
+    expect(created.status).toBe(302)
+    expect(await userId('new.lead@example.scot')).toBeGreaterThan(0)
+  })
+
+  test('creating an account whose password is a board’s name and a year is refused', async () => {
+    const lead = new TestClient(server.url)
+    await lead.signIn('lead@example.scot')
+    const refused = await lead.post('/admin/users/new', {
+      email: 'fife.lead@example.scot',
+      name: 'Fife Lead',
+      role: 'analyst',
+      password: 'Grampian2026!',
+    })
+    expect(refused.status).toBe(400)
+    expect(errorSummary(await refused.text())[0]).toContain(
+      'It contains a name, an email address or a board’s name, which are easy to guess.',
+    )
+  })
+
+  test('resetting a password to Qwerty123456! is refused and the old password still works', async () => {
+    const lead = new TestClient(server.url)
+    await lead.signIn('lead@example.scot')
+    const id = await userId('analyst@example.scot')
+    const refused = await lead.post(`/admin/users/${id}`, { intent: 'reset-password', password: 'Qwerty123456!' })
+    expect(refused.status).toBe(400)
+    expect(errorSummary(await refused.text())).toEqual([
+      expect.stringMatching(/^Password is too easy to guess\. This is similar to a commonly used password\./),
+    ])
+    expect((await new TestClient(server.url).signIn('analyst@example.scot')).status).toBe(302)
+  })
+
+  test('changing one’s own password to Passw0rd!234 is refused and the old password still works', async () => {
+    const analyst = new TestClient(server.url)
+    await analyst.signIn('analyst@example.scot')
+    const refused = await analyst.post('/account', {
+      currentPassword: TEST_PASSWORD,
+      password: 'Passw0rd!234',
+      confirmPassword: 'Passw0rd!234',
+    })
+    expect(refused.status).toBe(400)
+    expect(errorSummary(await refused.text())).toEqual([
+      expect.stringMatching(/^Password is too easy to guess\. This is similar to a commonly used password\./),
+    ])
+    expect((await new TestClient(server.url).signIn('analyst@example.scot')).status).toBe(302)
+  })
+})
+
+describe('someone can always administer the service', () => {
+  test('a national lead removing their own role sees the reason as a form error, and nothing changes', async () => {
+    const lead = new TestClient(server.url)
+    await lead.signIn('lead@example.scot')
+    const id = await userId('lead@example.scot')
+    const before = await queryRows(t.db, sql`select role, disabled from users where id = ${id}`)
+    const response = await lead.post(`/admin/users/${id}`, { intent: 'change', name: 'Lead', role: 'analyst' })
+    expect(response.status).toBe(400)
+    expect(errorSummary(await response.text())).toEqual([
+      'You cannot disable your own account or remove your own national lead role. Ask another national lead.',
+    ])
+    expect(await queryRows(t.db, sql`select role, disabled from users where id = ${id}`)).toEqual(before)
   })
 })
 
