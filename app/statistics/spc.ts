@@ -90,7 +90,10 @@ export interface SpcRatioInputPoint {
 export interface SpcOptions {
   kind: SpcValueKind
   direction: SpcDirection
-  /** Periods where a new segment starts (an annotation "rebase SPC here"). */
+  /**
+   * Where new segments start: months ('YYYY-MM') or event dates ('YYYY-MM-DD', see
+   * `rebaseMonthOf`), from annotations marked "rebase SPC here".
+   */
   rebaseAt?: readonly string[]
   /** Fix the baseline of each segment at its first n reported points (at least 12 to get limits). */
   baselinePoints?: number
@@ -300,13 +303,28 @@ function clampLimit(value: number, kind: SpcValueKind): number {
   return Math.max(0, value)
 }
 
+/**
+ * The month an event's limits restart from: an event on the 1st of a month rebases from that
+ * month; one later in the month from the next, the first whole month under the new process.
+ * A month ('YYYY-MM') is taken as it is.
+ */
+export function rebaseMonthOf(at: string): string {
+  const match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(at)
+  if (!match) throw new RangeError(`Not a month or a date: ${at}`)
+  const [, year, month, day] = match
+  if (day === undefined || day === '01') return `${year}-${month}`
+  const next = Number(year) * 12 + Number(month) // the next month, counted from January of year 0
+  return `${Math.floor(next / 12)}-${String((next % 12) + 1).padStart(2, '0')}`
+}
+
 /** Segment boundaries: the index of each point that starts a segment (always 0 first). */
 function segmentStarts(periods: readonly string[], rebaseAt: readonly string[]): number[] {
   const starts = new Set<number>([0])
   for (const at of rebaseAt) {
-    // A rebase on a month outside the series starts at the first month after it; one on or
+    // A rebase on a month missing from the series starts at the next month in it; one on or
     // before the first month changes nothing.
-    const index = periods.findIndex((p) => p >= at)
+    const month = rebaseMonthOf(at)
+    const index = periods.findIndex((p) => p >= month)
     if (index > 0) starts.add(index)
   }
   return [...starts].sort((a, b) => a - b)

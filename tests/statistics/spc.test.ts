@@ -6,6 +6,7 @@ import {
   computeProportionSpc,
   computeSpc,
   movingRanges,
+  rebaseMonthOf,
   screenMovingRanges,
   type SpcInputPoint,
   spcNotes,
@@ -237,8 +238,12 @@ describe('rebasing', () => {
     expect(result.points[23]!.pointType).toBe('special_cause_improvement')
   })
 
-  test('a rebase between months starts at the next month; one on the first month changes nothing', () => {
+  test('an event during a month rebases from the next; one on the 1st from its own month; one on the first month changes nothing', () => {
+    expect(rebaseMonthOf('2022-03-15')).toBe('2022-04')
+    expect(rebaseMonthOf('2022-12-02')).toBe('2023-01')
+    expect(rebaseMonthOf('2022-04-01')).toBe('2022-04')
     expect(computeSpc(series, { kind: 'count', direction: 'up', rebaseAt: ['2022-03-15'] }).segments[1]!.from).toBe('2022-04')
+    expect(computeSpc(series, { kind: 'count', direction: 'up', rebaseAt: ['2022-04-01'] }).segments[1]!.from).toBe('2022-04')
     expect(computeSpc(series, { kind: 'count', direction: 'up', rebaseAt: ['2021-04'] }).segments).toHaveLength(1)
   })
 })
