@@ -156,7 +156,8 @@ export function FunnelChart({ id, title, kind, centre, points, curve, selectedCo
         // The chosen board first, then the furthest outside, then by name.
         priority: p.code === selectedCode ? 0 : p.flag === 'above_998' || p.flag === 'below_998' ? 1 : 2,
       })),
-    { x: MARGIN.left, y: MARGIN.top, width: plotWidth, height: plotHeight },
+    // Labels may use the margins above and to the right of the plot, not the axes' space.
+    { x: MARGIN.left + 2, y: 2, width: width - MARGIN.left - 4, height: MARGIN.top + plotHeight - 2 },
   )
   const line = (key: keyof Omit<FunnelCurvePoint, 'denominator'>) => curve.map((c) => `${x(c.denominator)},${y(c[key])}`).join(' ')
   const flagsUsed = new Set(drawn.map((p) => p.flag).filter((f): f is FunnelFlag => f !== null))
