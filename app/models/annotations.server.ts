@@ -13,7 +13,10 @@ import { recordAuditEvent } from './audit.server.ts'
 
 /** Who may write an annotation for a board (null = national): DESIGN.md's roles table. */
 export function mayAnnotate(actor: Actor, orgUnitId: number | null) {
-  return actor.role === 'national_lead' || (actor.role === 'board_lead' && orgUnitId !== null && actor.orgUnitId === orgUnitId)
+  return (
+    actor.role === 'national_lead' ||
+    (actor.role === 'board_lead' && orgUnitId !== null && actor.orgUnitId === orgUnitId)
+  )
 }
 
 /** The annotations an actor may change: all for the national lead, their board's for a board lead, none otherwise. */
@@ -94,7 +97,11 @@ export async function listAnnotationsForTrend({
   to: string
 }) {
   const conditions: SQL[] = [gte(annotations.eventDate, `${from}-01`), lte(annotations.eventDate, lastDayOf(to))]
-  conditions.push(orgUnitId === null ? isNull(annotations.orgUnitId) : or(isNull(annotations.orgUnitId), eq(annotations.orgUnitId, orgUnitId))!)
+  conditions.push(
+    orgUnitId === null
+      ? isNull(annotations.orgUnitId)
+      : or(isNull(annotations.orgUnitId), eq(annotations.orgUnitId, orgUnitId))!,
+  )
   if (serviceId !== undefined && serviceId !== null) {
     conditions.push(or(isNull(annotations.serviceId), eq(annotations.serviceId, serviceId))!)
   }
@@ -119,13 +126,26 @@ export async function getAnnotationFor({ actor, id }: { actor: Actor; id: number
 
 /** Board and service names for the audit trail's subject. */
 async function describe(executor: Executor, input: Pick<AnnotationInput, 'orgUnitId' | 'serviceId' | 'eventDate'>) {
-  const [unit] = input.orgUnitId === null ? [] : await executor.select({ name: orgUnits.name }).from(orgUnits).where(eq(orgUnits.id, input.orgUnitId))
+  const [unit] =
+    input.orgUnitId === null
+      ? []
+      : await executor.select({ name: orgUnits.name }).from(orgUnits).where(eq(orgUnits.id, input.orgUnitId))
   const [service] =
-    input.serviceId === null ? [] : await executor.select({ slug: services.slug }).from(services).where(eq(services.id, input.serviceId))
+    input.serviceId === null
+      ? []
+      : await executor.select({ slug: services.slug }).from(services).where(eq(services.id, input.serviceId))
   return `${unit?.name ?? 'National'}${service ? `: ${service.slug}` : ''}, ${input.eventDate}`
 }
 
-export async function createAnnotation({ actor, annotation, ip }: { actor: Actor; annotation: AnnotationInput; ip?: string | null }) {
+export async function createAnnotation({
+  actor,
+  annotation,
+  ip,
+}: {
+  actor: Actor
+  annotation: AnnotationInput
+  ip?: string | null
+}) {
   assertAllowed(mayAnnotate(actor, annotation.orgUnitId), 'You may add events for your own board only.')
   return getDb().transaction(async (tx) => {
     const [row] = await tx
@@ -243,7 +263,10 @@ export async function listAnnotationChoices({ actor }: { actor: Actor }) {
         ),
       )
       .orderBy(asc(orgUnits.name)),
-    db.select({ id: services.id, name: services.name }).from(services).orderBy(asc(services.sortOrder), asc(services.id)),
+    db
+      .select({ id: services.id, name: services.name })
+      .from(services)
+      .orderBy(asc(services.sortOrder), asc(services.id)),
   ])
   return { units, services: serviceRows }
 }

@@ -57,9 +57,13 @@ const DeleteSchema = z.object({ intent: z.literal('delete'), id: z.coerce.number
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, mayUsePage)
   const editId = new URL(request.url).searchParams.get('edit')
-  const editing = editId && /^\d{1,9}$/.test(editId) ? await getAnnotationFor({ actor: user, id: Number(editId) }) : null
+  const editing =
+    editId && /^\d{1,9}$/.test(editId) ? await getAnnotationFor({ actor: user, id: Number(editId) }) : null
   if (editId && !editing) throw notFound('There is no such event that you may change.')
-  const [choices, rows] = await Promise.all([listAnnotationChoices({ actor: user }), listAnnotationsFor({ actor: user })])
+  const [choices, rows] = await Promise.all([
+    listAnnotationChoices({ actor: user }),
+    listAnnotationsFor({ actor: user }),
+  ])
   return json({
     national: user.role === 'national_lead',
     choices,
@@ -144,7 +148,11 @@ export default function AnnotationsAdmin() {
           every trend they belong to and in the figures’ notes. An event can also restart the control chart’s limits
           from the first whole month after it.
         </p>
-        {national ? null : <p>You can add and change events for your own board. National events are added by the national programme team.</p>}
+        {national ? null : (
+          <p>
+            You can add and change events for your own board. National events are added by the national programme team.
+          </p>
+        )}
       </PageHeader>
 
       <div className="ds_layout ds_layout--question-page">
@@ -172,7 +180,11 @@ export default function AnnotationsAdmin() {
               placeholder="Every service"
               options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
             />
-            <TextField field={fields.text} label="What happened" hint="A few words, 500 characters at most: shown beside the trend." />
+            <TextField
+              field={fields.text}
+              label="What happened"
+              hint="A few words, 500 characters at most: shown beside the trend."
+            />
             <CheckboxField
               field={fields.rebase}
               label="Recalculate the control chart limits after this event"

@@ -147,7 +147,8 @@ export function computeFunnel(inputs: readonly FunnelInput[], options: FunnelOpt
   const centre = options.centre ?? pooledCentre(inputs, options.kind, years)
   const points = inputs.map((input): FunnelPoint => {
     const base = { code: input.code, name: input.name, numerator: input.numerator, denominator: input.denominator }
-    if (centre === null || input.denominator === null || !(input.denominator > 0)) return { ...base, value: null, flag: null }
+    if (centre === null || input.denominator === null || !(input.denominator > 0))
+      return { ...base, value: null, flag: null }
     const limits = limitsAt(centre, input.denominator, options.kind, years)
     if (input.numerator === null) return { ...base, ...limits, value: null, flag: null }
     const value =

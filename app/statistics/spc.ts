@@ -216,7 +216,14 @@ interface Flag {
 }
 
 /** The special-cause rules over one segment's reported points (indices into `values`). */
-function flagSegment(values: readonly number[], centre: number, lower: number, upper: number, lowerTwoThirds: number, upperTwoThirds: number): Flag[] {
+function flagSegment(
+  values: readonly number[],
+  centre: number,
+  lower: number,
+  upper: number,
+  lowerTwoThirds: number,
+  upperTwoThirds: number,
+): Flag[] {
   const flags: Flag[] = values.map(() => ({ rules: new Set(), meanSide: null, trendSide: null }))
   const setMeanSide = (i: number, side: 'high' | 'low') => {
     // Outside limits is set first; a later rule never contradicts it on the same point
@@ -269,7 +276,7 @@ function flagSegment(values: readonly number[], centre: number, lower: number, u
   // 7 or more points each higher (or each lower) than the one before: a stretch of equal
   // non-zero steps i..j joins points i-1..j.
   const step = (i: number) => Math.sign(values[i]! - values[i - 1]!)
-  for (let i = 1; i < values.length; ) {
+  for (let i = 1; i < values.length;) {
     const direction = step(i)
     if (direction === 0) {
       i++
@@ -342,7 +349,9 @@ export function computeSpc(series: readonly SpcInputPoint[], options: SpcOptions
   starts.forEach((start, segmentIndex) => {
     const end = segmentIndex + 1 < starts.length ? starts[segmentIndex + 1]! : series.length
     const slice = series.slice(start, end)
-    const reported = slice.flatMap((p, i) => (p.value === null || !Number.isFinite(p.value) ? [] : [{ index: i, period: p.period, value: p.value }]))
+    const reported = slice.flatMap((p, i) =>
+      p.value === null || !Number.isFinite(p.value) ? [] : [{ index: i, period: p.period, value: p.value }],
+    )
     const baseline = options.baselinePoints ? reported.slice(0, options.baselinePoints) : reported
     const values = baseline.map((p) => p.value)
     const centre = values.length > 0 ? mean(values) : null
@@ -423,11 +432,18 @@ export function computeSpc(series: readonly SpcInputPoint[], options: SpcOptions
 }
 
 /** An XmR chart of proportions from monthly numerators and denominators. */
-export function computeProportionSpc(series: readonly SpcRatioInputPoint[], options: Omit<SpcOptions, 'kind'>): SpcResult {
+export function computeProportionSpc(
+  series: readonly SpcRatioInputPoint[],
+  options: Omit<SpcOptions, 'kind'>,
+): SpcResult {
   const result = computeSpc(proportionSeries(series), { ...options, kind: 'proportion' })
   return {
     ...result,
-    points: result.points.map((p, i) => ({ ...p, numerator: series[i]!.numerator, denominator: series[i]!.denominator })),
+    points: result.points.map((p, i) => ({
+      ...p,
+      numerator: series[i]!.numerator,
+      denominator: series[i]!.denominator,
+    })),
   }
 }
 
@@ -483,7 +499,15 @@ export const SPC_ASSURANCE_LABELS: Record<SpcAssurance, string> = {
 }
 
 /** The SPC figure's CSV columns, in DESIGN order. */
-export const SPC_CSV_COLUMNS = ['period', 'value', 'mean', 'lower_limit', 'upper_limit', 'point_type', 'rebased'] as const
+export const SPC_CSV_COLUMNS = [
+  'period',
+  'value',
+  'mean',
+  'lower_limit',
+  'upper_limit',
+  'point_type',
+  'rebased',
+] as const
 
 export type SpcCsvRow = Record<(typeof SPC_CSV_COLUMNS)[number], string | number | null>
 
@@ -517,7 +541,9 @@ export function spcNotes(result: SpcResult): string[] {
       notes.push(
         `${s.screenedOut.length === 1 ? 'One moving range' : `${s.screenedOut.length} moving ranges`}${which} (${s.screenedOut
           .map((m) => m.period)
-          .join(', ')}) at least ${SPC_MOVING_RANGE_SCREEN} times the mean moving range ${s.screenedOut.length === 1 ? 'was' : 'were'} left out of the limits.`,
+          .join(
+            ', ',
+          )}) at least ${SPC_MOVING_RANGE_SCREEN} times the mean moving range ${s.screenedOut.length === 1 ? 'was' : 'were'} left out of the limits.`,
       )
     }
     if (i > 0) notes.push(`The limits are recalculated from ${s.from} (rebased).`)

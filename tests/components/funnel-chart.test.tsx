@@ -19,7 +19,10 @@ const small: FunnelInput[] = [
 function chart(inputs: FunnelInput[], selectedCode: string | null = null) {
   const funnel = computeFunnel(inputs, { kind: 'proportion' })
   const denominators = inputs.map((i) => i.denominator!)
-  const curve = funnelCurve(funnel.centre!, 'proportion', { from: Math.min(...denominators), to: Math.max(...denominators) })
+  const curve = funnelCurve(funnel.centre!, 'proportion', {
+    from: Math.min(...denominators),
+    to: Math.max(...denominators),
+  })
   return render(
     <FunnelChart
       id="rtt-funnel"
@@ -38,7 +41,12 @@ function chart(inputs: FunnelInput[], selectedCode: string | null = null) {
 describe('the funnel plot', () => {
   test('every board is a point shaped by its flag; the limits, centre and key are drawn', () => {
     const { container } = chart(small)
-    expect([...container.querySelectorAll('[data-code]')].map((p) => [p.getAttribute('data-code'), p.getAttribute('data-flag')])).toEqual([
+    expect(
+      [...container.querySelectorAll('[data-code]')].map((p) => [
+        p.getAttribute('data-code'),
+        p.getAttribute('data-flag'),
+      ]),
+    ).toEqual([
       ['A', 'above_998'],
       ['B', 'below_95'],
       ['C', 'within'],
@@ -47,7 +55,11 @@ describe('the funnel plot', () => {
     for (const line of ['centre', 'upper-95', 'lower-95', 'upper-998', 'lower-998']) {
       expect(container.querySelector(`[data-line="${line}"]`), line).not.toBeNull()
     }
-    expect(within(screen.getByRole('list', { name: 'Key' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+    expect(
+      within(screen.getByRole('list', { name: 'Key' }))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
       'Above the 99.8% limit',
       'Within the limits',
       'Below the 95% limit',
@@ -68,7 +80,11 @@ describe('the funnel plot', () => {
 
   test('labels only the boards outside the limits and the chosen one', () => {
     const { container } = chart(small)
-    expect([...container.querySelectorAll('[data-label]')].map((l) => l.textContent).sort()).toEqual(['Board A', 'Board B', 'Board D'])
+    expect([...container.querySelectorAll('[data-label]')].map((l) => l.textContent).sort()).toEqual([
+      'Board A',
+      'Board B',
+      'Board D',
+    ])
     cleanup()
     const chosen = chart(small, 'C')
     expect(chosen.container.querySelector('[data-label="C"]')?.textContent).toBe('Board C')
@@ -112,7 +128,15 @@ describe('the funnel plot', () => {
       ['b', 'end'],
     ])
     // The chosen board (priority 0) is placed first even if listed last.
-    expect(placeLabels([{ code: 'x', text: 'x', x: 50, y: 50, priority: 2 }, { code: 'c', text: 'c', x: 50, y: 50, priority: 0 }], bounds)[0]!.code).toBe('c')
+    expect(
+      placeLabels(
+        [
+          { code: 'x', text: 'x', x: 50, y: 50, priority: 2 },
+          { code: 'c', text: 'c', x: 50, y: 50, priority: 0 },
+        ],
+        bounds,
+      )[0]!.code,
+    ).toBe('c')
     // Five labels on one spot: four sides, then no room.
     const crowd = placeLabels(
       Array.from({ length: 5 }, (_, i) => ({ code: String(i), text: 'label', x: 150, y: 100, priority: 1 })),

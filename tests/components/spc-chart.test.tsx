@@ -17,7 +17,10 @@ function monthly(values: Array<number | null>): SpcInputPoint[] {
 
 // 10, 14 six times, then 30: mean 174 / 13 = 13.4, limits 0.08 and 26.7 (worked in
 // tests/statistics/spc.test.ts); the last month (April 2022) is outside, the rest common cause.
-const outside = computeSpc(monthly([10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 30]), { kind: 'count', direction: 'up' })
+const outside = computeSpc(monthly([10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 30]), {
+  kind: 'count',
+  direction: 'up',
+})
 
 const events = [
   { period: '2021-10', dateLabel: '4 October 2021', text: 'Platform changed', scope: 'Lothian', rebase: true },
@@ -33,19 +36,21 @@ describe('the control chart', () => {
       'Control chart of referrals, 13 months. Mean 13, process limits 0 to 27. Special cause variation in 1 month: Apr 2022 (improvement).',
     )
     const marks = [...container.querySelectorAll('[data-point-type]')]
-    expect(marks.map((m) => m.getAttribute('data-point-type'))).toEqual([...Array(12).fill('common_cause'), 'special_cause_improvement'])
+    expect(marks.map((m) => m.getAttribute('data-point-type'))).toEqual([
+      ...Array(12).fill('common_cause'),
+      'special_cause_improvement',
+    ])
     // The special cause is a larger diamond in a different colour from the common cause circles.
     expect(marks[12]!.getAttribute('fill')).not.toBe(marks[0]!.getAttribute('fill'))
     expect(marks[12]!.getAttribute('d')).not.toMatch(/a/)
     expect(container.querySelectorAll('[data-line="mean"]')).toHaveLength(1)
     expect(container.querySelectorAll('[data-line="upper-limit"]')).toHaveLength(1)
     const key = screen.getByRole('list', { name: 'Key' })
-    expect(within(key).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'Special cause: improvement',
-      'Common cause',
-      'Mean',
-      'Process limits',
-    ])
+    expect(
+      within(key)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Special cause: improvement', 'Common cause', 'Mean', 'Process limits'])
   })
 
   test('event markers are links a keyboard reaches, each leading to its words under the chart', async () => {
@@ -89,14 +94,24 @@ describe('the control chart', () => {
     expect(container.querySelectorAll('[data-line="lower-limit"]')).toHaveLength(2)
     expect(screen.getByText('Rebased')).toBeInTheDocument()
     // Means 12 and 32, limits 1.36 to 22.64 and 21.36 to 42.64 (worked in the statistics tests).
-    expect(screen.getByRole('group').textContent).toContain('Mean from Apr 2021 to Mar 2022 12, process limits 1 to 23.')
-    expect(screen.getByRole('group').textContent).toContain('Mean from Apr 2022 to Mar 2023 32, process limits 21 to 43.')
+    expect(screen.getByRole('group').textContent).toContain(
+      'Mean from Apr 2021 to Mar 2022 12, process limits 1 to 23.',
+    )
+    expect(screen.getByRole('group').textContent).toContain(
+      'Mean from Apr 2022 to Mar 2023 32, process limits 21 to 43.',
+    )
   })
 
   test('fewer than 12 months: no limits drawn, and the chart says so', () => {
     const short = computeSpc(monthly([10, 14, 10, 14, 10]), { kind: 'count', direction: 'up' })
     const { container } = render(
-      <SpcChart id="s" title="Referrals" kind="count" points={short.points} tooFewPointsText="Fewer than 12 months: no limits yet" />,
+      <SpcChart
+        id="s"
+        title="Referrals"
+        kind="count"
+        points={short.points}
+        tooFewPointsText="Fewer than 12 months: no limits yet"
+      />,
     )
     expect(container.querySelectorAll('[data-line="upper-limit"]')).toHaveLength(0)
     expect(screen.getByText('Fewer than 12 months: no limits yet')).toBeInTheDocument()
@@ -105,10 +120,20 @@ describe('the control chart', () => {
   })
 
   test('percentages with the standard as a target line', () => {
-    const months = monthly(Array(12).fill(0)).map((m, i) => ({ period: m.period, numerator: i % 2 === 0 ? 88 : 92, denominator: 100 }))
+    const months = monthly(Array(12).fill(0)).map((m, i) => ({
+      period: m.period,
+      numerator: i % 2 === 0 ? 88 : 92,
+      denominator: 100,
+    }))
     const spc = computeProportionSpc(months, { direction: 'up', target: 0.9 })
     const { container } = render(
-      <SpcChart id="p" title="18-week performance" kind="proportion" points={spc.points} target={{ value: 0.9, label: 'Standard' }} />,
+      <SpcChart
+        id="p"
+        title="18-week performance"
+        kind="proportion"
+        points={spc.points}
+        target={{ value: 0.9, label: 'Standard' }}
+      />,
     )
     expect(container.querySelector('[data-line="target"]')?.textContent).toBe('Standard 90%')
     expect(within(screen.getByRole('list', { name: 'Key' })).getByText('Standard')).toBeInTheDocument()

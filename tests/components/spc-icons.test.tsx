@@ -27,9 +27,15 @@ describe('variation and assurance icons', () => {
         <AssuranceIcon assurance="hit_and_miss" />
       </>,
     )
-    expect(screen.getByRole('img', { name: 'Variation: special cause variation: improvement (higher)' })).toHaveTextContent('H')
-    expect(screen.getByRole('img', { name: 'Variation: special cause variation: concern (lower)' })).toHaveTextContent('L')
-    expect(screen.getByRole('img', { name: 'Variation: common cause variation: no significant change' })).toBeInTheDocument()
+    expect(
+      screen.getByRole('img', { name: 'Variation: special cause variation: improvement (higher)' }),
+    ).toHaveTextContent('H')
+    expect(screen.getByRole('img', { name: 'Variation: special cause variation: concern (lower)' })).toHaveTextContent(
+      'L',
+    )
+    expect(
+      screen.getByRole('img', { name: 'Variation: common cause variation: no significant change' }),
+    ).toBeInTheDocument()
     expect(screen.getByRole('img', { name: 'Assurance: consistently fails the standard' })).toHaveTextContent('F')
     expect(screen.getByRole('img', { name: /^Assurance: hit and miss/ })).toHaveTextContent('?')
   })

@@ -73,21 +73,59 @@ describe(`annotations on ${ENGINE}`, () => {
     const id = await createAnnotation({ actor: national, annotation: event(), ip: '192.0.2.1' })
     const nationalId = await createAnnotation({
       actor: national,
-      annotation: event({ orgUnitId: null, serviceId: ids.perinatal, eventDate: '2023-10-01', text: 'cCBT Perinatal went live', rebase: false }),
+      annotation: event({
+        orgUnitId: null,
+        serviceId: ids.perinatal,
+        eventDate: '2023-10-01',
+        text: 'cCBT Perinatal went live',
+        rebase: false,
+      }),
     })
-    expect(await updateAnnotation({ actor: national, id, annotation: event({ text: 'Platform changed to v2' }) })).toBe(true)
+    expect(await updateAnnotation({ actor: national, id, annotation: event({ text: 'Platform changed to v2' }) })).toBe(
+      true,
+    )
     const listed = await listAnnotationsFor({ actor: national })
-    expect(listed.map((a) => [a.eventDate, a.orgUnitName, a.serviceSlug, a.text, a.rebase, a.createdBy, a.updatedBy])).toEqual([
+    expect(
+      listed.map((a) => [a.eventDate, a.orgUnitName, a.serviceSlug, a.text, a.rebase, a.createdBy, a.updatedBy]),
+    ).toEqual([
       ['2024-03-15', 'Lothian', null, 'Platform changed to v2', true, 'national@example.scot', 'national@example.scot'],
-      ['2023-10-01', null, 'ccbt-perinatal', 'cCBT Perinatal went live', false, 'national@example.scot', 'national@example.scot'],
+      [
+        '2023-10-01',
+        null,
+        'ccbt-perinatal',
+        'cCBT Perinatal went live',
+        false,
+        'national@example.scot',
+        'national@example.scot',
+      ],
     ])
     expect(await deleteAnnotation({ actor: national, id: nationalId })).toBe(true)
     expect((await listAnnotationsFor({ actor: national })).map((a) => a.id)).toEqual([id])
     expect(await audit()).toEqual([
-      { action: 'annotation.created', user_email: 'national@example.scot', org_unit_id: ids.lothian, subject: 'Lothian, 2024-03-15' },
-      { action: 'annotation.created', user_email: 'national@example.scot', org_unit_id: null, subject: 'National: ccbt-perinatal, 2023-10-01' },
-      { action: 'annotation.changed', user_email: 'national@example.scot', org_unit_id: ids.lothian, subject: 'Lothian, 2024-03-15' },
-      { action: 'annotation.deleted', user_email: 'national@example.scot', org_unit_id: null, subject: 'National: ccbt-perinatal, 2023-10-01' },
+      {
+        action: 'annotation.created',
+        user_email: 'national@example.scot',
+        org_unit_id: ids.lothian,
+        subject: 'Lothian, 2024-03-15',
+      },
+      {
+        action: 'annotation.created',
+        user_email: 'national@example.scot',
+        org_unit_id: null,
+        subject: 'National: ccbt-perinatal, 2023-10-01',
+      },
+      {
+        action: 'annotation.changed',
+        user_email: 'national@example.scot',
+        org_unit_id: ids.lothian,
+        subject: 'Lothian, 2024-03-15',
+      },
+      {
+        action: 'annotation.deleted',
+        user_email: 'national@example.scot',
+        org_unit_id: null,
+        subject: 'National: ccbt-perinatal, 2023-10-01',
+      },
     ])
     const [changed] = await queryRows<{ details: { before: { text: string }; after: { text: string } } }>(
       t.db,
@@ -99,20 +137,38 @@ describe(`annotations on ${ENGINE}`, () => {
 
   test('a board lead writes only their own board’s events; the query keeps the others out', async () => {
     const own = await createAnnotation({ actor: lothianLead, annotation: event() })
-    const fifes = await createAnnotation({ actor: national, annotation: event({ orgUnitId: ids.fife, text: 'Fife event' }) })
-    const nationalEvent = await createAnnotation({ actor: national, annotation: event({ orgUnitId: null, text: 'National event' }) })
+    const fifes = await createAnnotation({
+      actor: national,
+      annotation: event({ orgUnitId: ids.fife, text: 'Fife event' }),
+    })
+    const nationalEvent = await createAnnotation({
+      actor: national,
+      annotation: event({ orgUnitId: null, text: 'National event' }),
+    })
 
     // Creating for another board or nationally is refused before anything is written.
-    expect(await forbiddenStatus(createAnnotation({ actor: lothianLead, annotation: event({ orgUnitId: ids.fife }) }))).toBe(403)
-    expect(await forbiddenStatus(createAnnotation({ actor: lothianLead, annotation: event({ orgUnitId: null }) }))).toBe(403)
+    expect(
+      await forbiddenStatus(createAnnotation({ actor: lothianLead, annotation: event({ orgUnitId: ids.fife }) })),
+    ).toBe(403)
+    expect(
+      await forbiddenStatus(createAnnotation({ actor: lothianLead, annotation: event({ orgUnitId: null }) })),
+    ).toBe(403)
     expect(await forbiddenStatus(createAnnotation({ actor: analyst, annotation: event() }))).toBe(403)
     // Moving their own event to another board is refused too.
-    expect(await forbiddenStatus(updateAnnotation({ actor: lothianLead, id: own, annotation: event({ orgUnitId: ids.fife }) }))).toBe(403)
+    expect(
+      await forbiddenStatus(
+        updateAnnotation({ actor: lothianLead, id: own, annotation: event({ orgUnitId: ids.fife }) }),
+      ),
+    ).toBe(403)
 
     // Another board's or a national event is not theirs: not found, unchanged, not removed.
     expect(await getAnnotationFor({ actor: lothianLead, id: fifes })).toBeNull()
-    expect(await updateAnnotation({ actor: lothianLead, id: fifes, annotation: event({ text: 'taken over' }) })).toBe(false)
-    expect(await updateAnnotation({ actor: lothianLead, id: nationalEvent, annotation: event({ text: 'taken over' }) })).toBe(false)
+    expect(await updateAnnotation({ actor: lothianLead, id: fifes, annotation: event({ text: 'taken over' }) })).toBe(
+      false,
+    )
+    expect(
+      await updateAnnotation({ actor: lothianLead, id: nationalEvent, annotation: event({ text: 'taken over' }) }),
+    ).toBe(false)
     expect(await deleteAnnotation({ actor: lothianLead, id: fifes })).toBe(false)
     expect(await deleteAnnotation({ actor: fifeLead, id: own })).toBe(false)
     expect(await deleteAnnotation({ actor: analyst, id: own })).toBe(false)
@@ -122,7 +178,13 @@ describe(`annotations on ${ENGINE}`, () => {
     const texts = await queryRows<{ text: string }>(t.db, sql`select text from annotations order by id`)
     expect(texts.map((r) => r.text)).toEqual(['Platform changed', 'Fife event', 'National event'])
 
-    expect(await updateAnnotation({ actor: lothianLead, id: own, annotation: event({ text: 'Own, changed', rebase: false }) })).toBe(true)
+    expect(
+      await updateAnnotation({
+        actor: lothianLead,
+        id: own,
+        annotation: event({ text: 'Own, changed', rebase: false }),
+      }),
+    ).toBe(true)
     expect(await deleteAnnotation({ actor: lothianLead, id: own })).toBe(true)
     expect((await audit()).map((a) => [a.action, a.user_email])).toEqual([
       ['annotation.created', 'lead.lothian@example.scot'],
@@ -145,7 +207,10 @@ describe(`annotations on ${ENGINE}`, () => {
     const texts = async (scope: Parameters<typeof listAnnotationsForTrend>[0]) =>
       (await listAnnotationsForTrend(scope)).map((a) => a.text)
     // Period January to April 2024 (the whole of April: 2024-04-01 is in, 2023-12-31 out).
-    expect(await texts({ orgUnitId: null, from: '2024-01', to: '2024-04' })).toEqual(['national, all services', 'national, perinatal'])
+    expect(await texts({ orgUnitId: null, from: '2024-01', to: '2024-04' })).toEqual([
+      'national, all services',
+      'national, perinatal',
+    ])
     expect(await texts({ orgUnitId: ids.lothian, from: '2024-01', to: '2024-04' })).toEqual([
       'national, all services',
       'national, perinatal',

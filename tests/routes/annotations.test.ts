@@ -30,7 +30,14 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 const rows = () =>
-  queryRows<{ id: number; event_date: string; org_unit_id: number | null; service_id: number | null; text: string; rebase: boolean }>(
+  queryRows<{
+    id: number
+    event_date: string
+    org_unit_id: number | null
+    service_id: number | null
+    text: string
+    rebase: boolean
+  }>(
     t.db,
     sql`select id, to_char(event_date, 'YYYY-MM-DD') as event_date, org_unit_id, service_id, text, rebase from annotations order by id`,
   )
@@ -67,7 +74,12 @@ describe(`/admin/annotations on ${ENGINE}`, () => {
       rebase: 'on',
     })
     expect(changed.status).toBe(302)
-    expect((await rows())[0]).toMatchObject({ org_unit_id: ids.fife, service_id: null, text: 'Platform changed', rebase: true })
+    expect((await rows())[0]).toMatchObject({
+      org_unit_id: ids.fife,
+      service_id: null,
+      text: 'Platform changed',
+      rebase: true,
+    })
 
     expect((await national.post('/admin/annotations', { intent: 'delete', id: String(row!.id) })).status).toBe(302)
     expect(await rows()).toEqual([])
@@ -88,10 +100,21 @@ describe(`/admin/annotations on ${ENGINE}`, () => {
   })
 
   test('a board lead sees and changes only their own board’s events', async () => {
-    await national.post('/admin/annotations', { intent: 'create', eventDate: '2024-01-10', orgUnitId: String(ids.fife), text: 'Fife only' })
+    await national.post('/admin/annotations', {
+      intent: 'create',
+      eventDate: '2024-01-10',
+      orgUnitId: String(ids.fife),
+      text: 'Fife only',
+    })
     expect(
-      (await lothianLead.post('/admin/annotations', { intent: 'create', eventDate: '2024-01-11', orgUnitId: String(ids.lothian), text: 'Lothian only' }))
-        .status,
+      (
+        await lothianLead.post('/admin/annotations', {
+          intent: 'create',
+          eventDate: '2024-01-11',
+          orgUnitId: String(ids.lothian),
+          text: 'Lothian only',
+        })
+      ).status,
     ).toBe(302)
     const page = await (await lothianLead.get('/admin/annotations')).text()
     expect(page).toContain('Lothian only')
@@ -102,7 +125,14 @@ describe(`/admin/annotations on ${ENGINE}`, () => {
     expect((await lothianLead.get(`/admin/annotations?edit=${fife.id}`)).status).toBe(404)
     expect((await lothianLead.post('/admin/annotations', { intent: 'delete', id: String(fife.id) })).status).toBe(403)
     expect(
-      (await lothianLead.post('/admin/annotations', { intent: 'create', eventDate: '2024-01-12', orgUnitId: String(ids.fife), text: 'Not mine' })).status,
+      (
+        await lothianLead.post('/admin/annotations', {
+          intent: 'create',
+          eventDate: '2024-01-12',
+          orgUnitId: String(ids.fife),
+          text: 'Not mine',
+        })
+      ).status,
     ).toBe(403)
     expect((await rows()).map((r) => r.text)).toEqual(['Fife only', 'Lothian only'])
   })

@@ -195,7 +195,13 @@ describe('a funnel of boards', () => {
   test('the CSV rows have the columns DESIGN gives, flags in words', () => {
     const rows = funnelRows(computeFunnel(inputs, { kind: 'proportion' }))
     expect(Object.keys(rows[0]!)).toEqual([...FUNNEL_CSV_COLUMNS])
-    expect(rows[1]).toMatchObject({ board_code: 'B', numerator: 1960, denominator: 2500, value: 0.784, flag: 'below 95%' })
+    expect(rows[1]).toMatchObject({
+      board_code: 'B',
+      numerator: 1960,
+      denominator: 2500,
+      value: 0.784,
+      flag: 'below 95%',
+    })
     expect(rows[0]!.flag).toBe('above 99.8%')
     expect(rows[4]!.flag).toBeNull()
   })
@@ -236,6 +242,7 @@ describe('a funnel of boards', () => {
     expect(curve[1]!.denominator / curve[0]!.denominator).toBeCloseTo(50 ** (1 / 19), 9)
     expect(curve[0]!.upper95).toBeCloseTo(0.910872, 6)
     expect(curve[19]!.lower998).toBeCloseTo(0.775278, 6)
-    for (let i = 1; i < curve.length; i++) expect(curve[i]!.upper998 - curve[i]!.lower998).toBeLessThan(curve[i - 1]!.upper998 - curve[i - 1]!.lower998)
+    for (let i = 1; i < curve.length; i++)
+      expect(curve[i]!.upper998 - curve[i]!.lower998).toBeLessThan(curve[i - 1]!.upper998 - curve[i - 1]!.lower998)
   })
 })

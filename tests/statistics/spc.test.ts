@@ -81,8 +81,21 @@ describe('a point outside the limits', () => {
 
   test('the CSV columns come straight from the points', () => {
     const rows = spcRows(computeSpc(monthly(values), { kind: 'count', direction: 'up' }))
-    expect(Object.keys(rows[0]!)).toEqual(['period', 'value', 'mean', 'lower_limit', 'upper_limit', 'point_type', 'rebased'])
-    expect(rows[12]).toMatchObject({ period: '2022-04', value: 30, point_type: 'special cause: improvement', rebased: '' })
+    expect(Object.keys(rows[0]!)).toEqual([
+      'period',
+      'value',
+      'mean',
+      'lower_limit',
+      'upper_limit',
+      'point_type',
+      'rebased',
+    ])
+    expect(rows[12]).toMatchObject({
+      period: '2022-04',
+      value: 30,
+      point_type: 'special cause: improvement',
+      rebased: '',
+    })
     expect(rows[0]!.point_type).toBe('common cause')
   })
 })
@@ -106,7 +119,9 @@ describe('the moving-range screen', () => {
     expect(segment!.lowerLimit).toBeCloseTo(54.492308, 5)
     expect(segment!.upperLimit).toBeCloseTo(160.892308, 5)
     expect(result.points[12]!.pointType).toBe('special_cause_neutral')
-    expect(spcNotes(result).join(' ')).toContain('One moving range (2022-04) at least 3.267 times the mean moving range was left out')
+    expect(spcNotes(result).join(' ')).toContain(
+      'One moving range (2022-04) at least 3.267 times the mean moving range was left out',
+    )
   })
 
   test('a range exactly at 3.267 x MR is left out; all-equal ranges are kept', () => {
@@ -142,7 +157,10 @@ describe('a run of 7 on one side of the mean', () => {
     // 8, 12, 8, 12, 8, 8, then 11 six times: mean = (4 x 8 + 2 x 12 + 6 x 11) / 12 = 122 / 12
     // = 10.166667; moving ranges 4, 4, 4, 4, 0, 3, 0 x 5: MR = 19 / 11 = 1.727273; limits
     // 5.572121 and 14.761212; two thirds 7.103636 and 13.229697: nothing flagged.
-    const result = computeSpc(monthly([8, 12, 8, 12, 8, 8, 11, 11, 11, 11, 11, 11]), { kind: 'count', direction: 'down' })
+    const result = computeSpc(monthly([8, 12, 8, 12, 8, 8, 11, 11, 11, 11, 11, 11]), {
+      kind: 'count',
+      direction: 'down',
+    })
     expect(result.segments[0]!.mean).toBeCloseTo(10.166667, 5)
     expect(types(result)).toEqual(Array(12).fill('common_cause'))
   })
@@ -193,14 +211,21 @@ describe('2 of 3 beyond two thirds of the way to a limit', () => {
     expect(segment!.lowerLimit).toBe(0)
     expect(segment!.upperLimit).toBeCloseTo(30.64303, 5)
     expect(segment!.upperTwoThirds).toBeCloseTo(25.484242, 5)
-    expect(types(result)).toEqual([...Array(10).fill('common_cause'), 'special_cause_improvement', 'special_cause_improvement'])
+    expect(types(result)).toEqual([
+      ...Array(10).fill('common_cause'),
+      'special_cause_improvement',
+      'special_cause_improvement',
+    ])
     expect(result.points[10]!.rules).toEqual(['two_of_three'])
   })
 
   test('one point beyond two thirds alone is common cause', () => {
     // 10, 16 five times, 26, 16: mean = (130 + 42) / 12 = 14.333333; MRs nine 6s, 10, 10:
     // MR = 74 / 11 = 6.727273; two thirds up = 14.333333 + 11.929697 = 26.263030 > 26.
-    const result = computeSpc(monthly([10, 16, 10, 16, 10, 16, 10, 16, 10, 16, 26, 16]), { kind: 'count', direction: 'up' })
+    const result = computeSpc(monthly([10, 16, 10, 16, 10, 16, 10, 16, 10, 16, 26, 16]), {
+      kind: 'count',
+      direction: 'up',
+    })
     expect(types(result)).toEqual(Array(12).fill('common_cause'))
   })
 })
@@ -242,8 +267,12 @@ describe('rebasing', () => {
     expect(rebaseMonthOf('2022-03-15')).toBe('2022-04')
     expect(rebaseMonthOf('2022-12-02')).toBe('2023-01')
     expect(rebaseMonthOf('2022-04-01')).toBe('2022-04')
-    expect(computeSpc(series, { kind: 'count', direction: 'up', rebaseAt: ['2022-03-15'] }).segments[1]!.from).toBe('2022-04')
-    expect(computeSpc(series, { kind: 'count', direction: 'up', rebaseAt: ['2022-04-01'] }).segments[1]!.from).toBe('2022-04')
+    expect(computeSpc(series, { kind: 'count', direction: 'up', rebaseAt: ['2022-03-15'] }).segments[1]!.from).toBe(
+      '2022-04',
+    )
+    expect(computeSpc(series, { kind: 'count', direction: 'up', rebaseAt: ['2022-04-01'] }).segments[1]!.from).toBe(
+      '2022-04',
+    )
     expect(computeSpc(series, { kind: 'count', direction: 'up', rebaseAt: ['2021-04'] }).segments).toHaveLength(1)
   })
 })
@@ -263,7 +292,9 @@ describe('fewer than 12 points', () => {
     expect(types(result)).toEqual(Array(11).fill('not_judged'))
     expect(result.latestVariation).toBeNull()
     expect(result.assurance).toBeNull()
-    expect(spcNotes(result)[0]).toBe('Fewer than 12 months (11 reported): no process limits are drawn and no point is judged.')
+    expect(spcNotes(result)[0]).toBe(
+      'Fewer than 12 months (11 reported): no process limits are drawn and no point is judged.',
+    )
   })
 
   test('a rebase that leaves fewer than 12 points in the last segment draws no limits there', () => {
@@ -292,7 +323,11 @@ describe('fewer than 12 points', () => {
 describe('percentages from monthly numerators and denominators', () => {
   // 49/50 and 50/50 six times: proportions 0.98 and 1; mean 0.99; MR = 0.02;
   // limits 0.99 -/+ 0.0532 -> 0.9368 and 1.0432, kept at 1.
-  const months = monthly(Array(12).fill(0)).map((m, i) => ({ period: m.period, numerator: i % 2 === 0 ? 49 : 50, denominator: 50 }))
+  const months = monthly(Array(12).fill(0)).map((m, i) => ({
+    period: m.period,
+    numerator: i % 2 === 0 ? 49 : 50,
+    denominator: 50,
+  }))
 
   test('limits stay within 0-100%', () => {
     const result = computeProportionSpc(months, { direction: 'up', target: 0.9 })

@@ -209,9 +209,19 @@ export interface MarkStyle {
 
 /** The look of each SPC point type (the keys of SpcPointType). */
 export const SPC_POINT_STYLES = {
-  special_cause_improvement: { colour: SPC_IMPROVEMENT_COLOUR, shape: 'diamond', filled: true, label: 'Special cause: improvement' },
+  special_cause_improvement: {
+    colour: SPC_IMPROVEMENT_COLOUR,
+    shape: 'diamond',
+    filled: true,
+    label: 'Special cause: improvement',
+  },
   special_cause_concern: { colour: SPC_CONCERN_COLOUR, shape: 'square', filled: true, label: 'Special cause: concern' },
-  special_cause_neutral: { colour: SPC_NEUTRAL_COLOUR, shape: 'triangle-up', filled: true, label: 'Special cause: neither better nor worse' },
+  special_cause_neutral: {
+    colour: SPC_NEUTRAL_COLOUR,
+    shape: 'triangle-up',
+    filled: true,
+    label: 'Special cause: neither better nor worse',
+  },
   common_cause: { colour: SPC_COMMON_COLOUR, shape: 'circle', filled: true, label: 'Common cause' },
   not_judged: { colour: SPC_COMMON_COLOUR, shape: 'ring', filled: false, label: 'Not judged (fewer than 12 points)' },
   not_reported: { colour: SPC_COMMON_COLOUR, shape: 'ring', filled: false, label: 'Not reported' },

@@ -89,7 +89,8 @@ interface Box {
   height: number
 }
 
-const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+const overlaps = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
 
 /**
  * Places labels beside their points (right, left, above, below) where they overlap neither
@@ -105,12 +106,36 @@ export function placeLabels(
   for (const item of [...items].sort((a, b) => a.priority - b.priority)) {
     const width = item.text.length * CHAR_WIDTH
     const candidates = [
-      { box: { x: item.x + 8, y: item.y - LABEL_HEIGHT / 2, width, height: LABEL_HEIGHT }, anchor: 'start' as const, tx: item.x + 8, ty: item.y },
-      { box: { x: item.x - 8 - width, y: item.y - LABEL_HEIGHT / 2, width, height: LABEL_HEIGHT }, anchor: 'end' as const, tx: item.x - 8, ty: item.y },
-      { box: { x: item.x - width / 2, y: item.y - 10 - LABEL_HEIGHT, width, height: LABEL_HEIGHT }, anchor: 'middle' as const, tx: item.x, ty: item.y - 10 - LABEL_HEIGHT / 2 },
-      { box: { x: item.x - width / 2, y: item.y + 10, width, height: LABEL_HEIGHT }, anchor: 'middle' as const, tx: item.x, ty: item.y + 10 + LABEL_HEIGHT / 2 },
+      {
+        box: { x: item.x + 8, y: item.y - LABEL_HEIGHT / 2, width, height: LABEL_HEIGHT },
+        anchor: 'start' as const,
+        tx: item.x + 8,
+        ty: item.y,
+      },
+      {
+        box: { x: item.x - 8 - width, y: item.y - LABEL_HEIGHT / 2, width, height: LABEL_HEIGHT },
+        anchor: 'end' as const,
+        tx: item.x - 8,
+        ty: item.y,
+      },
+      {
+        box: { x: item.x - width / 2, y: item.y - 10 - LABEL_HEIGHT, width, height: LABEL_HEIGHT },
+        anchor: 'middle' as const,
+        tx: item.x,
+        ty: item.y - 10 - LABEL_HEIGHT / 2,
+      },
+      {
+        box: { x: item.x - width / 2, y: item.y + 10, width, height: LABEL_HEIGHT },
+        anchor: 'middle' as const,
+        tx: item.x,
+        ty: item.y + 10 + LABEL_HEIGHT / 2,
+      },
     ]
-    const inside = (b: Box) => b.x >= bounds.x && b.y >= bounds.y && b.x + b.width <= bounds.x + bounds.width && b.y + b.height <= bounds.y + bounds.height
+    const inside = (b: Box) =>
+      b.x >= bounds.x &&
+      b.y >= bounds.y &&
+      b.x + b.width <= bounds.x + bounds.width &&
+      b.y + b.height <= bounds.y + bounds.height
     const fit = candidates.find((c) => inside(c.box) && !placed.some((p) => overlaps(p, c.box)))
     if (!fit) continue
     placed.push(fit.box)
@@ -121,30 +146,56 @@ export function placeLabels(
 
 /** Which boards get a label: those outside the 95% limits, and the chosen one. */
 export function labelledCodes(points: readonly FunnelPoint[], selectedCode: string | null | undefined) {
-  return new Set(points.filter((p) => (p.flag !== null && p.flag !== 'within') || p.code === selectedCode).map((p) => p.code))
+  return new Set(
+    points.filter((p) => (p.flag !== null && p.flag !== 'within') || p.code === selectedCode).map((p) => p.code),
+  )
 }
 
-export function describeFunnelChart(props: Pick<FunnelChartProps, 'title' | 'kind' | 'centre' | 'points' | 'selectedCode'>) {
+export function describeFunnelChart(
+  props: Pick<FunnelChartProps, 'title' | 'kind' | 'centre' | 'points' | 'selectedCode'>,
+) {
   const format = (v: number | null) => formatTooltipValue(v, valueKind(props.kind))
   const count = (flag: FunnelFlag) => props.points.filter((p) => p.flag === flag)
-  const parts = [`Funnel plot of ${props.title.toLowerCase()} by board: ${props.points.length} boards around Scotland’s ${format(props.centre)}.`]
+  const parts = [
+    `Funnel plot of ${props.title.toLowerCase()} by board: ${props.points.length} boards around Scotland’s ${format(props.centre)}.`,
+  ]
   for (const flag of ['above_998', 'above_95', 'below_95', 'below_998'] as const) {
     const boards = count(flag)
-    if (boards.length) parts.push(`${FUNNEL_FLAG_STYLES[flag].label}: ${boards.map((b) => `${b.name} (${format(b.value)})`).join(', ')}.`)
+    if (boards.length)
+      parts.push(
+        `${FUNNEL_FLAG_STYLES[flag].label}: ${boards.map((b) => `${b.name} (${format(b.value)})`).join(', ')}.`,
+      )
   }
   parts.push(`Within the limits: ${count('within').length} boards.`)
   const chosen = props.points.find((p) => p.code === props.selectedCode)
-  if (chosen) parts.push(`${chosen.name}: ${format(chosen.value)}, ${chosen.flag ? FUNNEL_FLAG_STYLES[chosen.flag].label.toLowerCase() : 'no figures'}.`)
+  if (chosen)
+    parts.push(
+      `${chosen.name}: ${format(chosen.value)}, ${chosen.flag ? FUNNEL_FLAG_STYLES[chosen.flag].label.toLowerCase() : 'no figures'}.`,
+    )
   return parts.join(' ')
 }
 
-export function FunnelChart({ id, title, kind, centre, points, curve, selectedCode = null, xLabel, yLabel, width = 760, height = 420 }: FunnelChartProps) {
+export function FunnelChart({
+  id,
+  title,
+  kind,
+  centre,
+  points,
+  curve,
+  selectedCode = null,
+  xLabel,
+  yLabel,
+  width = 760,
+  height = 420,
+}: FunnelChartProps) {
   const { x, y, xTicks, yTicks, plotWidth, plotHeight } = funnelScales(points, curve, { width, height, kind, centre })
   const titleId = `${id}-title`
   const descId = `${id}-desc`
   const clipId = `${id}-clip`
   const labelled = labelledCodes(points, selectedCode)
-  const drawn = points.filter((p): p is FunnelPoint & { value: number; denominator: number } => p.value !== null && p.denominator !== null)
+  const drawn = points.filter(
+    (p): p is FunnelPoint & { value: number; denominator: number } => p.value !== null && p.denominator !== null,
+  )
   const labels = placeLabels(
     drawn
       .filter((p) => labelled.has(p.code))
@@ -159,7 +210,8 @@ export function FunnelChart({ id, title, kind, centre, points, curve, selectedCo
     // Labels may use the margins above and to the right of the plot, not the axes' space.
     { x: MARGIN.left + 2, y: 2, width: width - MARGIN.left - 4, height: MARGIN.top + plotHeight - 2 },
   )
-  const line = (key: keyof Omit<FunnelCurvePoint, 'denominator'>) => curve.map((c) => `${x(c.denominator)},${y(c[key])}`).join(' ')
+  const line = (key: keyof Omit<FunnelCurvePoint, 'denominator'>) =>
+    curve.map((c) => `${x(c.denominator)},${y(c[key])}`).join(' ')
   const flagsUsed = new Set(drawn.map((p) => p.flag).filter((f): f is FunnelFlag => f !== null))
   const selected = drawn.find((p) => p.code === selectedCode)
   const kindOfValue = valueKind(kind)
@@ -189,26 +241,80 @@ export function FunnelChart({ id, title, kind, centre, points, curve, selectedCo
           </g>
         ))}
         {xTicks.map((t) => (
-          <text key={`x${t}`} x={x(t)} y={MARGIN.top + plotHeight + 18} textAnchor="middle" fontSize={12} fill={TEXT_COLOUR}>
+          <text
+            key={`x${t}`}
+            x={x(t)}
+            y={MARGIN.top + plotHeight + 18}
+            textAnchor="middle"
+            fontSize={12}
+            fill={TEXT_COLOUR}
+          >
             {formatTick(t, 'count')}
           </text>
         ))}
-        <line x1={MARGIN.left} x2={MARGIN.left + plotWidth} y1={MARGIN.top + plotHeight} y2={MARGIN.top + plotHeight} stroke={AXIS_COLOUR} />
+        <line
+          x1={MARGIN.left}
+          x2={MARGIN.left + plotWidth}
+          y1={MARGIN.top + plotHeight}
+          y2={MARGIN.top + plotHeight}
+          stroke={AXIS_COLOUR}
+        />
         <line x1={MARGIN.left} x2={MARGIN.left} y1={MARGIN.top} y2={MARGIN.top + plotHeight} stroke={AXIS_COLOUR} />
         <text x={MARGIN.left + plotWidth / 2} y={height - 12} textAnchor="middle" fontSize={13} fill={TEXT_COLOUR}>
           {xLabel}
         </text>
-        <text transform={`translate(16 ${MARGIN.top + plotHeight / 2}) rotate(-90)`} textAnchor="middle" fontSize={13} fill={TEXT_COLOUR}>
+        <text
+          transform={`translate(16 ${MARGIN.top + plotHeight / 2}) rotate(-90)`}
+          textAnchor="middle"
+          fontSize={13}
+          fill={TEXT_COLOUR}
+        >
           {yLabel}
         </text>
         <g clipPath={`url(#${clipId})`}>
-          <line x1={MARGIN.left} x2={MARGIN.left + plotWidth} y1={y(centre)} y2={y(centre)} stroke={FUNNEL_CENTRE_COLOUR} strokeWidth={1.5} data-line="centre" />
+          <line
+            x1={MARGIN.left}
+            x2={MARGIN.left + plotWidth}
+            y1={y(centre)}
+            y2={y(centre)}
+            stroke={FUNNEL_CENTRE_COLOUR}
+            strokeWidth={1.5}
+            data-line="centre"
+          />
           {curve.length > 1 ? (
             <>
-              <polyline points={line('upper95')} fill="none" stroke={AXIS_COLOUR} strokeWidth={1.5} strokeDasharray={FUNNEL_95_DASH} data-line="upper-95" />
-              <polyline points={line('lower95')} fill="none" stroke={AXIS_COLOUR} strokeWidth={1.5} strokeDasharray={FUNNEL_95_DASH} data-line="lower-95" />
-              <polyline points={line('upper998')} fill="none" stroke={TEXT_COLOUR} strokeWidth={1.5} strokeDasharray={FUNNEL_998_DASH} data-line="upper-998" />
-              <polyline points={line('lower998')} fill="none" stroke={TEXT_COLOUR} strokeWidth={1.5} strokeDasharray={FUNNEL_998_DASH} data-line="lower-998" />
+              <polyline
+                points={line('upper95')}
+                fill="none"
+                stroke={AXIS_COLOUR}
+                strokeWidth={1.5}
+                strokeDasharray={FUNNEL_95_DASH}
+                data-line="upper-95"
+              />
+              <polyline
+                points={line('lower95')}
+                fill="none"
+                stroke={AXIS_COLOUR}
+                strokeWidth={1.5}
+                strokeDasharray={FUNNEL_95_DASH}
+                data-line="lower-95"
+              />
+              <polyline
+                points={line('upper998')}
+                fill="none"
+                stroke={TEXT_COLOUR}
+                strokeWidth={1.5}
+                strokeDasharray={FUNNEL_998_DASH}
+                data-line="upper-998"
+              />
+              <polyline
+                points={line('lower998')}
+                fill="none"
+                stroke={TEXT_COLOUR}
+                strokeWidth={1.5}
+                strokeDasharray={FUNNEL_998_DASH}
+                data-line="lower-998"
+              />
             </>
           ) : null}
           {drawn.map((p) => {
@@ -227,7 +333,16 @@ export function FunnelChart({ id, title, kind, centre, points, curve, selectedCo
             )
           })}
           {selected ? (
-            <circle cx={x(selected.denominator)} cy={y(selected.value)} r={10} fill="none" stroke={HIGHLIGHT_COLOUR} strokeWidth={3} strokeDasharray="5 2" data-selected="true" />
+            <circle
+              cx={x(selected.denominator)}
+              cy={y(selected.value)}
+              r={10}
+              fill="none"
+              stroke={HIGHLIGHT_COLOUR}
+              strokeWidth={3}
+              strokeDasharray="5 2"
+              data-selected="true"
+            />
           ) : null}
         </g>
         {curve.length > 1 ? (
@@ -271,7 +386,12 @@ export function FunnelChart({ id, title, kind, centre, points, curve, selectedCo
               return (
                 <li key={f}>
                   <svg width={16} height={16} aria-hidden="true" focusable="false" className="app-legend__swatch">
-                    <path d={markPath(style.shape, 8, 8, 11)} fill={style.filled ? style.colour : '#ffffff'} stroke={style.filled ? '#ffffff' : style.colour} strokeWidth={1.5} />
+                    <path
+                      d={markPath(style.shape, 8, 8, 11)}
+                      fill={style.filled ? style.colour : '#ffffff'}
+                      stroke={style.filled ? '#ffffff' : style.colour}
+                      strokeWidth={1.5}
+                    />
                   </svg>
                   {style.label}
                 </li>
@@ -292,7 +412,15 @@ export function FunnelChart({ id, title, kind, centre, points, curve, selectedCo
           {selected ? (
             <li>
               <svg width={22} height={22} aria-hidden="true" focusable="false" className="app-legend__swatch">
-                <circle cx={11} cy={11} r={8} fill="none" stroke={HIGHLIGHT_COLOUR} strokeWidth={3} strokeDasharray="5 2" />
+                <circle
+                  cx={11}
+                  cy={11}
+                  r={8}
+                  fill="none"
+                  stroke={HIGHLIGHT_COLOUR}
+                  strokeWidth={3}
+                  strokeDasharray="5 2"
+                />
               </svg>
               {selected.name}
             </li>

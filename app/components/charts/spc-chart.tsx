@@ -52,8 +52,13 @@ export interface SpcChartProps {
 const MARGIN = { top: 36, right: 96, bottom: 44, left: 64 }
 
 /** Where things go on the plot: x by the point's position, y by value. */
-export function spcScales(points: readonly SpcPoint[], options: { width: number; height: number; kind: SpcValueKind; target?: number | null }) {
-  const values = points.flatMap((p) => [p.value, p.mean, p.lowerLimit, p.upperLimit]).filter((v): v is number => v !== null)
+export function spcScales(
+  points: readonly SpcPoint[],
+  options: { width: number; height: number; kind: SpcValueKind; target?: number | null },
+) {
+  const values = points
+    .flatMap((p) => [p.value, p.mean, p.lowerLimit, p.upperLimit])
+    .filter((v): v is number => v !== null)
   if (options.target !== null && options.target !== undefined) values.push(options.target)
   let low = values.length ? Math.min(...values) : 0
   let high = values.length ? Math.max(...values) : 1
@@ -69,7 +74,8 @@ export function spcScales(points: readonly SpcPoint[], options: { width: number;
   const plotHeight = options.height - MARGIN.top - MARGIN.bottom
   const step = points.length > 1 ? plotWidth / (points.length - 1) : 0
   const x = (index: number) => MARGIN.left + (points.length > 1 ? index * step : plotWidth / 2)
-  const y = (value: number) => MARGIN.top + plotHeight - ((value - domain[0]) / (domain[1] - domain[0] || 1)) * plotHeight
+  const y = (value: number) =>
+    MARGIN.top + plotHeight - ((value - domain[0]) / (domain[1] - domain[0] || 1)) * plotHeight
   return { x, y, ticks, domain, plotWidth, plotHeight }
 }
 
@@ -86,7 +92,9 @@ function labelEvery(count: number, plotWidth: number) {
 }
 
 /** The chart's description: what a screen reader hears in place of the picture. */
-export function describeSpcChart(props: Pick<SpcChartProps, 'title' | 'kind' | 'points' | 'target' | 'annotations'>): string {
+export function describeSpcChart(
+  props: Pick<SpcChartProps, 'title' | 'kind' | 'points' | 'target' | 'annotations'>,
+): string {
   const { points, kind } = props
   const format = (v: number | null) => formatTooltipValue(v, tickKind(kind))
   const reported = points.filter((p) => p.value !== null)
@@ -95,11 +103,14 @@ export function describeSpcChart(props: Pick<SpcChartProps, 'title' | 'kind' | '
   for (const segment of segments) {
     const first = points.find((p) => p.segment === segment)!
     const last = [...points].reverse().find((p) => p.segment === segment)!
-    const from = segments.length > 1 ? ` from ${formatPeriodTick(first.period)} to ${formatPeriodTick(last.period)}` : ''
+    const from =
+      segments.length > 1 ? ` from ${formatPeriodTick(first.period)} to ${formatPeriodTick(last.period)}` : ''
     if (first.lowerLimit === null || first.upperLimit === null) {
       parts.push(`Mean${from} ${format(first.mean)}; too few points for process limits.`)
     } else {
-      parts.push(`Mean${from} ${format(first.mean)}, process limits ${format(first.lowerLimit)} to ${format(first.upperLimit)}.`)
+      parts.push(
+        `Mean${from} ${format(first.mean)}, process limits ${format(first.lowerLimit)} to ${format(first.upperLimit)}.`,
+      )
     }
   }
   const special = reported.filter((p) => p.pointType.startsWith('special_cause'))
@@ -107,15 +118,31 @@ export function describeSpcChart(props: Pick<SpcChartProps, 'title' | 'kind' | '
     special.length === 0
       ? 'No special cause variation.'
       : `Special cause variation in ${special.length} ${special.length === 1 ? 'month' : 'months'}: ${special
-          .map((p) => `${formatPeriodTick(p.period)} (${SPC_POINT_STYLES[p.pointType].label.replace('Special cause: ', '')})`)
+          .map(
+            (p) =>
+              `${formatPeriodTick(p.period)} (${SPC_POINT_STYLES[p.pointType].label.replace('Special cause: ', '')})`,
+          )
           .join(', ')}.`,
   )
   if (props.target) parts.push(`${props.target.label}: ${format(props.target.value)}.`)
-  if (props.annotations?.length) parts.push(`${props.annotations.length} ${props.annotations.length === 1 ? 'event is' : 'events are'} marked; they are listed after the chart.`)
+  if (props.annotations?.length)
+    parts.push(
+      `${props.annotations.length} ${props.annotations.length === 1 ? 'event is' : 'events are'} marked; they are listed after the chart.`,
+    )
   return parts.join(' ')
 }
 
-export function SpcChart({ id, title, kind, points, target = null, annotations = [], tooFewPointsText = null, width = 760, height = 340 }: SpcChartProps) {
+export function SpcChart({
+  id,
+  title,
+  kind,
+  points,
+  target = null,
+  annotations = [],
+  tooFewPointsText = null,
+  width = 760,
+  height = 340,
+}: SpcChartProps) {
   const { x, y, ticks, plotWidth, plotHeight } = spcScales(points, { width, height, kind, target: target?.value })
   const titleId = `${id}-title`
   const descId = `${id}-desc`
@@ -125,7 +152,15 @@ export function SpcChart({ id, title, kind, points, target = null, annotations =
   const segments = [...new Set(points.map((p) => p.segment))].map((segment) => {
     const indices = points.flatMap((p, i) => (p.segment === segment ? [i] : []))
     const first = points[indices[0]!]!
-    return { segment, from: indices[0]!, to: indices[indices.length - 1]!, mean: first.mean, lower: first.lowerLimit, upper: first.upperLimit, rebased: first.rebased }
+    return {
+      segment,
+      from: indices[0]!,
+      to: indices[indices.length - 1]!,
+      mean: first.mean,
+      lower: first.lowerLimit,
+      upper: first.upperLimit,
+      rebased: first.rebased,
+    }
   })
   // The line joins reported months; a month not reported leaves a gap.
   const runs: Array<Array<{ x: number; y: number }>> = []
@@ -167,10 +202,23 @@ export function SpcChart({ id, title, kind, points, target = null, annotations =
               </text>
             </g>
           ))}
-          <line x1={MARGIN.left} x2={MARGIN.left + plotWidth} y1={MARGIN.top + plotHeight} y2={MARGIN.top + plotHeight} stroke={AXIS_COLOUR} />
+          <line
+            x1={MARGIN.left}
+            x2={MARGIN.left + plotWidth}
+            y1={MARGIN.top + plotHeight}
+            y2={MARGIN.top + plotHeight}
+            stroke={AXIS_COLOUR}
+          />
           {points.map((p, i) =>
             i % every === 0 || i === points.length - 1 ? (
-              <text key={p.period} x={x(i)} y={MARGIN.top + plotHeight + 18} textAnchor="middle" fontSize={12} fill={TEXT_COLOUR}>
+              <text
+                key={p.period}
+                x={x(i)}
+                y={MARGIN.top + plotHeight + 18}
+                textAnchor="middle"
+                fontSize={12}
+                fill={TEXT_COLOUR}
+              >
                 {formatPeriodTick(p.period)}
               </text>
             ) : null,
@@ -182,18 +230,53 @@ export function SpcChart({ id, title, kind, points, target = null, annotations =
               <g key={s.segment} data-segment={s.segment}>
                 {s.rebased ? (
                   <>
-                    <line x1={x(s.from) - half} x2={x(s.from) - half} y1={MARGIN.top} y2={MARGIN.top + plotHeight} stroke={ANNOTATION_COLOUR} strokeDasharray="2 2" />
+                    <line
+                      x1={x(s.from) - half}
+                      x2={x(s.from) - half}
+                      y1={MARGIN.top}
+                      y2={MARGIN.top + plotHeight}
+                      stroke={ANNOTATION_COLOUR}
+                      strokeDasharray="2 2"
+                    />
                     <text x={x(s.from) - half + 4} y={MARGIN.top + plotHeight - 6} fontSize={11} fill={TEXT_COLOUR}>
                       Rebased
                     </text>
                   </>
                 ) : null}
-                {s.mean !== null ? <line x1={x1} x2={x2} y1={y(s.mean)} y2={y(s.mean)} stroke={SPC_MEAN_COLOUR} strokeWidth={1.5} data-line="mean" /> : null}
+                {s.mean !== null ? (
+                  <line
+                    x1={x1}
+                    x2={x2}
+                    y1={y(s.mean)}
+                    y2={y(s.mean)}
+                    stroke={SPC_MEAN_COLOUR}
+                    strokeWidth={1.5}
+                    data-line="mean"
+                  />
+                ) : null}
                 {s.upper !== null ? (
-                  <line x1={x1} x2={x2} y1={y(s.upper)} y2={y(s.upper)} stroke={SPC_LIMIT_COLOUR} strokeWidth={1.5} strokeDasharray={SPC_LIMIT_DASH} data-line="upper-limit" />
+                  <line
+                    x1={x1}
+                    x2={x2}
+                    y1={y(s.upper)}
+                    y2={y(s.upper)}
+                    stroke={SPC_LIMIT_COLOUR}
+                    strokeWidth={1.5}
+                    strokeDasharray={SPC_LIMIT_DASH}
+                    data-line="upper-limit"
+                  />
                 ) : null}
                 {s.lower !== null ? (
-                  <line x1={x1} x2={x2} y1={y(s.lower)} y2={y(s.lower)} stroke={SPC_LIMIT_COLOUR} strokeWidth={1.5} strokeDasharray={SPC_LIMIT_DASH} data-line="lower-limit" />
+                  <line
+                    x1={x1}
+                    x2={x2}
+                    y1={y(s.lower)}
+                    y2={y(s.lower)}
+                    stroke={SPC_LIMIT_COLOUR}
+                    strokeWidth={1.5}
+                    strokeDasharray={SPC_LIMIT_DASH}
+                    data-line="lower-limit"
+                  />
                 ) : null}
               </g>
             )
@@ -203,9 +286,15 @@ export function SpcChart({ id, title, kind, points, target = null, annotations =
             const last = segments[segments.length - 1]
             if (!last) return null
             const labels = [
-              last.upper !== null ? { key: 'upper', text: `Upper limit ${formatTick(last.upper, tickKind(kind))}`, value: last.upper } : null,
-              last.mean !== null ? { key: 'mean', text: `Mean ${formatTick(last.mean, tickKind(kind))}`, value: last.mean } : null,
-              last.lower !== null ? { key: 'lower', text: `Lower limit ${formatTick(last.lower, tickKind(kind))}`, value: last.lower } : null,
+              last.upper !== null
+                ? { key: 'upper', text: `Upper limit ${formatTick(last.upper, tickKind(kind))}`, value: last.upper }
+                : null,
+              last.mean !== null
+                ? { key: 'mean', text: `Mean ${formatTick(last.mean, tickKind(kind))}`, value: last.mean }
+                : null,
+              last.lower !== null
+                ? { key: 'lower', text: `Lower limit ${formatTick(last.lower, tickKind(kind))}`, value: last.lower }
+                : null,
             ].filter((l): l is NonNullable<typeof l> => l !== null)
             // Nudge labels apart so they never overlap (14px apart at least), top to bottom.
             let previous = -Infinity
@@ -221,14 +310,28 @@ export function SpcChart({ id, title, kind, points, target = null, annotations =
           })()}
           {target ? (
             <g data-line="target">
-              <line x1={MARGIN.left} x2={MARGIN.left + plotWidth} y1={y(target.value)} y2={y(target.value)} stroke={SPC_TARGET_COLOUR} strokeWidth={2} strokeDasharray={SPC_TARGET_DASH} />
+              <line
+                x1={MARGIN.left}
+                x2={MARGIN.left + plotWidth}
+                y1={y(target.value)}
+                y2={y(target.value)}
+                stroke={SPC_TARGET_COLOUR}
+                strokeWidth={2}
+                strokeDasharray={SPC_TARGET_DASH}
+              />
               <text x={MARGIN.left + 4} y={y(target.value) - 6} fontSize={12} fontWeight={700} fill={SPC_TARGET_COLOUR}>
                 {`${target.label} ${formatTick(target.value, tickKind(kind))}`}
               </text>
             </g>
           ) : null}
           {runs.map((run, i) => (
-            <polyline key={i} points={run.map((p) => `${p.x},${p.y}`).join(' ')} fill="none" stroke={SPC_POINT_STYLES.common_cause.colour} strokeWidth={1.5} />
+            <polyline
+              key={i}
+              points={run.map((p) => `${p.x},${p.y}`).join(' ')}
+              fill="none"
+              stroke={SPC_POINT_STYLES.common_cause.colour}
+              strokeWidth={1.5}
+            />
           ))}
           {points.map((p, i) => {
             if (p.value === null) return null
@@ -254,10 +357,31 @@ export function SpcChart({ id, title, kind, points, target = null, annotations =
         {markers.map((m) => {
           const mx = x(m.index)
           return (
-            <a key={`${m.n}`} href={`#${eventsId}-${m.n}`} aria-label={`Event ${m.n}, ${m.dateLabel}: ${m.text}`} className="app-plot__marker">
-              <line x1={mx} x2={mx} y1={MARGIN.top - 6} y2={MARGIN.top + plotHeight} stroke={ANNOTATION_COLOUR} strokeWidth={1} strokeDasharray="1 3" />
+            <a
+              key={`${m.n}`}
+              href={`#${eventsId}-${m.n}`}
+              aria-label={`Event ${m.n}, ${m.dateLabel}: ${m.text}`}
+              className="app-plot__marker"
+            >
+              <line
+                x1={mx}
+                x2={mx}
+                y1={MARGIN.top - 6}
+                y2={MARGIN.top + plotHeight}
+                stroke={ANNOTATION_COLOUR}
+                strokeWidth={1}
+                strokeDasharray="1 3"
+              />
               <circle cx={mx} cy={MARGIN.top - 16} r={10} fill="#ffffff" stroke={ANNOTATION_COLOUR} strokeWidth={1.5} />
-              <text x={mx} y={MARGIN.top - 16} dy="0.35em" textAnchor="middle" fontSize={12} fontWeight={700} fill={TEXT_COLOUR}>
+              <text
+                x={mx}
+                y={MARGIN.top - 16}
+                dy="0.35em"
+                textAnchor="middle"
+                fontSize={12}
+                fontWeight={700}
+                fill={TEXT_COLOUR}
+              >
                 {m.n}
               </text>
             </a>
@@ -265,7 +389,12 @@ export function SpcChart({ id, title, kind, points, target = null, annotations =
         })}
       </svg>
       <figcaption>
-        <SpcKey types={[...used]} hasTarget={target !== null} hasLimits={points.some((p) => p.upperLimit !== null)} hasEvents={markers.length > 0} />
+        <SpcKey
+          types={[...used]}
+          hasTarget={target !== null}
+          hasLimits={points.some((p) => p.upperLimit !== null)}
+          hasEvents={markers.length > 0}
+        />
         {annotations.length > 0 ? (
           <>
             <p className="app-plot__events-title" id={`${eventsId}-title`}>
@@ -310,7 +439,12 @@ export function SpcKey({
           return (
             <li key={t}>
               <svg width={16} height={16} aria-hidden="true" focusable="false" className="app-legend__swatch">
-                <path d={markPath(style.shape, 8, 8, 11)} fill={style.filled ? style.colour : '#ffffff'} stroke={style.filled ? '#ffffff' : style.colour} strokeWidth={1.5} />
+                <path
+                  d={markPath(style.shape, 8, 8, 11)}
+                  fill={style.filled ? style.colour : '#ffffff'}
+                  stroke={style.filled ? '#ffffff' : style.colour}
+                  strokeWidth={1.5}
+                />
               </svg>
               {style.label}
             </li>

@@ -58,9 +58,22 @@ export function VariationIcon({
   // A triangle's letter sits lower, where the shape is wide enough for it.
   const letterY = look.shape === 'triangle-up' ? 24 : 20
   return (
-    <svg className="app-spc-icon" width={size} height={size} viewBox="0 0 40 40" role="img" aria-label={label} data-variation={variation}>
+    <svg
+      className="app-spc-icon"
+      width={size}
+      height={size}
+      viewBox="0 0 40 40"
+      role="img"
+      aria-label={label}
+      data-variation={variation}
+    >
       <title>{label}</title>
-      <path d={markPath(look.shape, 20, look.shape === 'triangle-up' ? 21 : 20, 32)} fill="#ffffff" stroke={look.colour} strokeWidth={3} />
+      <path
+        d={markPath(look.shape, 20, look.shape === 'triangle-up' ? 21 : 20, 32)}
+        fill="#ffffff"
+        stroke={look.colour}
+        strokeWidth={3}
+      />
       {look.letter ? (
         <text x={20} y={letterY} dy="0.35em" textAnchor="middle" fontSize={16} fontWeight={700} fill={look.colour}>
           {look.letter}
@@ -89,7 +102,15 @@ export function AssuranceIcon({
 }) {
   const look = ASSURANCE_LOOK[assurance]
   return (
-    <svg className="app-spc-icon" width={size} height={size} viewBox="0 0 40 40" role="img" aria-label={label} data-assurance={assurance}>
+    <svg
+      className="app-spc-icon"
+      width={size}
+      height={size}
+      viewBox="0 0 40 40"
+      role="img"
+      aria-label={label}
+      data-assurance={assurance}
+    >
       <title>{label}</title>
       <rect x={4} y={4} width={32} height={32} rx={9} fill="#ffffff" stroke={look.colour} strokeWidth={3} />
       <text x={20} y={20} dy="0.35em" textAnchor="middle" fontSize={17} fontWeight={700} fill={look.colour}>
@@ -122,7 +143,11 @@ export function SpcIconKey({ assurance = true }: { assurance?: boolean }) {
           ? ASSURANCES.map((a) => (
               <div key={a} className="app-spc-key__item">
                 <dt>
-                  <AssuranceIcon assurance={a} size={28} label={`Rounded square with ${ASSURANCE_LOOK[a].letter === '?' ? 'a question mark' : `the letter ${ASSURANCE_LOOK[a].letter}`}`} />
+                  <AssuranceIcon
+                    assurance={a}
+                    size={28}
+                    label={`Rounded square with ${ASSURANCE_LOOK[a].letter === '?' ? 'a question mark' : `the letter ${ASSURANCE_LOOK[a].letter}`}`}
+                  />
                 </dt>
                 <dd>{capitalise(SPC_ASSURANCE_LABELS[a])}</dd>
               </div>
