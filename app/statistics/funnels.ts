@@ -97,6 +97,12 @@ export interface FunnelInput {
   numerator: number | null
   /** The proportion's denominator, or the population of a rate; null when not available. */
   denominator: number | null
+  /**
+   * Built on a count hidden by disclosure control: the point has no value, numerator or flag
+   * (its limits are kept, from the denominator). Its counts still count in the pooled centre,
+   * Scotland's own figure; which other figures must be hidden is the disclosure control's call.
+   */
+  hidden?: boolean
 }
 
 export interface FunnelPoint extends Partial<FunnelLimits> {
@@ -107,6 +113,7 @@ export interface FunnelPoint extends Partial<FunnelLimits> {
   /** A fraction for proportions, per 100,000 a year for rates; null without figures. */
   value: number | null
   flag: FunnelFlag | null
+  hidden: boolean
 }
 
 export interface FunnelOptions {
@@ -146,11 +153,18 @@ export function computeFunnel(inputs: readonly FunnelInput[], options: FunnelOpt
   const years = options.years ?? 1
   const centre = options.centre ?? pooledCentre(inputs, options.kind, years)
   const points = inputs.map((input): FunnelPoint => {
-    const base = { code: input.code, name: input.name, numerator: input.numerator, denominator: input.denominator }
+    const hidden = input.hidden === true
+    const base = {
+      code: input.code,
+      name: input.name,
+      numerator: hidden ? null : input.numerator,
+      denominator: input.denominator,
+      hidden,
+    }
     if (centre === null || input.denominator === null || !(input.denominator > 0))
       return { ...base, value: null, flag: null }
     const limits = limitsAt(centre, input.denominator, options.kind, years)
-    if (input.numerator === null) return { ...base, ...limits, value: null, flag: null }
+    if (input.numerator === null || hidden) return { ...base, ...limits, value: null, flag: null }
     const value =
       options.kind === 'proportion'
         ? input.numerator / input.denominator

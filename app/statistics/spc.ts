@@ -19,7 +19,9 @@
 // Months not reported (value null) are left out of everything: they have no point type, the
 // moving range of the next reported month is taken from the last reported one, and runs and
 // trends continue across the gap (a month nobody reported is no evidence of change either
-// way). A run is broken by a point exactly on the mean; a trend by two equal values.
+// way). A run is broken by a point exactly on the mean; a trend by two equal values. A month
+// whose figure is hidden by disclosure control is treated the same way (point type 'hidden'):
+// were it in the mean, the mean and the other months would give it away.
 //
 // Proportions are fractions (0.9 = 90%), as every figure of the dashboard holds them.
 
@@ -36,6 +38,8 @@ export type SpcPointType =
   | 'not_judged'
   /** The month was not reported (or its denominator was 0). */
   | 'not_reported'
+  /** Hidden by disclosure control: left out like a month not reported, so the limits cannot reveal it. */
+  | 'hidden'
 
 export const SPC_POINT_TYPES: readonly SpcPointType[] = [
   'special_cause_improvement',
@@ -44,6 +48,7 @@ export const SPC_POINT_TYPES: readonly SpcPointType[] = [
   'common_cause',
   'not_judged',
   'not_reported',
+  'hidden',
 ]
 
 /** The words of a point type, for tables, CSV cells and screen readers. */
@@ -54,6 +59,7 @@ export const SPC_POINT_TYPE_LABELS: Record<SpcPointType, string> = {
   common_cause: 'common cause',
   not_judged: 'not judged (fewer than 12 points)',
   not_reported: 'not reported',
+  hidden: 'hidden (disclosure control)',
 }
 
 /** Which rules made a point special cause. */
@@ -79,12 +85,15 @@ export interface SpcInputPoint {
   /** 'YYYY-MM' (any sortable label works; the series must already be in time order). */
   period: string
   value: number | null
+  /** Built on a count hidden by disclosure control: shown as hidden, left out of every calculation. */
+  hidden?: boolean
 }
 
 export interface SpcRatioInputPoint {
   period: string
   numerator: number | null
   denominator: number | null
+  hidden?: boolean
 }
 
 export interface SpcOptions {
@@ -202,9 +211,10 @@ export function screenMovingRanges(ranges: readonly number[]): {
 
 /** Proportions from monthly counts: numerator / denominator, null when either is missing or the denominator is 0. */
 export function proportionSeries(points: readonly SpcRatioInputPoint[]): SpcInputPoint[] {
-  return points.map(({ period, numerator, denominator }) => ({
+  return points.map(({ period, numerator, denominator, hidden }) => ({
     period,
     value: numerator === null || denominator === null || denominator <= 0 ? null : numerator / denominator,
+    ...(hidden ? { hidden } : {}),
   }))
 }
 
@@ -350,7 +360,7 @@ export function computeSpc(series: readonly SpcInputPoint[], options: SpcOptions
     const end = segmentIndex + 1 < starts.length ? starts[segmentIndex + 1]! : series.length
     const slice = series.slice(start, end)
     const reported = slice.flatMap((p, i) =>
-      p.value === null || !Number.isFinite(p.value) ? [] : [{ index: i, period: p.period, value: p.value }],
+      p.value === null || p.hidden || !Number.isFinite(p.value) ? [] : [{ index: i, period: p.period, value: p.value }],
     )
     const baseline = options.baselinePoints ? reported.slice(0, options.baselinePoints) : reported
     const values = baseline.map((p) => p.value)
@@ -403,7 +413,7 @@ export function computeSpc(series: readonly SpcInputPoint[], options: SpcOptions
         upperLimit: segment.upperLimit,
       }
       if (!flagByIndex.has(i)) {
-        points.push({ ...base, value: null, pointType: 'not_reported', side: null, rules: [] })
+        points.push({ ...base, value: null, pointType: p.hidden ? 'hidden' : 'not_reported', side: null, rules: [] })
         return
       }
       const flag = flagByIndex.get(i)
@@ -416,7 +426,7 @@ export function computeSpc(series: readonly SpcInputPoint[], options: SpcOptions
     })
   })
 
-  const latest = [...points].reverse().find((p) => p.pointType !== 'not_reported') ?? null
+  const latest = [...points].reverse().find((p) => p.pointType !== 'not_reported' && p.pointType !== 'hidden') ?? null
   const lastSegment = segments[segments.length - 1] ?? null
   return {
     kind,
@@ -439,10 +449,11 @@ export function computeProportionSpc(
   const result = computeSpc(proportionSeries(series), { ...options, kind: 'proportion' })
   return {
     ...result,
+    // A hidden month keeps its counts hidden too.
     points: result.points.map((p, i) => ({
       ...p,
-      numerator: series[i]!.numerator,
-      denominator: series[i]!.denominator,
+      numerator: series[i]!.hidden ? null : series[i]!.numerator,
+      denominator: series[i]!.hidden ? null : series[i]!.denominator,
     })),
   }
 }
@@ -548,6 +559,11 @@ export function spcNotes(result: SpcResult): string[] {
     }
     if (i > 0) notes.push(`The limits are recalculated from ${s.from} (rebased).`)
   })
+  if (result.points.some((p) => p.pointType === 'hidden')) {
+    notes.push(
+      'Months whose figures are hidden by disclosure control are hidden here too, and left out of the mean, the limits and the rules.',
+    )
+  }
   if (result.points.some((p) => p.pointType === 'not_reported')) {
     notes.push('Months not reported are left out of the mean, the limits and the rules.')
   }

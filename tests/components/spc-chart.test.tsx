@@ -102,6 +102,21 @@ describe('the control chart', () => {
     )
   })
 
+  test('a month hidden by disclosure control shows c, and the chart says so', () => {
+    const series = monthly([10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 10, 14, 30]).map((p, i) =>
+      i === 5 ? { ...p, hidden: true } : p,
+    )
+    const result = computeSpc(series, { kind: 'count', direction: 'up' })
+    const { container } = render(<SpcChart id="h" title="Referrals" kind="count" points={result.points} />)
+    expect(container.querySelectorAll('[data-point-type]')).toHaveLength(12)
+    expect(screen.getByRole('group').textContent).toContain(
+      '1 month is hidden by disclosure control (c) and left out of the mean and limits: Sep 2021.',
+    )
+    expect(
+      within(screen.getByRole('list', { name: 'Key' })).getByText('Hidden by disclosure control'),
+    ).toBeInTheDocument()
+  })
+
   test('fewer than 12 months: no limits drawn, and the chart says so', () => {
     const short = computeSpc(monthly([10, 14, 10, 14, 10]), { kind: 'count', direction: 'up' })
     const { container } = render(

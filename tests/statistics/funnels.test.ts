@@ -192,6 +192,24 @@ describe('a funnel of boards', () => {
     expect(funnel.points[4]!.upper95).toBeCloseTo(0.839199, 6)
   })
 
+  test('a board whose count is hidden has no value, numerator or flag, but keeps its limits', () => {
+    const funnel = computeFunnel(
+      inputs.map((i) => (i.code === 'B' ? { ...i, hidden: true } : i)),
+      { kind: 'proportion' },
+    )
+    // The centre is still Scotland's: 2400 / 3000 = 0.8.
+    expect(funnel.centre).toBeCloseTo(0.8, 12)
+    expect(funnel.points[1]).toMatchObject({
+      code: 'B',
+      numerator: null,
+      denominator: 2500,
+      value: null,
+      flag: null,
+      hidden: true,
+    })
+    expect(funnel.points[1]!.lower95).toBeCloseTo(0.78432, 6)
+  })
+
   test('the CSV rows have the columns DESIGN gives, flags in words', () => {
     const rows = funnelRows(computeFunnel(inputs, { kind: 'proportion' }))
     expect(Object.keys(rows[0]!)).toEqual([...FUNNEL_CSV_COLUMNS])

@@ -79,6 +79,19 @@ describe('a point outside the limits', () => {
     expect(spcNotes(result)).toContain('Months not reported are left out of the mean, the limits and the rules.')
   })
 
+  test('a month hidden by disclosure control is hidden and left out, so the limits cannot give it away', () => {
+    // Hide the sixth month (14): the other 13 values and their order give the mean and limits of
+    // the series without it: (174 - 14) / 12 = 13.333333; moving ranges: 4 x 4, then |10 - 10|
+    // = 0 across the gap, 5 x 4, |30 - 14| = 16 -> (16 + 0 + 20 + 16) / 11 = 52 / 11 = 4.727273.
+    const series = monthly(values).map((p, i) => (i === 5 ? { ...p, hidden: true } : p))
+    const result = computeSpc(series, { kind: 'count', direction: 'up' })
+    expect(result.points[5]).toMatchObject({ value: null, pointType: 'hidden' })
+    expect(result.segments[0]!.mean).toBeCloseTo(13.333333, 5)
+    expect(result.segments[0]!.movingRangeMean).toBeCloseTo(4.727273, 5)
+    expect(spcRows(result)[5]).toMatchObject({ value: null, point_type: 'hidden (disclosure control)' })
+    expect(spcNotes(result).join(' ')).toContain('hidden by disclosure control are hidden here too')
+  })
+
   test('the CSV columns come straight from the points', () => {
     const rows = spcRows(computeSpc(monthly(values), { kind: 'count', direction: 'up' }))
     expect(Object.keys(rows[0]!)).toEqual([
@@ -336,6 +349,13 @@ describe('percentages from monthly numerators and denominators', () => {
     expect(result.segments[0]!.lowerLimit).toBeCloseTo(0.9368, 10)
     expect(result.segments[0]!.upperLimit).toBe(1)
     expect(result.points[0]).toMatchObject({ numerator: 49, denominator: 50, value: 0.98 })
+  })
+
+  test('a hidden month keeps its numerator and denominator hidden too', () => {
+    const withHidden = months.map((m, i) => (i === 3 ? { ...m, hidden: true } : m))
+    const result = computeProportionSpc(withHidden, { direction: 'up' })
+    expect(result.points[3]).toMatchObject({ value: null, numerator: null, denominator: null, pointType: 'hidden' })
+    expect(result.points[2]).toMatchObject({ numerator: 49, denominator: 50 })
   })
 
   test('a month with no denominator is not reported, not 0%', () => {

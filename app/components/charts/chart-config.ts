@@ -225,6 +225,7 @@ export const SPC_POINT_STYLES = {
   common_cause: { colour: SPC_COMMON_COLOUR, shape: 'circle', filled: true, label: 'Common cause' },
   not_judged: { colour: SPC_COMMON_COLOUR, shape: 'ring', filled: false, label: 'Not judged (fewer than 12 points)' },
   not_reported: { colour: SPC_COMMON_COLOUR, shape: 'ring', filled: false, label: 'Not reported' },
+  hidden: { colour: SPC_COMMON_COLOUR, shape: 'ring', filled: false, label: 'Hidden (c)' },
 } as const satisfies Record<string, MarkStyle>
 
 export const FUNNEL_ABOVE_COLOUR = '#0065bd'

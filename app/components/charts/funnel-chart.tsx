@@ -167,6 +167,8 @@ export function describeFunnelChart(
       )
   }
   parts.push(`Within the limits: ${count('within').length} boards.`)
+  const hidden = props.points.filter((p) => p.hidden)
+  if (hidden.length) parts.push(`Hidden by disclosure control: ${hidden.map((b) => b.name).join(', ')}.`)
   const chosen = props.points.find((p) => p.code === props.selectedCode)
   if (chosen)
     parts.push(

@@ -124,6 +124,14 @@ export function describeSpcChart(
           )
           .join(', ')}.`,
   )
+  const hidden = points.filter((p) => p.pointType === 'hidden')
+  if (hidden.length > 0) {
+    parts.push(
+      `${hidden.length} ${hidden.length === 1 ? 'month is' : 'months are'} hidden by disclosure control (c) and left out of the mean and limits: ${hidden
+        .map((p) => formatPeriodTick(p.period))
+        .join(', ')}.`,
+    )
+  }
   if (props.target) parts.push(`${props.target.label}: ${format(props.target.value)}.`)
   if (props.annotations?.length)
     parts.push(
@@ -333,6 +341,21 @@ export function SpcChart({
               strokeWidth={1.5}
             />
           ))}
+          {points.map((p, i) =>
+            p.pointType === 'hidden' ? (
+              <text
+                key={`c${p.period}`}
+                x={x(i)}
+                y={MARGIN.top + plotHeight - 6}
+                textAnchor="middle"
+                fontSize={12}
+                fontWeight={700}
+                fill={TEXT_COLOUR}
+              >
+                c
+              </text>
+            ) : null,
+          )}
           {points.map((p, i) => {
             if (p.value === null) return null
             const style = SPC_POINT_STYLES[p.pointType]
@@ -436,6 +459,18 @@ export function SpcKey({
         .filter((t) => types.includes(t) && t !== 'not_reported')
         .map((t) => {
           const style = SPC_POINT_STYLES[t]
+          if (t === 'hidden') {
+            return (
+              <li key={t}>
+                <svg width={16} height={16} aria-hidden="true" focusable="false" className="app-legend__swatch">
+                  <text x={8} y={8} dy="0.35em" textAnchor="middle" fontSize={12} fontWeight={700} fill={TEXT_COLOUR}>
+                    c
+                  </text>
+                </svg>
+                Hidden by disclosure control
+              </li>
+            )
+          }
           return (
             <li key={t}>
               <svg width={16} height={16} aria-hidden="true" focusable="false" className="app-legend__swatch">
