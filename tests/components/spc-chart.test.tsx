@@ -65,8 +65,8 @@ describe('the control chart', () => {
     const list = screen.getByRole('list', { name: 'Events on this chart' })
     const items = within(list).getAllByRole('listitem')
     expect(items.map((li) => li.textContent)).toEqual([
-      '4 October 2021 (Lothian): Platform changed The limits are recalculated from here.',
-      '1 February 2022 (National): cCBT Perinatal went live',
+      '4 October 2021 (Lothian): Platform changed. The limits are recalculated from the first whole month after it.',
+      '1 February 2022 (National): cCBT Perinatal went live.',
     ])
     expect(items[0]).toHaveAttribute('id', 'referrals-spc-events-1')
     expect(screen.getByRole('group', { name: 'Control chart: Referrals' }).textContent).toContain('2 events are marked')
@@ -83,7 +83,7 @@ describe('the control chart', () => {
       />,
     )
     expect(screen.queryByRole('link')).toBeNull()
-    expect(screen.getByText(/Before the start/).textContent).toContain('(outside the months shown)')
+    expect(screen.getByText(/Before the start/).textContent).toContain('Before the start. Outside the months shown.')
   })
 
   test('a rebase draws each segment’s own mean and limits, and says where', () => {

@@ -217,6 +217,22 @@ export function FunnelChart({
   const flagsUsed = new Set(drawn.map((p) => p.flag).filter((f): f is FunnelFlag => f !== null))
   const selected = drawn.find((p) => p.code === selectedCode)
   const kindOfValue = valueKind(kind)
+  // The curves' names at their right-hand end, top to bottom, at least 12px apart.
+  const end = curve[curve.length - 1]
+  const endLabels = (
+    end
+      ? [
+          { text: '99.8%', value: end.upper998 },
+          { text: '95%', value: end.upper95 },
+          { text: 'Scotland', value: centre },
+          { text: '95%', value: end.lower95 },
+          { text: '99.8%', value: end.lower998 },
+        ]
+      : []
+  ).reduce<Array<{ text: string; at: number }>>((placed, l) => {
+    const previous = placed[placed.length - 1]?.at ?? -Infinity
+    return [...placed, { text: l.text, at: Math.max(y(l.value), previous + 12) }]
+  }, [])
   return (
     <figure className="app-plot" data-chart={id}>
       <svg
@@ -349,15 +365,11 @@ export function FunnelChart({
         </g>
         {curve.length > 1 ? (
           <g fontSize={11} fill={TEXT_COLOUR}>
-            <text x={MARGIN.left + plotWidth + 4} y={y(curve[curve.length - 1]!.upper998)} dy="0.32em">
-              99.8%
-            </text>
-            <text x={MARGIN.left + plotWidth + 4} y={y(curve[curve.length - 1]!.upper95)} dy="0.32em">
-              95%
-            </text>
-            <text x={MARGIN.left + plotWidth + 4} y={y(centre)} dy="0.32em">
-              Scotland
-            </text>
+            {endLabels.map((l, i) => (
+              <text key={i} x={x(end!.denominator) + 4} y={l.at} dy="0.32em">
+                {l.text}
+              </text>
+            ))}
           </g>
         ) : null}
         {labels.map((l) => (

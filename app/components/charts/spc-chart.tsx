@@ -182,10 +182,33 @@ export function SpcChart({
     current.push({ x: x(i), y: y(p.value) })
   })
   if (current.length) runs.push(current)
-  const markers = annotations
+  // Events numbered in date order, on the chart and in the list under it.
+  const events = [...annotations].sort((a, b) => a.period.localeCompare(b.period))
+  const markers = events
     .map((a, n) => ({ ...a, n: n + 1, index: indexOf.get(a.period) }))
     .filter((a): a is typeof a & { index: number } => a.index !== undefined)
   const half = points.length > 1 ? plotWidth / (points.length - 1) / 2 : plotWidth / 2
+  // Labels to the right of the plot: the last segment's limits and mean, and the standard,
+  // top to bottom, nudged down so no two are closer than 14px.
+  const last = segments[segments.length - 1]
+  const rightLabels = [
+    last && last.upper !== null
+      ? { key: 'upper', text: `Upper limit ${formatTick(last.upper, tickKind(kind))}`, value: last.upper }
+      : null,
+    last && last.mean !== null
+      ? { key: 'mean', text: `Mean ${formatTick(last.mean, tickKind(kind))}`, value: last.mean }
+      : null,
+    last && last.lower !== null
+      ? { key: 'lower', text: `Lower limit ${formatTick(last.lower, tickKind(kind))}`, value: last.lower }
+      : null,
+    target ? { key: 'target', text: '', value: target.value } : null,
+  ]
+    .filter((l): l is NonNullable<typeof l> => l !== null)
+    .sort((a, b) => b.value - a.value)
+    .reduce<Array<{ key: string; text: string; at: number }>>((placed, l) => {
+      const previous = placed[placed.length - 1]?.at ?? -Infinity
+      return [...placed, { key: l.key, text: l.text, at: Math.max(y(l.value), previous + 14) }]
+    }, [])
   const used = new Set(points.map((p) => p.pointType))
 
   return (
@@ -289,33 +312,13 @@ export function SpcChart({
               </g>
             )
           })}
-          {/* Right-hand labels for the last segment's lines. */}
-          {(() => {
-            const last = segments[segments.length - 1]
-            if (!last) return null
-            const labels = [
-              last.upper !== null
-                ? { key: 'upper', text: `Upper limit ${formatTick(last.upper, tickKind(kind))}`, value: last.upper }
-                : null,
-              last.mean !== null
-                ? { key: 'mean', text: `Mean ${formatTick(last.mean, tickKind(kind))}`, value: last.mean }
-                : null,
-              last.lower !== null
-                ? { key: 'lower', text: `Lower limit ${formatTick(last.lower, tickKind(kind))}`, value: last.lower }
-                : null,
-            ].filter((l): l is NonNullable<typeof l> => l !== null)
-            // Nudge labels apart so they never overlap (14px apart at least), top to bottom.
-            let previous = -Infinity
-            return labels.map((l) => {
-              const at = Math.max(y(l.value), previous + 14)
-              previous = at
-              return (
-                <text key={l.key} x={MARGIN.left + plotWidth + 6} y={at} dy="0.32em" fontSize={11} fill={TEXT_COLOUR}>
-                  {l.text}
-                </text>
-              )
-            })
-          })()}
+          {rightLabels
+            .filter((l) => l.key !== 'target')
+            .map((l) => (
+              <text key={l.key} x={MARGIN.left + plotWidth + 6} y={l.at} dy="0.32em" fontSize={11} fill={TEXT_COLOUR}>
+                {l.text}
+              </text>
+            ))}
           {target ? (
             <g data-line="target">
               <line
@@ -327,7 +330,14 @@ export function SpcChart({
                 strokeWidth={2}
                 strokeDasharray={SPC_TARGET_DASH}
               />
-              <text x={MARGIN.left + 4} y={y(target.value) - 6} fontSize={12} fontWeight={700} fill={SPC_TARGET_COLOUR}>
+              <text
+                x={MARGIN.left + plotWidth + 6}
+                y={rightLabels.find((l) => l.key === 'target')!.at}
+                dy="0.32em"
+                fontSize={11}
+                fontWeight={700}
+                fill={SPC_TARGET_COLOUR}
+              >
                 {`${target.label} ${formatTick(target.value, tickKind(kind))}`}
               </text>
             </g>
@@ -418,18 +428,18 @@ export function SpcChart({
           hasLimits={points.some((p) => p.upperLimit !== null)}
           hasEvents={markers.length > 0}
         />
-        {annotations.length > 0 ? (
+        {events.length > 0 ? (
           <>
             <p className="app-plot__events-title" id={`${eventsId}-title`}>
               Events on this chart
             </p>
             <ol className="app-plot__events" aria-labelledby={`${eventsId}-title`}>
-              {annotations.map((a, i) => (
+              {events.map((a, i) => (
                 <li key={i} id={`${eventsId}-${i + 1}`} tabIndex={-1}>
                   <strong>{a.dateLabel}</strong>
-                  {a.scope ? ` (${a.scope})` : ''}: {a.text}
-                  {a.rebase ? ' The limits are recalculated from here.' : ''}
-                  {indexOf.has(a.period) ? '' : ' (outside the months shown)'}
+                  {a.scope ? ` (${a.scope})` : ''}: {sentence(a.text)}
+                  {a.rebase ? ' The limits are recalculated from the first whole month after it.' : ''}
+                  {indexOf.has(a.period) ? '' : ' Outside the months shown.'}
                 </li>
               ))}
             </ol>
@@ -438,6 +448,11 @@ export function SpcChart({
       </figcaption>
     </figure>
   )
+}
+
+/** Text as a sentence: with a full stop unless it ends with one already. */
+function sentence(text: string) {
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
 }
 
 /** The key of a control chart: each point type shown (shape and colour), the lines, the markers. */
