@@ -15,7 +15,7 @@ import {
   updateAnnotation,
 } from '#app/models/annotations.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
-import { formatDateTime, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
+import { formatDate, formatDateTime, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import { badRequest, forbidden, notFound } from '#app/utils/http.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 
@@ -79,7 +79,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : null,
     annotations: rows.map((a) => ({
       id: a.id,
-      eventDate: a.eventDate,
+      // '2 October 2023' (a date at midnight UTC is the same day in Scotland).
+      eventDate: formatDate(a.eventDate),
       board: a.orgUnitName ?? 'National',
       service: a.serviceName ?? 'Every service',
       text: a.text,
