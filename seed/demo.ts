@@ -18,7 +18,7 @@ import {
 } from '#app/utils/dates.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import { type Database, queryRows, type Transaction } from '#db/client.ts'
-import { users } from '#db/schema/index.ts'
+import { annotations, users } from '#db/schema/index.ts'
 import type { ReferenceData } from './reference.ts'
 import { readReferenceData } from './reference.ts'
 
@@ -372,6 +372,25 @@ export async function loadDemoData(
         Number(r.id),
       ]),
     )
+    // A few events that explain the trends: written by the board's lead, or the national lead.
+    const demoEvents = demoAnnotations(reference, through)
+    if (demoEvents.length > 0) {
+      await tx.insert(annotations).values(
+        demoEvents.map((a) => {
+          const orgUnitId = a.code === null ? null : unitId.get(a.code)!
+          const author = orgUnitId === null ? nationalLead : (leadOf.get(orgUnitId) ?? nationalLead)
+          return {
+            eventDate: a.eventDate,
+            orgUnitId,
+            serviceId: a.service === null ? null : serviceId.get(a.service)!,
+            text: a.text,
+            rebase: a.rebase,
+            createdBy: author,
+            updatedBy: author,
+          }
+        }),
+      )
+    }
     const measureId = new Map(
       (await queryRows<{ id: number; name: string }>(tx, sql`select id, name from measures`)).map((r) => [
         r.name,
@@ -429,6 +448,63 @@ export async function loadDemoData(
       valid_from timestamptz, valid_to timestamptz, change_reason text`,
     )
   })
+}
+
+export interface DemoAnnotation {
+  eventDate: string
+  /** Board code, or null for a national event. */
+  code: string | null
+  service: string | null
+  text: string
+  rebase: boolean
+}
+
+/**
+ * The demo's events, from the reference data so another nation's demo gets its own: the service
+ * that went live in the most boards in one month after the start (national when it was every
+ * board), and a platform change in the most populous board 30 months after the start, which
+ * restarts its control limits. Only events up to `through` are included.
+ */
+export function demoAnnotations(reference: ReferenceData, through: string): DemoAnnotation[] {
+  const list: DemoAnnotation[] = []
+  const boards = reference.orgUnits.filter((u) => u.kind === 'board')
+  const launches = new Map<string, { service: string; month: string; codes: string[] }>()
+  for (const a of reference.availability) {
+    if (a.status !== 'live' || a.from_month <= PROGRAMME_START_MONTH || a.from_month > through) continue
+    const key = `${a.from_month}:${a.service}`
+    const launch = launches.get(key) ?? { service: a.service, month: a.from_month, codes: [] }
+    launch.codes.push(a.org_unit_code)
+    launches.set(key, launch)
+  }
+  const launch = [...launches.values()].sort(
+    (a, b) => b.codes.length - a.codes.length || a.month.localeCompare(b.month) || a.service.localeCompare(b.service),
+  )[0]
+  if (launch) {
+    const name = reference.services.find((s) => s.slug === launch.service)?.name ?? launch.service
+    const everywhere = boards.every((b) => launch.codes.includes(b.code))
+    list.push({
+      eventDate: `${launch.month}-01`,
+      code: everywhere ? null : [...launch.codes].sort()[0]!,
+      service: launch.service,
+      text: everywhere ? `${name} went live in every board` : `${name} went live`,
+      rebase: false,
+    })
+  }
+  const latestYear = Math.max(...reference.populations.map((p) => p.year))
+  const largest = reference.populations
+    .filter((p) => p.year === latestYear && boards.some((b) => b.code === p.code))
+    .sort((a, b) => b.population - a.population || a.code.localeCompare(b.code))[0]
+  const changeMonth = addMonths(PROGRAMME_START_MONTH, 30)
+  if (largest && changeMonth <= through) {
+    list.push({
+      eventDate: `${changeMonth}-02`,
+      code: largest.code,
+      service: null,
+      text: 'Moved to the new referral platform: referrals are now counted when accepted, not when received',
+      rebase: true,
+    })
+  }
+  return list
 }
 
 /** Bulk insert through one JSON parameter per batch: far fewer round trips than row inserts. */

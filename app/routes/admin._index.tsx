@@ -28,6 +28,11 @@ const AREAS = [
     text: 'A service going live, into pilot, planned or withdrawn in a board from a month; population estimates.',
   },
   {
+    to: '/admin/annotations',
+    title: 'Events on the trends',
+    text: 'Dated events that explain a trend, like a platform change or a service going live; where control limits restart.',
+  },
+  {
     to: '/audit',
     title: 'Audit trail',
     text: 'Who did what and when: sign-ins, changes to accounts, the catalogue, coverage and figures, exports.',

@@ -1,3 +1,4 @@
+export * from './annotations.ts'
 export * from './catalogue.ts'
 export * from './org-units.ts'
 export * from './returns.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { lastCompleteMonth } from '#app/utils/dates.ts'
-import { demoBoardLeadEmail, generateDemoValues } from '#seed/demo.ts'
+import { demoAnnotations, demoBoardLeadEmail, generateDemoValues } from '#seed/demo.ts'
 import { readReferenceData } from '#seed/reference.ts'
 
 const reference = readReferenceData()
@@ -47,5 +47,29 @@ describe('the demo generator', () => {
     expect(demoBoardLeadEmail('Dumfries and Galloway')).toBe('lead.dumfries-galloway@demo.scot')
     expect(demoBoardLeadEmail('Ayrshire and Arran')).toBe('lead.ayrshire-arran@demo.scot')
     expect(demoBoardLeadEmail('Western Isles')).toBe('lead.western-isles@demo.scot')
+  })
+
+  test('a few events explain the trends: a service going live everywhere, a platform change in the largest board', () => {
+    // availability.csv: cCBT Long-Term Conditions and cCBT Perinatal both went live in all 14
+    // boards in 2022-04 (ties go to the first slug); Greater Glasgow and Clyde (1,185,000) is the
+    // most populous board; 30 months after 2021-04 is 2023-10.
+    expect(demoAnnotations(reference, '2026-10')).toEqual([
+      {
+        eventDate: '2022-04-01',
+        code: null,
+        service: 'ccbt-ltc',
+        text: 'cCBT Long-Term Conditions went live in every board',
+        rebase: false,
+      },
+      {
+        eventDate: '2023-10-02',
+        code: 'S08000031',
+        service: null,
+        text: 'Moved to the new referral platform: referrals are now counted when accepted, not when received',
+        rebase: true,
+      },
+    ])
+    // Nothing from the future: by 2022-06 only the launch has happened.
+    expect(demoAnnotations(reference, '2022-06').map((a) => a.eventDate)).toEqual(['2022-04-01'])
   })
 })

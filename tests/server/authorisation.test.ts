@@ -77,6 +77,7 @@ const PAGES: Array<{ path: () => string; rule: Rule }> = [
   { path: () => '/admin/catalogue', rule: 'national_lead' },
   { path: () => '/admin/catalogue/ccbt-adults', rule: 'national_lead' },
   { path: () => '/admin/coverage', rule: 'national_lead' },
+  { path: () => '/admin/annotations', rule: 'national_or_board_lead' },
   { path: () => '/completeness', rule: 'everyone' },
   { path: () => '/returns', rule: 'national_or_board_lead' },
   { path: () => '/returns/upload', rule: 'national_or_board_lead' },
@@ -92,6 +93,16 @@ const versionOf = async (board: number, month: string) =>
       sql`select version from returns where org_unit_id = ${board} and month = ${`${month}-01`}`,
     )
   )[0]?.version ?? 0
+
+/** A new event of the board's, written directly, for a change or removal to act on. */
+const annotationOf = async (board: number) =>
+  (
+    await queryRows<{ id: number }>(
+      t.db,
+      sql`insert into annotations (event_date, org_unit_id, text, created_by, updated_by)
+          values ('2024-02-01', ${board}, 'to act on', ${targetUserId}, ${targetUserId}) returning id`,
+    )
+  )[0]!.id
 
 const POSTS: Array<{
   name: string
@@ -172,6 +183,50 @@ const POSTS: Array<{
     },
   },
   {
+    name: 'add an event to a board’s trends',
+    rule: (board) => ({ ownBoard: board }),
+    request: async (board) => ({
+      path: '/admin/annotations',
+      form: {
+        intent: 'create',
+        eventDate: '2024-03-15',
+        orgUnitId: String(board),
+        text: `Event ${++counter}`,
+        rebase: 'on',
+      },
+    }),
+  },
+  {
+    name: 'add a national event',
+    rule: () => 'national_lead',
+    request: async () => ({
+      path: '/admin/annotations',
+      form: { intent: 'create', eventDate: '2024-03-15', text: `National event ${++counter}` },
+    }),
+  },
+  {
+    name: 'change a board’s event',
+    rule: (board) => ({ ownBoard: board }),
+    request: async (board) => ({
+      path: '/admin/annotations',
+      form: {
+        intent: 'update',
+        id: String(await annotationOf(board)),
+        eventDate: '2024-04-01',
+        orgUnitId: String(board),
+        text: `Changed ${++counter}`,
+      },
+    }),
+  },
+  {
+    name: 'remove a board’s event',
+    rule: (board) => ({ ownBoard: board }),
+    request: async (board) => ({
+      path: '/admin/annotations',
+      form: { intent: 'delete', id: String(await annotationOf(board)) },
+    }),
+  },
+  {
     name: 'add a treatment',
     rule: () => 'national_lead',
     request: async () => ({
@@ -202,6 +257,7 @@ async function fingerprint() {
     'return_values',
     'audit_events',
     'api_tokens',
+    'annotations',
   ]
   const parts = await Promise.all(
     tables.map(async (table) => {

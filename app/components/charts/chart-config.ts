@@ -22,7 +22,7 @@ export function comparisonChartHeight(rows: number, barHeight: number = COMPARIS
  * The drawn chart inside a figure's `[data-chart]` box: recharts' surface or the tile map (not the
  * legend's swatches). The chart downloads copy it.
  */
-export const CHART_SVG_SELECTOR = 'svg.recharts-surface, svg.app-tile-map__svg'
+export const CHART_SVG_SELECTOR = 'svg.recharts-surface, svg.app-tile-map__svg, svg.app-plot__svg'
 
 export const CHART_MARGIN = { top: 24, right: 24, bottom: 48, left: 24 } as const
 export const SMALL_MULTIPLE_MARGIN = { top: 8, right: 8, bottom: 8, left: 8 } as const
@@ -175,4 +175,118 @@ export function wrapText(text: string, maxWidth: number, measure: (text: string)
     else lines.push(word)
   }
   return lines
+}
+
+// ---------------------------------------------------------------------------------------------
+// Control charts (SPC), funnel plots and their icons: plain SVG drawn by React, no chart library.
+
+/** The plain-SVG charts' surfaces (control chart, funnel plot), for the chart downloads. */
+export const PLOT_SVG_CLASS = 'app-plot__svg'
+
+/** Making Data Count's meanings, in colours with at least 3:1 against the page (its own orange and grey are lighter). */
+export const SPC_IMPROVEMENT_COLOUR = '#0065bd'
+export const SPC_CONCERN_COLOUR = '#b34400'
+export const SPC_NEUTRAL_COLOUR = '#5d3a9b'
+export const SPC_COMMON_COLOUR = '#6b6b6b'
+export const SPC_MEAN_COLOUR = TEXT_COLOUR
+export const SPC_LIMIT_COLOUR = AXIS_COLOUR
+export const SPC_LIMIT_DASH = '6 4'
+export const SPC_TARGET_COLOUR = REFERENCE_COLOUR
+export const SPC_TARGET_DASH = '14 4 2 4'
+export const ANNOTATION_COLOUR = '#333333'
+
+/** A point's mark: shape as well as colour, so neither carries meaning alone. */
+export type MarkShape = 'circle' | 'diamond' | 'square' | 'triangle-up' | 'triangle-down' | 'ring'
+
+export interface MarkStyle {
+  colour: string
+  shape: MarkShape
+  /** Filled, or drawn as an outline on white. */
+  filled: boolean
+  /** Words for the key. */
+  label: string
+}
+
+/** The look of each SPC point type (the keys of SpcPointType). */
+export const SPC_POINT_STYLES = {
+  special_cause_improvement: {
+    colour: SPC_IMPROVEMENT_COLOUR,
+    shape: 'diamond',
+    filled: true,
+    label: 'Special cause: improvement',
+  },
+  special_cause_concern: { colour: SPC_CONCERN_COLOUR, shape: 'square', filled: true, label: 'Special cause: concern' },
+  special_cause_neutral: {
+    colour: SPC_NEUTRAL_COLOUR,
+    shape: 'triangle-up',
+    filled: true,
+    label: 'Special cause: neither better nor worse',
+  },
+  common_cause: { colour: SPC_COMMON_COLOUR, shape: 'circle', filled: true, label: 'Common cause' },
+  not_judged: { colour: SPC_COMMON_COLOUR, shape: 'ring', filled: false, label: 'Not judged (fewer than 12 points)' },
+  not_reported: { colour: SPC_COMMON_COLOUR, shape: 'ring', filled: false, label: 'Not reported' },
+  hidden: { colour: SPC_COMMON_COLOUR, shape: 'ring', filled: false, label: 'Hidden (c)' },
+} as const satisfies Record<string, MarkStyle>
+
+export const FUNNEL_ABOVE_COLOUR = '#0065bd'
+export const FUNNEL_BELOW_COLOUR = '#b34400'
+export const FUNNEL_WITHIN_COLOUR = '#6b6b6b'
+export const FUNNEL_CENTRE_COLOUR = TEXT_COLOUR
+export const FUNNEL_95_DASH = '6 4'
+export const FUNNEL_998_DASH = '2 3'
+
+/** The look of each funnel flag (the keys of FunnelFlag). */
+export const FUNNEL_FLAG_STYLES = {
+  above_998: { colour: FUNNEL_ABOVE_COLOUR, shape: 'triangle-up', filled: true, label: 'Above the 99.8% limit' },
+  above_95: { colour: FUNNEL_ABOVE_COLOUR, shape: 'triangle-up', filled: false, label: 'Above the 95% limit' },
+  within: { colour: FUNNEL_WITHIN_COLOUR, shape: 'circle', filled: false, label: 'Within the limits' },
+  below_95: { colour: FUNNEL_BELOW_COLOUR, shape: 'triangle-down', filled: false, label: 'Below the 95% limit' },
+  below_998: { colour: FUNNEL_BELOW_COLOUR, shape: 'triangle-down', filled: true, label: 'Below the 99.8% limit' },
+} as const satisfies Record<string, MarkStyle>
+
+/** SVG path of a mark of `size` (its width) centred on x, y. */
+export function markPath(shape: MarkShape, x: number, y: number, size: number): string {
+  const r = size / 2
+  switch (shape) {
+    case 'square':
+      return `M${x - r * 0.85},${y - r * 0.85}h${r * 1.7}v${r * 1.7}h${-r * 1.7}Z`
+    case 'diamond':
+      return `M${x},${y - r * 1.15}L${x + r * 1.15},${y}L${x},${y + r * 1.15}L${x - r * 1.15},${y}Z`
+    case 'triangle-up':
+      return `M${x},${y - r * 1.15}L${x + r * 1.1},${y + r * 0.85}L${x - r * 1.1},${y + r * 0.85}Z`
+    case 'triangle-down':
+      return `M${x},${y + r * 1.15}L${x + r * 1.1},${y - r * 0.85}L${x - r * 1.1},${y - r * 0.85}Z`
+    default:
+      // circle and ring: two arcs
+      return `M${x - r},${y}a${r},${r} 0 1,0 ${size},0a${r},${r} 0 1,0 ${-size},0Z`
+  }
+}
+
+/**
+ * About `count` round tick values covering min to max (steps of 1, 2, 2.5 or 5 times a power of
+ * ten), the first at or below min and the last at or above max.
+ */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1]
+  if (min === max) {
+    const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1
+    return niceTicks(min - pad, max + pad, count)
+  }
+  const rough = (max - min) / Math.max(1, count - 1)
+  const power = 10 ** Math.floor(Math.log10(rough))
+  const step = ([1, 2, 2.5, 5, 10].find((s) => s * power >= rough) ?? 10) * power
+  const first = Math.floor(min / step) * step
+  const ticks: number[] = []
+  for (let v = first; v < max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)))
+  if (ticks[ticks.length - 1]! < max) ticks.push(Number((ticks[ticks.length - 1]! + step).toPrecision(12)))
+  return ticks
+}
+
+const MONTH_ABBREVIATIONS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** 'YYYY-MM' as an axis label, 'Mar 2024' (other periods as they are); no date library on the client. */
+export function formatPeriodTick(period: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(period)
+  if (!match) return period
+  return `${MONTH_ABBREVIATIONS[Number(match[2]) - 1] ?? match[2]} ${match[1]}`
 }
