@@ -15,6 +15,7 @@ import { PageHeader } from './components/ui/page-header.tsx'
 import { SiteFooter } from './components/ui/site-footer.tsx'
 import { SiteHeader, type NavItem } from './components/ui/site-header.tsx'
 import appCss from './styles/app.css?url'
+import figuresCss from './styles/figures.css?url'
 import { useNonce } from './utils/nonce.ts'
 import { can, ROLE_LABELS } from './utils/permissions.ts'
 import { getSessionUser } from './utils/session.server.ts'
@@ -22,6 +23,7 @@ import { getSessionUser } from './utils/session.server.ts'
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: designSystemCss },
   { rel: 'stylesheet', href: appCss },
+  { rel: 'stylesheet', href: figuresCss },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
 
