@@ -10,6 +10,7 @@ import {
   listServiceAvailability,
   listServiceFigures,
 } from '#app/models/coverage.server.ts'
+import { listAnnotationsForTrend } from '#app/models/annotations.server.ts'
 import { listBoardTiles } from '#app/models/org-units.server.ts'
 import {
   type FigureScope,
@@ -23,7 +24,7 @@ import {
   listBoardReturns,
   type MonthBucket,
 } from '#app/models/indicators.server.ts'
-import { periodKey } from '#app/domain/periods.ts'
+import { periodBuckets, periodKey } from '#app/domain/periods.ts'
 import { populationYear } from '#app/statistics/indicators.ts'
 import { monthRange, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import type { BoardSort } from './filters.ts'
@@ -113,8 +114,17 @@ export function figureContext(view: DashboardView, subject: Subject = { kind: 'n
     boardSeries: onceBy((measure: string) => getBoardSeries({ serviceId: service!.id, measure, months })),
     availabilityMatrix: once(() => getAvailabilityMatrix({ month: period.to })),
     boardTiles: once(() => listBoardTiles()),
+    /** Events on this subject's trends over the period: national ones and the board's own. */
+    annotations: once(() =>
+      listAnnotationsForTrend({ orgUnitId: board?.id ?? null, serviceId: service?.id, ...range }),
+    ),
   }
   return { view, subject, board, service, data }
 }
 
 export type FigureContext = ReturnType<typeof figureContext>
+
+/** The same view by month (control charts need months). */
+export function byMonth(view: DashboardView): DashboardView {
+  return { ...view, grain: 'month', buckets: periodBuckets(view.period, 'month') }
+}

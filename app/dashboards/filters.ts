@@ -102,6 +102,8 @@ export const DashboardFiltersSchema = /* @__PURE__ */ (() =>
     dir: z.enum(['asc', 'desc']).catch('asc'),
     /** Page of a long table (the coverage matrix with many boards). */
     page: z.coerce.number().int().min(1).max(10_000).catch(1),
+    /** Trends as they are, or as control charts (`spc`, by month). */
+    view: z.enum(['trends', 'spc']).catch('trends'),
     /** Disclosure control on the figures shown ('on' for a view that may be published). */
     sdc: z.enum(['on', 'off']).catch('off'),
   }))()
@@ -226,6 +228,7 @@ export function filtersToSearchParams(filters: Partial<DashboardFilters>, period
   if (filters.dir && filters.dir !== 'asc') params.set('dir', filters.dir)
   if (filters.measure) params.set('measure', filters.measure)
   if (filters.page && filters.page !== 1) params.set('page', String(filters.page))
+  if (filters.view === 'spc') params.set('view', 'spc')
   if (filters.sdc === 'on') params.set('sdc', 'on')
   return params
 }
@@ -251,6 +254,7 @@ export function hrefWithFilters(
     board: filters.board,
     service: filters.service,
     sdc: filters.sdc,
+    view: filters.view,
   }
   const params = filtersToSearchParams({ ...shared, ...changes } as Partial<DashboardFilters>, period)
   const query = params.toString()
@@ -288,6 +292,7 @@ export function canonicalLocation(
     to: filters.to,
     grain: filters.grain,
     sdc: filters.sdc,
+    view: filters.view,
   }
   if (!omit.includes('board')) chosen.board = filters.board
   if (!omit.includes('service')) chosen.service = filters.service

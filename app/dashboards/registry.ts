@@ -4,6 +4,7 @@
 // figure is one entry here and its builder in figures/.
 import type { Figure } from '#app/domain/figure.ts'
 import type { FigureContext } from './context.server.ts'
+import type { DashboardView } from './view.ts'
 import { shownFigure } from './protect.ts'
 import {
   groupTrend,
@@ -17,6 +18,7 @@ import { boardComparison, boardsTable } from './figures/boards.ts'
 import { coverageMap, coverageMatrix, coveragePopulation, meetsStandard } from './figures/coverage.ts'
 import { boardReturns } from './figures/returns.ts'
 import { serviceByBoard, servicesTable, serviceTrend } from './figures/services.ts'
+import { SPC_NAMES, type SpcSeriesName, spcFigure } from './figures/spc.ts'
 
 /**
  * The page a figure belongs to. A board's and a service's page take their subject from the
@@ -30,6 +32,13 @@ export interface FigureDefinition {
   build: (ctx: FigureContext) => Promise<Figure | null>
   /** What is added once the figure is as the view may show it (so it says nothing of a hidden value). */
   shown?: (figure: Figure, ctx: FigureContext) => Figure
+}
+
+/** A control chart of every series on a page: `overview-spc-referrals`, `board-spc-eighteen-weeks`. */
+function spcFigures<P extends 'overview' | 'board' | 'service'>(page: P) {
+  return Object.fromEntries(
+    SPC_NAMES.map((name) => [`${page}-spc-${name}`, { page, build: spcFigure(name) }]),
+  ) as unknown as Record<`${P}-spc-${SpcSeriesName}`, FigureDefinition>
 }
 
 export const FIGURES = {
@@ -53,6 +62,9 @@ export const FIGURES = {
   'coverage-matrix': { page: 'coverage', build: coverageMatrix },
   'coverage-population': { page: 'coverage', build: coveragePopulation },
   'coverage-map': { page: 'coverage', build: coverageMap, shown: meetsStandard },
+  ...spcFigures('overview'),
+  ...spcFigures('board'),
+  ...spcFigures('service'),
 } satisfies Record<string, FigureDefinition>
 
 export type FigureId = keyof typeof FIGURES
@@ -73,4 +85,14 @@ export async function buildFigures(ctx: FigureContext, ids: readonly FigureId[])
     }),
   )
   return figures.filter((f): f is Figure => f !== null)
+}
+
+/**
+ * A page's trends as the view asks: as they are, or (`view=spc`) as control charts of every
+ * series that applies, by month. By quarter or year there are no control charts: the page says
+ * so and links to the months.
+ */
+export function trendsOf(view: DashboardView, page: 'overview' | 'board' | 'service', trends: FigureId[]): FigureId[] {
+  if (view.filters.view !== 'spc') return trends
+  return view.grain === 'month' ? SPC_NAMES.map((name): FigureId => `${page}-spc-${name}`) : []
 }

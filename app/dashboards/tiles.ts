@@ -5,7 +5,8 @@ import type { FigureSet } from '#app/models/indicators.server.ts'
 import { formatCount } from '#app/domain/format.ts'
 import { COUNT_SERIES, OTHER_INDICATORS, RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
 import { formatMonth, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
-import type { FigureContext } from './context.server.ts'
+import { byMonth, type FigureContext, figureContext } from './context.server.ts'
+import { spcOf, type SpcSeriesName } from './figures/spc.ts'
 import { type Applies, measuresOf } from './figures/activity.ts'
 import { countsKeysOf, isRate } from './figures/trend.ts'
 import type { Tile } from './view.ts'
@@ -223,8 +224,32 @@ export const TILES = {
 
 export type TileId = keyof typeof TILES
 
-/** The tiles a page lists, in its order, leaving out those that do not apply. */
+/** The control chart whose latest month a tile's variation icon shows. */
+const TILE_SPC: Partial<Record<TileId, SpcSeriesName>> = {
+  referrals: 'referrals',
+  'eighteen-weeks': 'eighteen-weeks',
+  'recovery-rate': 'recovery-rate',
+  'reliable-improvement-rate': 'reliable-improvement-rate',
+  'video-sessions': 'video-sessions',
+  'group-sessions': 'group-sessions',
+  'self-help-visits': 'self-help-visits',
+}
+
+/**
+ * The tiles a page lists, in its order, leaving out those that do not apply; each with the
+ * latest month's variation on its control chart (by month, whatever the page's grain) and,
+ * where it has a standard, the assurance.
+ */
 export async function buildTiles(ctx: FigureContext, ids: readonly TileId[]): Promise<Tile[]> {
-  const tiles = await Promise.all(ids.map((id) => TILES[id](ctx)))
+  const monthly = ctx.view.grain === 'month' ? ctx : figureContext(byMonth(ctx.view), ctx.subject)
+  const tiles = await Promise.all(
+    ids.map(async (id) => {
+      const tile: Tile | null = await TILES[id](ctx)
+      const series = TILE_SPC[id]
+      if (!tile || !series) return tile
+      const spc = await spcOf(monthly, series)
+      return spc ? { ...tile, variation: spc.result.latestVariation, assurance: spc.result.assurance } : tile
+    }),
+  )
   return tiles.filter((t): t is Tile => t !== null)
 }

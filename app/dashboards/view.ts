@@ -3,6 +3,7 @@
 // figure builder and page reads it, and the figures cache is keyed by it.
 import type { TileBasis } from '#app/disclosure/figures.ts'
 import type { Bucket, Grain } from '#app/domain/periods.ts'
+import type { SpcAssurance, SpcVariation } from '#app/statistics/spc.ts'
 import type { ServiceSummary } from '#app/models/catalogue.server.ts'
 import type { BoardSummary } from '#app/models/org-units.server.ts'
 import type { DashboardFilters, MonthRange } from './filters.ts'
@@ -54,4 +55,7 @@ export interface Tile {
   basis?: TileBasis
   /** Withheld by disclosure control. */
   suppressed?: boolean
+  /** The latest month's variation on its control chart, and whether it meets its standard reliably. */
+  variation?: SpcVariation | null
+  assurance?: SpcAssurance | null
 }

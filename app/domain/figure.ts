@@ -1,6 +1,8 @@
 // A figure is what one chart shows: its columns (with units) and rows, exactly as the table
 // beside the chart and its CSV download give them. Built on the server, sent as loader data,
 // drawn by a chart component, printed by FigureTable and written by the CSV resource route.
+import type { FunnelCurvePoint, FunnelKind, FunnelPoint } from '#app/statistics/funnels.ts'
+import type { SpcPoint, SpcValueKind } from '#app/statistics/spc.ts'
 import { formatCount, formatPercent, formatPointChange, formatRate } from './format.ts'
 
 export type CellKind = 'text' | 'count' | 'percent' | 'rate'
@@ -19,6 +21,8 @@ export interface FigureColumn {
    * the row, shown or not), or is 'public' (about returns, not people).
    */
   disclosure?: 'public' | { sumOf: string[] } | { rateOf: [numerator: string, denominator: string] }
+  /** The CSV's header when it is a fixed name (an interface others read), instead of the label. */
+  csvName?: string
 }
 
 export interface Figure {
@@ -90,7 +94,43 @@ export interface ComparisonChartSpec {
   reference?: { value: number; label: string }
 }
 
-export type ChartSpec = TrendChartSpec | ComparisonChartSpec
+/** A dated event shown on a trend: a marker on the chart and an item in the list under it. */
+export interface EventMarker {
+  /** The month it stands on, 'YYYY-MM'. */
+  period: string
+  /** '15 March 2024' */
+  dateLabel: string
+  text: string
+  /** Whose event: 'Lothian', 'National'. */
+  scope: string
+  rebase: boolean
+}
+
+/** A control chart (XmR) of one monthly series: the points as judged, limits, target, events. */
+export interface SpcChartSpec {
+  type: 'spc'
+  title: string
+  kind: SpcValueKind
+  points: SpcPoint[]
+  target: { value: number; label: string } | null
+  annotations: EventMarker[]
+  tooFewPointsText: string | null
+}
+
+/** A funnel plot: one point per board against Scotland's centre and its control limits. */
+export interface FunnelChartSpec {
+  type: 'funnel'
+  title: string
+  kind: FunnelKind
+  centre: number
+  points: FunnelPoint[]
+  curve: FunnelCurvePoint[]
+  selectedCode: string | null
+  xLabel: string
+  yLabel: string
+}
+
+export type ChartSpec = TrendChartSpec | ComparisonChartSpec | SpcChartSpec | FunnelChartSpec
 
 /** A cell as people read it in the table: 70,123 ; 91.2% ; 1,234.5 ; not reported as a dash. */
 export function formatCell(value: Cell, kind: CellKind): string {
@@ -115,6 +155,7 @@ export function csvCell(value: Cell, kind: CellKind): string {
 }
 
 export function csvHeader(column: FigureColumn) {
+  if (column.csvName) return column.csvName
   if (column.kind === 'percent') return `${column.label} (%)`
   return column.unit ? `${column.label} (${column.unit})` : column.label
 }

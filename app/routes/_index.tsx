@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { Link, useLoaderData } from '@remix-run/react'
 import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { FigureBlock } from '#app/components/ui/figure-block.tsx'
+import { TrendFigures } from '#app/components/ui/trend-figures.tsx'
 import { FilterForm } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { TileGrid } from '#app/components/ui/tile-grid.tsx'
@@ -22,8 +23,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Overview() {
   const { view, where, tiles, figures, latest } = useLoaderData<typeof loader>()
   // The trends by period, then the boards compared.
-  const trends = figures.filter((f) => f.chart?.type !== 'comparison')
-  const comparison = figures.find((f) => f.chart?.type === 'comparison')
+  const trends = figures.filter((f) => f.id !== 'overview-board-comparison')
+  const comparison = figures.find((f) => f.id === 'overview-board-comparison')
   const { filters, period } = view
   const csv = (id: string) => figureCsvHref(id, filters, period)
   return (
@@ -80,19 +81,7 @@ export default function Overview() {
       <TileGrid tiles={tiles} headingId="headline-figures" />
 
       <h2 className="ds_h2 app-section-heading">Trends</h2>
-      {trends.map((figure) => {
-        const chart = chartFor(figure)
-        return (
-          <FigureBlock
-            key={figure.id}
-            figure={figure}
-            csvHref={csv(figure.id)}
-            chart={chart?.render}
-            chartHeight={chart?.height}
-            headingLevel={3}
-          />
-        )
-      })}
+      <TrendFigures figures={trends} here="/" filters={filters} period={period} csvHref={csv} />
 
       {comparison ? (
         <FigureBlock

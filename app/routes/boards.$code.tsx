@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { FigureBlock } from '#app/components/ui/figure-block.tsx'
+import { TrendFigures } from '#app/components/ui/trend-figures.tsx'
 import { FilterForm } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { TileGrid } from '#app/components/ui/tile-grid.tsx'
@@ -92,19 +92,7 @@ export default function Board() {
       </section>
 
       <h2 className="ds_h2 app-section-heading">Trends</h2>
-      {trends.map((figure) => {
-        const chart = chartFor(figure)
-        return (
-          <FigureBlock
-            key={figure.id}
-            figure={figure}
-            csvHref={csv(figure.id)}
-            chart={chart?.render}
-            chartHeight={chart?.height}
-            headingLevel={3}
-          />
-        )
-      })}
+      <TrendFigures figures={trends} here={here} filters={filters} period={period} csvHref={csv} />
 
       {returns ? <FigureBlock figure={returns} csvHref={csv(returns.id)} tableOpen /> : null}
     </>

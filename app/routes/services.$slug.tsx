@@ -1,10 +1,10 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { LazySmallMultipleChart } from '#app/components/charts/lazy-charts.tsx'
 import { niceMax, SMALL_MULTIPLE_HEIGHT } from '#app/components/charts/chart-config.ts'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
-import { FigureBlock, FigureFooter, FigureNotes } from '#app/components/ui/figure-block.tsx'
+import { FigureFooter, FigureNotes } from '#app/components/ui/figure-block.tsx'
+import { TrendFigures } from '#app/components/ui/trend-figures.tsx'
 import { FigureTable } from '#app/components/ui/figure-table.tsx'
 import { FilterForm, FilterSelect } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
@@ -34,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function Service() {
-  const { view, service, measure, availability, trend, smallMultiples, scaleMax } = useLoaderData<typeof loader>()
+  const { view, service, measure, availability, trends, smallMultiples, scaleMax } = useLoaderData<typeof loader>()
   const { filters, period } = view
   const here = `/services/${service.slug}`
   const hydrated = useHydrated()
@@ -42,7 +42,6 @@ export default function Service() {
     service: service.slug,
     measure: measure && measure.name !== service.measures[0]?.name ? measure.name : undefined,
   }
-  const trendChart = chartFor(trend)
   const max = niceMax(scaleMax)
   const live = availability.filter((a) => a.status === 'live' || a.status === 'pilot')
   return (
@@ -97,11 +96,13 @@ export default function Service() {
         }
       />
 
-      <FigureBlock
-        figure={trend}
-        csvHref={figureCsvHref(trend.id, filters, period, page)}
-        chart={trendChart?.render}
-        chartHeight={trendChart?.height}
+      <TrendFigures
+        figures={trends}
+        here={here}
+        filters={filters}
+        period={period}
+        csvHref={(id) => figureCsvHref(id, filters, period, page)}
+        headingLevel={2}
       />
 
       {smallMultiples && measure ? (

@@ -4,6 +4,11 @@ import type { ReactNode } from 'react'
 import type { Figure } from '#app/domain/figure.ts'
 import { CHART_HEIGHT, comparisonChartHeight } from './chart-config.ts'
 import { LazyComparisonChart, LazyTrendChart } from './lazy-charts.tsx'
+import { LazyFunnelChart, LazySpcChart } from './lazy-plots.tsx'
+
+/** The plain-SVG charts scale with their width; these reserve about their height at full width. */
+const SPC_HEIGHT = 360
+const FUNNEL_HEIGHT = 440
 
 /**
  * A figure's rows as a chart draws them: a figure withheld by disclosure control (`c`) is not
@@ -38,6 +43,14 @@ export function chartFor(
       height: CHART_HEIGHT,
       render: () => <LazyTrendChart id={figure.id} data={chartRows(figure)} {...props} />,
     }
+  }
+  if (spec.type === 'spc') {
+    const { type: _type, ...props } = spec
+    return { height: SPC_HEIGHT, render: () => <LazySpcChart id={figure.id} {...props} /> }
+  }
+  if (spec.type === 'funnel') {
+    const { type: _type, ...props } = spec
+    return { height: FUNNEL_HEIGHT, render: () => <LazyFunnelChart id={figure.id} {...props} /> }
   }
   const column = figure.columns.find((c) => c.key === spec.valueKey)!
   return {

@@ -3,7 +3,7 @@
 import { figureContext } from '../context.server.ts'
 import { whereOf } from '../figures/activity.ts'
 import { shownTiles } from '../protect.ts'
-import { buildFigures, type FigureId } from '../registry.ts'
+import { buildFigures, type FigureId, trendsOf } from '../registry.ts'
 import { buildTiles, type TileId } from '../tiles.ts'
 import type { DashboardView } from '../view.ts'
 
@@ -20,13 +20,12 @@ const TILES: TileId[] = [
   'completeness',
 ]
 
-const FIGURES: FigureId[] = [
+const TRENDS: FigureId[] = [
   'board-referrals',
   'board-started',
   'board-outcomes',
   'board-video-sessions',
   'board-group-sessions',
-  'board-returns',
 ]
 
 /** The board's page, or null when there is no board with that code. */
@@ -36,7 +35,7 @@ export async function getBoardDashboard(view: DashboardView, code: string) {
   const ctx = figureContext(view, { kind: 'board', board })
   const [tiles, figures, rate, services] = await Promise.all([
     buildTiles(ctx, TILES),
-    buildFigures(ctx, FIGURES),
+    buildFigures(ctx, [...trendsOf(view, 'board', TRENDS), 'board-returns']),
     ctx.data.referralRate(),
     ctx.data.boardServices(),
   ])

@@ -3,7 +3,7 @@
 import { formatDate, returnDeadline } from '#app/utils/dates.ts'
 import { figureContext } from '../context.server.ts'
 import { shownTiles } from '../protect.ts'
-import { buildFigures, type FigureId } from '../registry.ts'
+import { buildFigures, type FigureId, trendsOf } from '../registry.ts'
 import { buildTiles, type TileId } from '../tiles.ts'
 import type { DashboardView } from '../view.ts'
 import { whereOf } from '../figures/activity.ts'
@@ -22,21 +22,20 @@ const TILES: TileId[] = [
   'treatments',
 ]
 
-const FIGURES: FigureId[] = [
+const TRENDS: FigureId[] = [
   'overview-referrals',
   'overview-started',
   'overview-video-sessions',
   'overview-group-sessions',
   'overview-self-help-visits',
   'overview-outcomes',
-  'overview-board-comparison',
 ]
 
 export async function getOverview(view: DashboardView) {
   const ctx = figureContext(view)
   const [tiles, figures, latest] = await Promise.all([
     buildTiles(ctx, TILES),
-    buildFigures(ctx, FIGURES),
+    buildFigures(ctx, [...trendsOf(view, 'overview', TRENDS), 'overview-board-comparison']),
     ctx.data.latestCompleteness(),
   ])
   return {
