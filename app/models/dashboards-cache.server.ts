@@ -2,6 +2,7 @@
 // (see getDataVersion): the same for everyone who asks, so one person's view warms the next.
 import { cachedAtVersion } from '#app/utils/cache.server.ts'
 import { ZONE } from '#app/utils/dates.ts'
+import { countFiguresCache } from '#app/utils/metrics.server.ts'
 import { getDataVersion } from './data-version.server.ts'
 import * as dashboards from './dashboards.server.ts'
 
@@ -21,7 +22,7 @@ function keyOf(name: string, request: Request) {
 
 function cached<A extends Request, R>(name: string, compute: (request: A) => Promise<R>) {
   return async (request: A): Promise<R> =>
-    cachedAtVersion(keyOf(name, request), await getDataVersion(), () => compute(request))
+    countFiguresCache(name, cachedAtVersion, keyOf(name, request), await getDataVersion(), () => compute(request))
 }
 
 export const getOverview = cached('overview', dashboards.getOverview)

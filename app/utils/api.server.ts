@@ -34,6 +34,7 @@ import {
 } from './export-writers.server.ts'
 import { periodsBetween } from './periods.ts'
 import { type Actor, can, exportableOrgUnitIds } from './permissions.ts'
+import { countExportRows } from './metrics.server.ts'
 
 export const API_BASE_PATH = '/api/v1'
 
@@ -114,8 +115,10 @@ export async function exportActivity(args: ActivityExportArgs): Promise<Response
         : service.measures.includes(name)
     },
   }
-  const rows: AsyncIterable<Record[]> =
-    request.layout === 'wide' ? widen(long, spec) : (long as AsyncIterable<Record[]>)
+  const rows: AsyncIterable<Record[]> = countExportRows(
+    request.format,
+    request.layout === 'wide' ? widen(long, spec) : (long as AsyncIterable<Record[]>),
+  )
   const columns = request.layout === 'wide' ? wideColumns(spec) : [...LONG_COLUMNS]
   const headers = exportHeaders(request, metadata)
 
