@@ -31,7 +31,9 @@ export function routePatterns(routes: ServerBuild['routes']): RouteEntry[] {
     const rank = segments.reduce((sum, s) => sum + (s === '*' ? 1 : s.startsWith(':') ? 10 : 100), 0)
     seen.set(pattern, { pattern, segments, rank })
   }
-  return [...seen.values()].sort((a, b) => b.rank - a.rank || b.segments.length - a.segments.length)
+  // Exact patterns first (most static segments first), catch-alls last.
+  const splat = (e: RouteEntry) => (e.segments.at(-1) === '*' ? 1 : 0)
+  return [...seen.values()].sort((a, b) => splat(a) - splat(b) || b.rank - a.rank)
 }
 
 /** The route pattern that answers `pathname`, or undefined when no route does. */
