@@ -178,7 +178,7 @@ export function metricsHandler(token: string | undefined): express.RequestHandle
     const { register } = getMetrics()
     try {
       const text = cluster.isWorker ? await clusterMetrics() : await register.metrics()
-      res.type(register.contentType).send(text)
+      res.set('Content-Type', register.contentType).send(text)
     } catch (error) {
       req.log.error({ err: error }, 'metrics could not be gathered')
       res.status(503).type('text/plain').send('The metrics could not be gathered; try again.')
