@@ -84,6 +84,13 @@ export function isReadOnlyStatement(text: string) {
   return READ.test(text) && !NOT_ONLY_READ.test(text)
 }
 
+/**
+ * Recording an audit event (as every export does) does not tie the request's later reads to
+ * the primary: the request never reads its own audit event back, and the data version it reads
+ * on the replica is consistent with the figures it reads there.
+ */
+const AUDIT_ONLY = /^\s*insert\s+into\s+"audit_events"/i
+
 /** SQLSTATE of "cannot execute ... in a read-only transaction". */
 const READ_ONLY_TRANSACTION = '25006'
 
@@ -126,7 +133,7 @@ export class ReadRoutingPool {
     const reads = store().getStore()
     const text = typeof args[0] === 'string' ? args[0] : args[0].text
     if (!reads || reads.wrote || this.replicas.length === 0 || !isReadOnlyStatement(text)) {
-      if (reads && !isReadOnlyStatement(text)) reads.wrote = true
+      if (reads && !isReadOnlyStatement(text) && !AUDIT_ONLY.test(text)) reads.wrote = true
       return this.primary.query(...(args as [pg.QueryConfig]))
     }
     reads.decision ??= this.decide().then((decision) => (reads.settled = decision))
@@ -136,10 +143,12 @@ export class ReadRoutingPool {
     try {
       return await replica.pool.query(...(args as [pg.QueryConfig]))
     } catch (error) {
-      const code = (error as { code?: string }).code
-      // An error in the statement itself (a syntax error, a constraint) would fail the same way
-      // on the primary: only a replica that refused a write or failed as a server is passed by.
-      if (code && code !== READ_ONLY_TRANSACTION && !/^(08|57|53|58|XX)/.test(code)) throw error
+      const { code, severity } = error as { code?: string; severity?: string }
+      // An error the server reports about the statement itself (a syntax error, a bad value)
+      // would fail the same way on the primary. Anything else (a refused or broken connection,
+      // a server shutting down, out of resources, a read-only refusal) passes the replica by.
+      const aboutTheStatement = severity !== undefined && !/^(08|57|53|58|XX)/.test(code ?? '')
+      if (aboutTheStatement && code !== READ_ONLY_TRANSACTION) throw error
       if (code !== READ_ONLY_TRANSACTION) {
         replica.retryAt = Date.now() + RETRY_AFTER_MS
         reads.settled = { target: 'primary', reason: 'failed', replica: replica.target }

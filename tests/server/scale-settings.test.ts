@@ -7,7 +7,7 @@ import { ConfigError, readConfig } from '#app/utils/config.server.ts'
 import { isReadOnlyStatement, parseLsn } from '#db/replicas.ts'
 import { matchRoutePattern, routePatterns } from '../../server/metrics.ts'
 
-const base = { DATA_DIR: '.data/test', SESSION_SECRET: 's'.repeat(40) }
+const base = { NODE_ENV: 'test', DATA_DIR: '.data/test', SESSION_SECRET: 's'.repeat(40) } as const
 const postgres = { ...base, DATABASE_URL: 'postgres://app@db.internal:5432/dashboard' }
 
 describe('WEB_CONCURRENCY', () => {
@@ -34,7 +34,8 @@ describe('DATABASE_POOL_SIZE and DATABASE_REPLICA_URL', () => {
   test('replicas, comma-separated; none unless set', () => {
     expect(readConfig(postgres).DATABASE_REPLICA_URL).toEqual([])
     expect(
-      readConfig({ ...postgres, DATABASE_REPLICA_URL: 'postgres://r1:5432/d, postgresql://r2:5432/d' }).DATABASE_REPLICA_URL,
+      readConfig({ ...postgres, DATABASE_REPLICA_URL: 'postgres://r1:5432/d, postgresql://r2:5432/d' })
+        .DATABASE_REPLICA_URL,
     ).toEqual(['postgres://r1:5432/d', 'postgresql://r2:5432/d'])
     expect(() => readConfig({ ...postgres, DATABASE_REPLICA_URL: 'mysql://r1/d' })).toThrow(/DATABASE_REPLICA_URL/)
   })

@@ -24,17 +24,19 @@ afterEach(async () => {
 
 /** TRUST_PROXY as the environment would give it, parsed by the real configuration. */
 async function serverTrusting(trustProxy: string | undefined) {
-  const { TRUST_PROXY } = readConfig({ DATA_DIR: '.data/test', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: trustProxy })
+  const { TRUST_PROXY } = readConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: '.data/test',
+    SESSION_SECRET: 'x'.repeat(40),
+    TRUST_PROXY: trustProxy,
+  })
   server = await startTestServer({ config: { TRUST_PROXY } })
   return server.url
 }
 
 const failedSignInAddresses = async () =>
   (
-    await queryRows<{ ip: string }>(
-      t.db,
-      sql`select ip from audit_events where action = 'signin.failed' order by id`,
-    )
+    await queryRows<{ ip: string }>(t.db, sql`select ip from audit_events where action = 'signin.failed' order by id`)
   ).map((r) => r.ip)
 
 const WRONG = 'not the right password'
