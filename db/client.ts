@@ -164,6 +164,9 @@ function newPool(connectionString: string, max: number, connectionTimeoutMillis:
 
 async function connectPostgres(databaseUrl: string, max: number, replicaUrls: string[]): Promise<DatabaseConnection> {
   const pool = newPool(databaseUrl, max, 5_000)
+  // Health checks use a connection of their own: a pool busy with every connection in use is
+  // a busy app, not an unreachable database, and must not turn pages into 503s.
+  const health = newPool(databaseUrl, 1, 5_000)
   // A replica that does not answer quickly is passed by (the primary serves the read instead).
   const replicas: Replica[] = replicaUrls.map((url) => ({
     pool: newPool(url, max, 1_000),
@@ -186,11 +189,11 @@ async function connectPostgres(databaseUrl: string, max: number, replicaUrls: st
     target: describePostgresUrl(databaseUrl),
     replicas: replicas.map((r) => r.target),
     async ping() {
-      await pool.query('select 1')
+      await health.query('select 1')
     },
     migrate: () => migratePostgres(pool),
     async close() {
-      await Promise.all([pool.end(), ...replicas.map((r) => r.pool.end())])
+      await Promise.all([pool.end(), health.end(), ...replicas.map((r) => r.pool.end())])
     },
     poolUse: () => [use('primary', pool), ...replicas.map((r) => use(r.target, r.pool))],
   }
