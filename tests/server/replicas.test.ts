@@ -3,12 +3,13 @@
 // standby lags, reads go to the standby once it has caught up, and a standby that stops causes no
 // error. The log and /metrics say where each request's reads went.
 import { Writable } from 'node:stream'
+import { sql } from 'drizzle-orm'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { findReturnUnit, saveReturn } from '#app/models/returns.server.ts'
 import { latestDueMonth } from '#app/utils/dates.ts'
 import type { Actor } from '#app/utils/permissions.ts'
-import { connectDatabase, type DatabaseConnection, registerDatabase } from '#db/client.ts'
+import { connectDatabase, type DatabaseConnection, queryRows, registerDatabase } from '#db/client.ts'
 import { loadReferenceData } from '#seed/reference.ts'
 import { createTestUser, TestClient } from '#tests/setup/client.ts'
 import { freePortBase, waitFor } from '#tests/setup/process.ts'
@@ -69,6 +70,14 @@ describe.skipIf(!canRunReplication)('a primary and a streaming standby', () => {
     return { status: response.status, html, reads: line.reads, reason: line.readsReason }
   }
 
+  const auditedExports = async () => {
+    const [row] = await queryRows<{ n: number }>(
+      connection.db,
+      sql`select count(*)::int as n from audit_events where action = 'export'`,
+    )
+    return row!.n
+  }
+
   async function routed(target: string, reason: string) {
     const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text()
     const match = new RegExp(
@@ -121,6 +130,19 @@ describe.skipIf(!canRunReplication)('a primary and a streaming standby', () => {
     expect(page.html).toContain(SHOWN)
     expect([page.reads, page.reason]).toEqual(['replica', 'caught-up'])
     expect(await routed('replica', 'caught-up')).toBeGreaterThan(before)
+
+    // An export through the API records its audit event on the primary and still reads its
+    // figures on the standby.
+    const month = latestDueMonth(new Date(), 15)
+    const path = `/api/v1/activity?from=${month}&to=${month}&board=S08000024&service=ccbt-adults&measure=referrals&format=json&sdc=off`
+    const audits = await auditedExports()
+    const api = await analyst.get(path)
+    const body = (await api.json()) as { rows: Array<{ value: number | null }> }
+    expect(body.rows.map((r) => r.value)).toEqual([FIGURE])
+    expect(await auditedExports()).toBe(audits + 1)
+    await waitFor(async () => lines.some((l) => l.req?.url === path), 2_000)
+    const line = lines.findLast((l) => l.req?.url === path)!
+    expect([line.reads, line.readsReason]).toEqual(['replica', 'caught-up'])
   })
 
   test('a standby that stops causes no error: reads go to the primary', async () => {
