@@ -89,7 +89,7 @@ describe.skipIf(!process.env.DATABASE_URL)('WEB_CONCURRENCY=2 on PostgreSQL', ()
   }, 180_000)
 })
 
-describe('WEB_CONCURRENCY on the embedded database', () => {
+describe.skipIf(Boolean(process.env.DATABASE_URL))('WEB_CONCURRENCY on the embedded database', () => {
   test('runs one process, says so, and closes on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtd-data-'))
     const port = BASE_PORT + 1
