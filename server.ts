@@ -1,23 +1,12 @@
 // The production server: express around the Remix request handler, with the security headers,
-// the origin check, health checks, logs and graceful shutdown the product needs.
+// the origin check, health checks, logs, metrics and graceful shutdown the product needs.
 // `npm start` runs it on the production build; `npm run dev` on Vite's development server.
-import path from 'node:path'
-import type { ServerBuild } from '@remix-run/node'
-import closeWithGrace from 'close-with-grace'
+// With WEB_CONCURRENCY above 1 (PostgreSQL only) this process supervises that many app
+// processes sharing the port (server/cluster.ts); otherwise it is the one app process.
+import cluster from 'node:cluster'
 import { ConfigError, readConfig, setConfig } from '#app/utils/config.server.ts'
 import { getLogger } from '#app/utils/logger.server.ts'
-import {
-  connectDatabase,
-  type DatabaseConnection,
-  monitorHealth,
-  pingWithin,
-  registerDatabase,
-  StorageError,
-} from '#db/client.ts'
-import { DataDirectoryLockedError } from '#db/lock.ts'
-import { prepareDatabase } from '#seed/index.ts'
-import { createApp, keepConnectionsAlive } from './server/app.ts'
-import { ensureProductionBuild, SERVER_BUILD } from './server/build.ts'
+import { ensureProductionBuild } from './server/build.ts'
 
 let config: ReturnType<typeof readConfig>
 try {
@@ -32,124 +21,20 @@ setConfig(config)
 // the configuration, so production never renders React's development build.
 process.env.NODE_ENV = config.NODE_ENV
 const logger = getLogger()
-const embedded = !config.DATABASE_URL
-const where = embedded ? `the embedded database in ${path.resolve(config.DATA_DIR)}` : 'PostgreSQL'
-
-// The embedded database is opened first: a second process on the same folder stops here, at
-// once, before building or listening.
-let connection: DatabaseConnection | undefined
-if (embedded) {
-  try {
-    connection = await connectDatabase({ dataDir: config.DATA_DIR })
-  } catch (error) {
-    if (error instanceof DataDirectoryLockedError || error instanceof StorageError) {
-      logger.fatal(error.message)
-      console.error(error.message)
-      process.exit(1)
-    }
-    throw error
-  }
-}
-
-let ready = false
-let stopMonitor: (() => void) | undefined
-
-/** Every health check ends here: pages answer 503 while the database is unreachable. */
-function reportHealth(healthy: boolean, error?: unknown) {
-  if (!connection || connection.healthy === healthy || (healthy && connection.healthy === undefined)) {
-    if (connection) connection.healthy = healthy
-    return
-  }
-  connection.healthy = healthy
-  if (healthy) logger.info(`Database reachable again at ${connection.target}: serving pages.`)
-  else logger.error({ err: error }, `Database unreachable at ${connection.target}: answering 503 until it is back.`)
-}
-async function prepare() {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      connection ??= await connectDatabase({ databaseUrl: config.DATABASE_URL })
-      registerDatabase(connection)
-      const { demoLoaded } = await prepareDatabase(connection, {
-        demo: embedded,
-        deadlineDay: config.RETURN_DEADLINE_DAY,
-      })
-      if (demoLoaded) logger.info('Loaded the demo data set and demo accounts (see README).')
-      ready = true
-      logger.info(`Database ready: ${where} (${connection.target}).`)
-      stopMonitor = monitorHealth(connection, reportHealth)
-      return
-    } catch (error) {
-      if (embedded) throw error
-      const wait = Math.min(30, 2 ** Math.min(attempt, 5))
-      logger.error(
-        { err: error, attempt },
-        `Cannot use PostgreSQL at ${connection?.target ?? 'DATABASE_URL'}: ${(error as Error).message}. ` +
-          `Retrying in ${wait} s; /readyz answers 503 until it works.`,
-      )
-      await new Promise((resolve) => setTimeout(resolve, wait * 1000))
-    }
-  }
-}
-
 const development = config.NODE_ENV !== 'production'
-let build: ServerBuild | (() => Promise<ServerBuild>)
-let closeVite: (() => Promise<void>) | undefined
-let viteMiddleware
-if (development) {
-  const vite = await import('vite')
-  const server = await vite.createServer({ server: { middlewareMode: true } })
-  viteMiddleware = server.middlewares
-  closeVite = () => server.close()
-  build = () => server.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
-} else {
-  ensureProductionBuild((message) => logger.info(message))
-  build = (await import(SERVER_BUILD)) as ServerBuild
+
+if (cluster.isPrimary && !config.DATABASE_URL && Number(process.env.WEB_CONCURRENCY) > 1) {
+  logger.warn('WEB_CONCURRENCY is ignored on the embedded database, which belongs to one process: running one.')
 }
+// Development runs Vite's server in the process: one process.
+const processes = development ? 1 : config.WEB_CONCURRENCY
 
-const app = createApp({
-  config,
-  logger,
-  build,
-  viteMiddleware,
-  staticDir: development ? undefined : 'build/client',
-  readiness: {
-    ready: () => ready && connection?.healthy !== false,
-    async check() {
-      if (!ready || !connection) return false
-      try {
-        await pingWithin(connection, 2_000)
-        reportHealth(true)
-        return true
-      } catch (error) {
-        reportHealth(false, error)
-        return false
-      }
-    },
-  },
-})
-
-const preparing = prepare().catch((error) => {
-  logger.fatal({ err: error }, `Could not prepare ${where}: ${(error as Error).message}`)
-  process.exit(1)
-})
-
-const server = keepConnectionsAlive(
-  app.listen(config.PORT, () => {
-    logger.info(`Digital Therapies Programme Dashboard on http://localhost:${config.PORT} using ${where}.`)
-  }),
-)
-
-closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
-  if (err) logger.error({ err }, 'Shutting down after an unexpected error.')
-  else logger.info(`${signal ?? 'Shutdown'} received: closing.`)
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve())
-    server.closeIdleConnections()
-  })
-  await closeVite?.()
-  stopMonitor?.()
-  // A start-up still migrating or seeding holds the database: let it finish or fail first.
-  await Promise.race([preparing, new Promise((resolve) => setTimeout(resolve, 5_000))])
-  await connection?.close()
-  registerDatabase(undefined)
-})
+if (cluster.isPrimary && processes > 1) {
+  // Built once here, before the workers start, so they never build over each other.
+  ensureProductionBuild((message) => logger.info(message))
+  const { superviseWorkers } = await import('./server/cluster.ts')
+  superviseWorkers({ processes, logger, port: config.PORT })
+} else {
+  const { serve } = await import('./server/serve.ts')
+  await serve(config, logger, { worker: cluster.isWorker })
+}

@@ -4,7 +4,7 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     /** The CSP nonce of this response, set by server.ts. */
     cspNonce: string
-    /** The client's address (behind a proxy on this machine, from X-Forwarded-For). */
+    /** The client's address: from X-Forwarded-For only when TRUST_PROXY trusts the peer. */
     clientIp: string
   }
 }

@@ -25,6 +25,8 @@ export interface LoadGroup {
 
 export interface LoadResult {
   engine: 'PGlite' | 'PostgreSQL'
+  /** App processes serving (WEB_CONCURRENCY). */
+  processes: number
   seconds: number
   trivial: LoadGroup
   dashboardsAlone: LoadGroup
@@ -115,11 +117,14 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields).toS
 export async function benchLoad({
   databaseUrl,
   seconds = 15,
+  processes = 1,
 }: {
   databaseUrl?: string
   seconds?: number
+  /** WEB_CONCURRENCY: app processes on one port (PostgreSQL only). */
+  processes?: number
 }): Promise<LoadResult> {
-  const port = 31_000 + (process.pid % 5_000)
+  const port = 31_000 + (process.pid % 5_000) + processes
   const url = `http://127.0.0.1:${port}`
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtd-load-'))
   const env: NodeJS.ProcessEnv = {
@@ -128,6 +133,10 @@ export async function benchLoad({
     PORT: String(port),
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
+    WEB_CONCURRENCY: String(processes),
+    // The load generator signs its users in from many addresses (X-Forwarded-For), as a proxy on
+    // this machine would report them.
+    TRUST_PROXY: 'loopback',
   }
   if (databaseUrl) {
     env.DATABASE_URL = databaseUrl
@@ -238,6 +247,7 @@ export async function benchLoad({
     ])
     return {
       engine: databaseUrl ? 'PostgreSQL' : 'PGlite',
+      processes,
       seconds,
       trivial,
       dashboardsAlone,

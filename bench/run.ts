@@ -10,7 +10,8 @@
 // 4. A full CSV export of a large synthetic data set at two sizes: rows per second and peak
 //    memory; the baseline is the smaller size (memory must stay flat as rows grow).
 // 5. The load test: autocannon at 50 connections against the production server in a process of
-//    its own on the demo data; the baseline is the same server's trivial route.
+//    its own on the demo data; the baseline is the same server's trivial route. On PostgreSQL it
+//    runs again with two app processes (WEB_CONCURRENCY=2), against one process as the baseline.
 // It ends with one line per target: met or not met.
 //
 // Options: --requests N (timed requests per page, default 40), --scale demo|large|both,
@@ -44,6 +45,8 @@ const WARM_UP = 5
 const TARGET_P95_MS = 150
 const TARGET_RATIO = 3
 const TARGET_CLIENT_JS = 220 * 1024
+/** Two app processes on this 2-core machine (shared with PostgreSQL and the load generator). */
+const TARGET_PROCESS_SCALING = 1.5
 
 const { values: options } = parseArgs({
   options: {
@@ -271,6 +274,8 @@ function baseEnv() {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`
+const loadLine = (g: LoadGroup) =>
+  `  ${pad(g.name, 62)}${pad(`${g.connections} conn`, 9)}${pad(`${g.requestsPerSecond.toFixed(1)} req/s`, 15)}p50 ${pad(ms(g.p50), 11)}p95 ${pad(ms(g.p95), 11)}p99 ${pad(ms(g.p99), 11)}errors ${g.errors}`
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 const pad = (text: string, width: number) => text.padEnd(width)
 
@@ -401,8 +406,7 @@ async function main() {
         const target = scratch?.url
         const load = await benchLoad({ databaseUrl: target, seconds: LOAD_SECONDS })
         results[`load${load.engine}`] = load
-        const line = (g: LoadGroup) =>
-          `  ${pad(g.name, 62)}${pad(`${g.connections} conn`, 9)}${pad(`${g.requestsPerSecond.toFixed(1)} req/s`, 15)}p50 ${pad(ms(g.p50), 11)}p95 ${pad(ms(g.p95), 11)}p99 ${pad(ms(g.p99), 11)}errors ${g.errors}`
+        const line = loadLine
         console.log(`  ${load.engine}:`)
         console.log(line(load.trivial))
         console.log(line(load.dashboardsAlone))
@@ -431,6 +435,40 @@ async function main() {
         })
       } finally {
         await scratch?.drop()
+      }
+    }
+    if (databaseUrl) {
+      // The same load on two app processes (WEB_CONCURRENCY=2), against one process in this run.
+      const one = results.loadPostgreSQL as Awaited<ReturnType<typeof benchLoad>> | undefined
+      const scratch = await openScratchDatabase('load2')
+      try {
+        await scratch.connection.close()
+        const two = await benchLoad({ databaseUrl: scratch.url, seconds: LOAD_SECONDS, processes: 2 })
+        results.loadPostgreSQL2 = two
+        console.log('  PostgreSQL, WEB_CONCURRENCY=2 (two app processes on one port):')
+        console.log(loadLine(two.trivial))
+        console.log(loadLine(two.dashboardsAlone))
+        console.log('  mixed, all at once (50 connections):')
+        for (const g of two.mixed) console.log(loadLine(g))
+        const errors = two.mixed.reduce((n, g) => n + g.errors, 0) + two.dashboardsAlone.errors + two.trivial.errors
+        targets.push({
+          target: 'load on PostgreSQL with WEB_CONCURRENCY=2: zero errors',
+          met: errors === 0,
+          figure: `${errors} errors`,
+        })
+        if (one) {
+          const ratio = two.dashboardsAlone.requestsPerSecond / one.dashboardsAlone.requestsPerSecond
+          console.log(
+            `  dashboard throughput, two processes / one: ${two.dashboardsAlone.requestsPerSecond.toFixed(1)} / ${one.dashboardsAlone.requestsPerSecond.toFixed(1)} req/s = ${ratio.toFixed(2)} x`,
+          )
+          targets.push({
+            target: `load on PostgreSQL: dashboard throughput with WEB_CONCURRENCY=2 at least ${TARGET_PROCESS_SCALING} x one process's`,
+            met: ratio >= TARGET_PROCESS_SCALING,
+            figure: `${ratio.toFixed(2)} x (${two.dashboardsAlone.requestsPerSecond.toFixed(1)} against ${one.dashboardsAlone.requestsPerSecond.toFixed(1)} req/s)`,
+          })
+        }
+      } finally {
+        await scratch.drop()
       }
     }
   }

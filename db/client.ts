@@ -3,13 +3,15 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import type { SQL } from 'drizzle-orm'
-import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator'
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { readMigrationFiles } from 'drizzle-orm/migrator'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import { acquireDataDirectoryLock, type DataDirectoryLock } from './lock.ts'
+import { ReadRoutingPool, type Replica } from './replicas.ts'
 import * as schema from './schema/index.ts'
 
 export type Schema = typeof schema
@@ -31,6 +33,19 @@ export interface DatabaseConnection {
   /** Applies the migrations in `migrations/` that have not been applied yet. */
   migrate(): Promise<void>
   close(): Promise<void>
+  /** Connections in use, idle and waited for, per pool (PostgreSQL only; for /metrics). */
+  poolUse?(): PoolUse[]
+  /** The read replicas (PostgreSQL with DATABASE_REPLICA_URL only). */
+  replicas?: string[]
+}
+
+export interface PoolUse {
+  /** 'primary', or the replica's host:port/database. */
+  pool: string
+  max: number
+  total: number
+  idle: number
+  waiting: number
 }
 
 export interface ConnectOptions {
@@ -40,8 +55,10 @@ export interface ConnectOptions {
   dataDir?: string
   /** An embedded database in memory (tests): no files, no lock. */
   memory?: boolean
-  /** Pool size for PostgreSQL. */
+  /** Pool size for PostgreSQL (DATABASE_POOL_SIZE), for the primary and for each replica. */
   maxConnections?: number
+  /** Read replicas of the primary (DATABASE_REPLICA_URL). */
+  replicaUrls?: string[]
 }
 
 const MIGRATION_LOCK_KEY = 7_341_905_210
@@ -49,7 +66,9 @@ const MIGRATION_LOCK_KEY = 7_341_905_210
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations')
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseConnection> {
-  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.maxConnections ?? 10)
+  if (options.databaseUrl) {
+    return connectPostgres(options.databaseUrl, options.maxConnections ?? 10, options.replicaUrls ?? [])
+  }
   if (options.memory) return connectPglite(undefined, undefined)
   const dataDir = path.resolve(options.dataDir ?? '.data')
   let lock: DataDirectoryLock
@@ -125,11 +144,11 @@ async function connectPglite(
   }
 }
 
-async function connectPostgres(databaseUrl: string, max: number): Promise<DatabaseConnection> {
+function newPool(connectionString: string, max: number, connectionTimeoutMillis: number) {
   const pool = new pg.Pool({
-    connectionString: databaseUrl,
+    connectionString,
     max,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis,
     // Counts come back as numbers on both engines (PGlite already does this).
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -140,33 +159,74 @@ async function connectPostgres(databaseUrl: string, max: number): Promise<Databa
   })
   // An idle client losing its server (a restart) must not crash the process.
   pool.on('error', () => {})
-  const db = drizzleNodePg({ client: pool, schema }) as unknown as Database
+  return pool
+}
+
+async function connectPostgres(databaseUrl: string, max: number, replicaUrls: string[]): Promise<DatabaseConnection> {
+  const pool = newPool(databaseUrl, max, 5_000)
+  // Health checks use a connection of their own: a pool busy with every connection in use is
+  // a busy app, not an unreachable database, and must not turn pages into 503s.
+  const health = newPool(databaseUrl, 1, 5_000)
+  // A replica that does not answer quickly is passed by (the primary serves the read instead).
+  const replicas: Replica[] = replicaUrls.map((url) => ({
+    pool: newPool(url, max, 1_000),
+    target: describePostgresUrl(url),
+    replayed: 0n,
+    retryAt: 0,
+  }))
+  const client = replicas.length > 0 ? new ReadRoutingPool(pool, replicas) : pool
+  const db = drizzleNodePg({ client: client as pg.Pool, schema }) as unknown as Database
+  const use = (name: string, p: pg.Pool): PoolUse => ({
+    pool: name,
+    max,
+    total: p.totalCount,
+    idle: p.idleCount,
+    waiting: p.waitingCount,
+  })
   return {
     db,
     engine: 'postgres',
     target: describePostgresUrl(databaseUrl),
+    replicas: replicas.map((r) => r.target),
     async ping() {
-      await pool.query('select 1')
+      await health.query('select 1')
     },
-    async migrate() {
-      // An advisory lock on one session keeps two app servers starting at once from migrating
-      // together.
-      const client = await pool.connect()
-      try {
-        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
-        try {
-          await migrateNodePg(drizzleNodePg({ client }), { migrationsFolder: MIGRATIONS_FOLDER })
-        } finally {
-          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
-        }
-      } finally {
-        client.release()
-      }
-    },
+    migrate: () => migratePostgres(pool),
     async close() {
-      await pool.end()
+      await Promise.all([pool.end(), health.end(), ...replicas.map((r) => r.pool.end())])
     },
+    poolUse: () => [use('primary', pool), ...replicas.map((r) => use(r.target, r.pool))],
   }
+}
+
+/**
+ * Applies pending migrations in one transaction that first takes a transaction-level advisory
+ * lock, so app servers starting at once migrate one after the other (the later ones find
+ * nothing left to do). It holds nothing between transactions, so it is safe behind PgBouncer in
+ * transaction pooling, where a session-level lock could be taken on one server connection and
+ * released on another. Same bookkeeping table as drizzle-kit's migrator.
+ */
+async function migratePostgres(pool: pg.Pool) {
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER })
+  const db = drizzleNodePg({ client: pool })
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`)
+    await tx.execute(sql`create schema if not exists drizzle`)
+    await tx.execute(
+      sql`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`,
+    )
+    const result = (await tx.execute(
+      sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`,
+    )) as unknown as { rows: Array<{ created_at: string | number }> }
+    const last = result.rows[0] ? Number(result.rows[0].created_at) : undefined
+    for (const migration of migrations) {
+      if (last !== undefined && last >= migration.folderMillis) continue
+      for (const statement of migration.sql) if (statement.trim()) await tx.execute(sql.raw(statement))
+      await tx.execute(
+        sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`,
+      )
+    }
+  })
 }
 
 /** Resolves when the database answers within `timeoutMs`; rejects otherwise. */

@@ -8,6 +8,10 @@ import helmet from 'helmet'
 import type pino from 'pino'
 import { pinoHttp } from 'pino-http'
 import type { Config } from '#app/utils/config.server.ts'
+import { countReadRouting } from '#app/utils/metrics.server.ts'
+import { getConnection } from '#db/client.ts'
+import { allowReplicaReads, type ReadDecision } from '#db/replicas.ts'
+import { metricsHandler, observeRequests } from './metrics.ts'
 import { unavailablePage } from './pages.ts'
 
 export interface Readiness {
@@ -32,18 +36,32 @@ export interface AppOptions {
 declare module 'express-serve-static-core' {
   interface Locals {
     cspNonce: string
+    /** Where this request's reads went, once it has read (with read replicas only). */
+    reads?: () => ReadDecision | undefined
+    /** Answered by the static file server. */
+    staticFile?: boolean
   }
 }
 
 /** Methods that change nothing: the only ones exempt from the origin check. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/**
+ * Pages whose reads may go to a read replica: the dashboards, exports and the API. Each still
+ * reads there only when the replica is current (db/replicas.ts), and anything it writes (an
+ * export's audit event) goes to the primary.
+ */
+const REPLICA_READABLE = /^\/(?:$|(?:boards|services|coverage|completeness|figures|exports|api)(?:\/|$))/
+
 export function createApp(options: AppOptions) {
   const { config, logger, readiness } = options
   const app = express()
   app.disable('x-powered-by')
-  // One proxy hop (a load balancer) may set X-Forwarded-For; only from the loopback interface.
-  app.set('trust proxy', 'loopback')
+  // Who may say which address a request came from (X-Forwarded-For): TRUST_PROXY. Unset, no
+  // one: the address is the peer's, and a forged header changes nothing. The sign-in limits and
+  // the audit trail use this address (`clientIp` below).
+  app.set('trust proxy', config.TRUST_PROXY)
+  app.use(observeRequests(options.build))
 
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' })
@@ -56,9 +74,18 @@ export function createApp(options: AppOptions) {
       .json({ ready: ok })
   })
 
+  app.get('/metrics', metricsHandler(config.METRICS_TOKEN))
+
   app.use(
     pinoHttp({
       logger,
+      // Where a dashboard's, export's or API answer's reads went, with read replicas.
+      customProps: (_req, res) => {
+        const reads = (res as express.Response).locals?.reads?.()
+        return reads
+          ? { reads: reads.target, readsReason: reads.reason, ...(reads.replica ? { replica: reads.replica } : {}) }
+          : {}
+      },
       // Health checks every few seconds would drown everything else.
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       customLogLevel: (_req, res, error) =>
@@ -122,8 +149,20 @@ export function createApp(options: AppOptions) {
   })
 
   if (options.staticDir) {
-    app.use('/assets', express.static(`${options.staticDir}/assets`, { immutable: true, maxAge: '1y', index: false }))
-    app.use(express.static(options.staticDir, { maxAge: '1h', index: false }))
+    const assets = express.static(`${options.staticDir}/assets`, { immutable: true, maxAge: '1y', index: false })
+    const files = express.static(options.staticDir, { maxAge: '1h', index: false })
+    // Marked as static for the request metrics until the file server passes the request on.
+    const serveStatic =
+      (handler: express.RequestHandler): express.RequestHandler =>
+      (req, res, next) => {
+        res.locals.staticFile = true
+        handler(req, res, (error?: unknown) => {
+          res.locals.staticFile = false
+          next(error)
+        })
+      }
+    app.use('/assets', serveStatic(assets))
+    app.use(serveStatic(files))
   }
   if (options.viteMiddleware) app.use(options.viteMiddleware)
 
@@ -133,6 +172,16 @@ export function createApp(options: AppOptions) {
     res.set('Cache-Control', 'no-store')
     if (readiness.ready()) return next()
     res.status(503).set('Retry-After', '10').type('html').send(unavailablePage(res.locals.cspNonce))
+  })
+
+  app.use((req, res, next) => {
+    if (!SAFE_METHODS.has(req.method) || !REPLICA_READABLE.test(req.path) || !hasReplicas()) return next()
+    const reads = allowReplicaReads(next)
+    res.locals.reads = reads
+    res.once('finish', () => {
+      const decision = reads()
+      if (decision) countReadRouting(decision)
+    })
   })
 
   app.all(
@@ -147,6 +196,14 @@ export function createApp(options: AppOptions) {
     }),
   )
   return app
+}
+
+function hasReplicas() {
+  try {
+    return (getConnection().replicas?.length ?? 0) > 0
+  } catch {
+    return false
+  }
 }
 
 function refererOrigin(referer: string | undefined) {

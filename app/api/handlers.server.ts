@@ -33,6 +33,7 @@ import {
   xlsxBuffer,
 } from './writers.server.ts'
 import { periodsBetween } from '#app/domain/periods.ts'
+import { countExportRows } from '#app/utils/metrics.server.ts'
 import { type Actor, can, exportableOrgUnitIds } from '#app/utils/permissions.ts'
 
 export const API_BASE_PATH = '/api/v1'
@@ -114,8 +115,10 @@ export async function exportActivity(args: ActivityExportArgs): Promise<Response
         : service.measures.includes(name)
     },
   }
-  const rows: AsyncIterable<Record[]> =
-    request.layout === 'wide' ? widen(long, spec) : (long as AsyncIterable<Record[]>)
+  const rows: AsyncIterable<Record[]> = countExportRows(
+    request.format,
+    request.layout === 'wide' ? widen(long, spec) : (long as AsyncIterable<Record[]>),
+  )
   const columns = request.layout === 'wide' ? wideColumns(spec) : [...LONG_COLUMNS]
   const headers = exportHeaders(request, metadata)
 

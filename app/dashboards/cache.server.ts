@@ -4,6 +4,7 @@
 // no filter, makes no new entry.
 import { getDataVersion } from '#app/models/data-version.server.ts'
 import { cachedAtVersion } from '#app/utils/cache.server.ts'
+import { countFiguresCache } from '#app/utils/metrics.server.ts'
 import { getFigureForDownload as buildFigureForDownload } from './figure-download.server.ts'
 import { getBoardDashboard as buildBoard } from './pages/board.server.ts'
 import { getBoardsTable as buildBoards } from './pages/boards.server.ts'
@@ -25,7 +26,9 @@ function keyOf(name: string, view: DashboardView, args: unknown[]) {
 
 function cached<A extends unknown[], R>(name: string, compute: (view: DashboardView, ...args: A) => Promise<R>) {
   return async (view: DashboardView, ...args: A): Promise<R> =>
-    cachedAtVersion(keyOf(name, view, args), await getDataVersion(), () => compute(view, ...args))
+    countFiguresCache(name, cachedAtVersion, keyOf(name, view, args), await getDataVersion(), () =>
+      compute(view, ...args),
+    )
 }
 
 export const getOverview = cached('overview', buildOverview)

@@ -2,8 +2,45 @@
 // "Configuration" section documents each of them.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//
+/** Names express accepts for well-known address ranges. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/**
+ * TRUST_PROXY: which peers may tell us the client's address in X-Forwarded-For. A number is how
+ * many proxies stand in front of the app (the address that many hops back is the client's);
+ * otherwise a comma-separated list of addresses, CIDR ranges or the names loopback, linklocal
+ * and uniquelocal. Unset or 0: none, so the header is ignored and the peer's address is used.
+ * "true" (trust everyone) is refused: anyone could then choose their own address.
+ */
+const TrustProxySchema = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, context): false | number | string[] => {
+    if (!value || value === '0' || value === 'false') return false
+    if (/^\d+$/.test(value)) return Number(value)
+    const entries = value.split(',').map((entry) => entry.trim())
+    for (const entry of entries) {
+      const [address, bits, extra] = entry.split('/')
+      const family = net.isIP(address ?? '')
+      const validBits =
+        bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32) && extra === undefined)
+      if (!PROXY_RANGES.has(entry) && !(family && validBits)) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be a number of proxies, or addresses, CIDR ranges or loopback/linklocal/uniquelocal separated by commas ("${entry}" is none of these)`,
+        })
+        return z.NEVER
+      }
+    }
+    return entries
+  })
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
@@ -11,7 +48,32 @@ const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .trim()
-    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .regex(POSTGRES_URL, 'must start with postgres:// or postgresql://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Read replicas, comma-separated: dashboards, exports and the API read there when current. */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) =>
+      value
+        ? value
+            .split(',')
+            .map((url) => url.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(z.array(z.string().regex(POSTGRES_URL, 'must be postgres:// addresses separated by commas'))),
+  /** Connections each app process keeps to the primary (and to each replica). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** App processes; unset: one per core on PostgreSQL, always one on the embedded database. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  TRUST_PROXY: TrustProxySchema,
+  /** Bearer token that /metrics requires; unset: /metrics does not exist (404). */
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DATA_DIR: z.string().trim().min(1).default('.data'),
@@ -26,7 +88,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
-export type Config = z.infer<typeof EnvSchema> & { SESSION_SECRET: string }
+export type Config = Omit<z.infer<typeof EnvSchema>, 'WEB_CONCURRENCY'> & {
+  SESSION_SECRET: string
+  /** App processes to run: always 1 on the embedded database (one process owns its folder). */
+  WEB_CONCURRENCY: number
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -45,7 +111,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'SESSION_SECRET is required with DATABASE_URL (at least 32 random characters, the same on every app server).',
     )
   }
-  return { ...config, SESSION_SECRET: config.SESSION_SECRET ?? embeddedSessionSecret(config.DATA_DIR) }
+  if (config.DATABASE_REPLICA_URL.length > 0 && !config.DATABASE_URL) {
+    throw new ConfigError(
+      'DATABASE_REPLICA_URL needs DATABASE_URL: replicas are read replicas of a PostgreSQL primary.',
+    )
+  }
+  return {
+    ...config,
+    WEB_CONCURRENCY: config.DATABASE_URL ? (config.WEB_CONCURRENCY ?? os.availableParallelism()) : 1,
+    SESSION_SECRET: config.SESSION_SECRET ?? embeddedSessionSecret(config.DATA_DIR),
+  }
 }
 
 /** For the embedded default, a secret generated once and kept beside the database. */

@@ -1,7 +1,9 @@
 // Sign-in throttling, stored in the database so every app server shares the counts. A tight
 // limit per account and address stops guessing one account's password; a looser limit per
 // address slows a sweep across many accounts without locking anyone else out.
+import { lt } from 'drizzle-orm'
 import { RateLimiterDrizzle, type RateLimiterRes } from 'rate-limiter-flexible'
+import { getConnection } from '#db/client.ts'
 import { rateLimits } from '#db/schema/index.ts'
 import { getDb } from './db.server.ts'
 
@@ -13,7 +15,9 @@ let limiters: { db: unknown; account: RateLimiterDrizzle; address: RateLimiterDr
 function getLimiters() {
   const db = getDb()
   if (limiters?.db !== db) {
-    const options = { storeClient: db, schema: rateLimits, clearExpiredByTimeout: true }
+    // The library's own clean-up timer would outlive the database it was given (and a limiter is
+    // made again for each database): startSignInLimitCleanup does it under the server's control.
+    const options = { storeClient: db, schema: rateLimits, clearExpiredByTimeout: false }
     limiters = {
       db,
       account: new RateLimiterDrizzle({ ...options, keyPrefix: 'signin-account', ...ACCOUNT_LIMIT }),
@@ -50,4 +54,39 @@ export async function recordSuccessfulSignIn({ email, ip }: { email: string; ip:
 
 function ignoreLimitReached(reason: unknown) {
   if (reason instanceof Error) throw reason
+}
+
+/** Counts expire after at most an hour; rows an hour past their expiry are removed. */
+const EXPIRED_FOR_MS = 60 * 60 * 1000
+
+/** Removes expired sign-in counts now, from the database the process has open (if any). */
+export async function clearExpiredSignInLimits(now = new Date()) {
+  await getConnection()
+    .db.delete(rateLimits)
+    .where(lt(rateLimits.expire, new Date(now.getTime() - EXPIRED_FOR_MS)))
+}
+
+/**
+ * Clears expired sign-in counts every `everyMs`. Returns the function that stops it and waits
+ * for a clean-up under way, which the server calls before it closes the database, so nothing
+ * touches a closed database.
+ */
+export function startSignInLimitCleanup({
+  everyMs = 5 * 60 * 1000,
+  onError,
+}: {
+  everyMs?: number
+  onError: (error: unknown) => void
+}) {
+  let running: Promise<void> | undefined
+  const timer = setInterval(() => {
+    running ??= clearExpiredSignInLimits()
+      .catch(onError)
+      .finally(() => (running = undefined))
+  }, everyMs)
+  timer.unref()
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
 }

@@ -1,9 +1,13 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { sql } from 'drizzle-orm'
 import type { TestProject } from 'vitest/node'
+import { connectDatabase } from '#db/client.ts'
 import { ensureProductionBuild } from '../../server/build.ts'
+import { adminUrl, databaseUrlFor } from '../setup/postgres.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,8 +21,31 @@ const PORT = Number(process.env.E2E_PORT ?? 30_000 + (process.pid % 10_000))
 export default async function setup(project: TestProject) {
   ensureProductionBuild((message) => console.log(message))
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtd-e2e-'))
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    PORT: String(PORT),
+    LOG_LEVEL: 'warn',
+  }
+  // With DATABASE_URL, the same journeys on PostgreSQL: a new database on that server with the
+  // demo data and accounts, served by two app processes, dropped afterwards.
+  const databaseUrl = process.env.DATABASE_URL
+  const database = databaseUrl ? `dtd_e2e_${crypto.randomBytes(4).toString('hex')}` : undefined
+  if (databaseUrl && database) {
+    const admin = await connectDatabase({ databaseUrl: adminUrl(databaseUrl), maxConnections: 1 })
+    await admin.db.execute(sql.raw(`create database ${database}`))
+    await admin.close()
+    Object.assign(env, {
+      DATABASE_URL: databaseUrlFor(databaseUrl, database),
+      SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+      WEB_CONCURRENCY: '2',
+    })
+    const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'seed/cli.ts', '--demo'], { env, encoding: 'utf8' })
+    if (seeded.status !== 0) throw new Error(`Loading the demo data failed: ${seeded.stderr}`)
+  }
   const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: String(PORT), LOG_LEVEL: 'warn' },
+    env,
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const baseUrl = `http://localhost:${PORT}`
@@ -38,5 +65,10 @@ export default async function setup(project: TestProject) {
     server.kill('SIGTERM')
     await exited
     fs.rmSync(dataDir, { recursive: true, force: true })
+    if (databaseUrl && database) {
+      const admin = await connectDatabase({ databaseUrl: adminUrl(databaseUrl), maxConnections: 1 })
+      await admin.db.execute(sql.raw(`drop database if exists ${database} with (force)`))
+      await admin.close()
+    }
   }
 }

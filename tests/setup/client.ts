@@ -1,5 +1,6 @@
 // A tiny browser stand-in for HTTP tests: keeps its cookie, sends same-origin form posts, and
-// can pretend to come from another address (X-Forwarded-For, honoured from loopback only).
+// can pretend to come from another address (X-Forwarded-For, honoured because the tests' own
+// configuration trusts the loopback interface: TRUST_PROXY=loopback in tests/setup/each-file.ts).
 import { createUser } from '#app/models/users.server.ts'
 import type { Role } from '#app/utils/permissions.ts'
 

@@ -8,6 +8,8 @@ setConfig(
     DATA_DIR: '.data/test',
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'silent',
+    // The test client speaks for many users from the loopback interface (tests/setup/client.ts).
+    TRUST_PROXY: 'loopback',
   }),
 )
 

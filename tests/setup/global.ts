@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node'
 import { connectDatabase } from '#db/client.ts'
 import { loadReferenceData } from '#seed/reference.ts'
 import { ensureProductionBuild } from '../../server/build.ts'
-import { adminUrl, databaseUrlFor, TEMPLATE_DATABASE } from './postgres.ts'
+import { adminUrl, databaseUrlFor, serverUrl, TEMPLATE_DATABASE } from './postgres.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject) {
     await admin.db.execute(sql.raw(`create database ${TEMPLATE_DATABASE}`))
     await admin.close()
     const template = await connectDatabase({
-      databaseUrl: databaseUrlFor(databaseUrl, TEMPLATE_DATABASE),
+      databaseUrl: databaseUrlFor(serverUrl(databaseUrl), TEMPLATE_DATABASE),
       maxConnections: 1,
     })
     await template.migrate()

@@ -3,14 +3,14 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { ServerBuild } from '@remix-run/node'
 import pino from 'pino'
-import { getConfig } from '#app/utils/config.server.ts'
+import { type Config, getConfig } from '#app/utils/config.server.ts'
 import { getConnection } from '#db/client.ts'
 import { createApp, keepConnectionsAlive } from '../../server/app.ts'
 
-export async function startTestServer(options: { logger?: pino.Logger } = {}) {
+export async function startTestServer(options: { logger?: pino.Logger; config?: Partial<Config> } = {}) {
   const build = (await import(path.resolve('build/server/index.js'))) as ServerBuild
   const app = createApp({
-    config: getConfig(),
+    config: { ...getConfig(), ...options.config },
     logger: options.logger ?? pino({ level: 'silent' }),
     build,
     staticDir: 'build/client',
