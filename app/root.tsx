@@ -34,6 +34,7 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/boards', label: 'Boards' },
   { to: '/services', label: 'Services' },
   { to: '/coverage', label: 'Coverage' },
+  { to: '/variation', label: 'Variation' },
 ]
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -12,6 +12,7 @@ import { getCoverage as buildCoverage } from './pages/coverage.server.ts'
 import { getOverview as buildOverview } from './pages/overview.server.ts'
 import { getServiceDashboard as buildService } from './pages/service.server.ts'
 import { getServicesList as buildServices } from './pages/services.server.ts'
+import { getVariation as buildVariation } from './pages/variation.server.ts'
 import type { DashboardView } from './view.ts'
 
 /**
@@ -37,4 +38,5 @@ export const getBoardDashboard = cached('board', buildBoard)
 export const getServicesList = cached('services', buildServices)
 export const getServiceDashboard = cached('service', buildService)
 export const getCoverage = cached('coverage', buildCoverage)
+export const getVariation = cached('variation', buildVariation)
 export const getFigureForDownload = cached('figure', buildFigureForDownload)

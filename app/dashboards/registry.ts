@@ -19,12 +19,13 @@ import { coverageMap, coverageMatrix, coveragePopulation, meetsStandard } from '
 import { boardReturns } from './figures/returns.ts'
 import { serviceByBoard, servicesTable, serviceTrend } from './figures/services.ts'
 import { SPC_NAMES, type SpcSeriesName, spcFigure } from './figures/spc.ts'
+import { boardVariation, variationFunnel } from './figures/variation.ts'
 
 /**
  * The page a figure belongs to. A board's and a service's page take their subject from the
  * path; their figures' CSV addresses carry it as `board` or `service`.
  */
-export type FigurePage = 'overview' | 'board' | 'boards' | 'services' | 'service' | 'coverage'
+export type FigurePage = 'overview' | 'board' | 'boards' | 'services' | 'service' | 'coverage' | 'variation'
 
 export interface FigureDefinition {
   page: FigurePage
@@ -62,6 +63,8 @@ export const FIGURES = {
   'coverage-matrix': { page: 'coverage', build: coverageMatrix },
   'coverage-population': { page: 'coverage', build: coveragePopulation },
   'coverage-map': { page: 'coverage', build: coverageMap, shown: meetsStandard },
+  'variation-funnel': { page: 'variation', build: variationFunnel },
+  'board-variation': { page: 'board', build: boardVariation },
   ...spcFigures('overview'),
   ...spcFigures('board'),
   ...spcFigures('service'),

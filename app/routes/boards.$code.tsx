@@ -32,7 +32,8 @@ export default function Board() {
   const { filters, period } = view
   const here = `/boards/${board.code}`
   const csv = (id: string) => figureCsvHref(id, filters, period, { board: board.code })
-  const trends = figures.filter((f) => f.id !== 'board-returns')
+  const trends = figures.filter((f) => f.id !== 'board-returns' && f.id !== 'board-variation')
+  const variation = figures.find((f) => f.id === 'board-variation')
   const returns = figures.find((f) => f.id === 'board-returns')
   return (
     <>
@@ -93,6 +94,26 @@ export default function Board() {
 
       <h2 className="ds_h2 app-section-heading">Trends</h2>
       <TrendFigures figures={trends} here={here} filters={filters} period={period} csvHref={csv} />
+
+      {variation ? (
+        <FigureBlock
+          figure={variation}
+          csvHref={csv(variation.id)}
+          tableOpen
+          renderCell={(key, row) =>
+            key === 'indicator' ? (
+              <Link
+                to={hrefWithFilters('/variation', filters, period, {
+                  indicator: String(row.indicator_id),
+                  board: board.code,
+                })}
+              >
+                {String(row.indicator)}
+              </Link>
+            ) : undefined
+          }
+        />
+      ) : null}
 
       {returns ? <FigureBlock figure={returns} csvHref={csv(returns.id)} tableOpen /> : null}
     </>
