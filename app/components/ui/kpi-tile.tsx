@@ -13,12 +13,14 @@ export interface KpiTileProps {
   /** A figure to read it against, e.g. Scotland's beside a board's. */
   reference?: string
   definition: string
+  /** The control chart's icons: the latest month's variation and the assurance of the standard. */
+  signals?: ReactNode
 }
 
 const ARROWS: Record<Change['direction'], string> = { up: '▲', down: '▼', same: '■' }
 
 /** One headline figure with its unit, period, standard, change and definition. */
-export function KpiTile({ label, value, description, standard, change, reference, definition }: KpiTileProps) {
+export function KpiTile({ label, value, description, standard, change, reference, definition, signals }: KpiTileProps) {
   return (
     <div className="ds_card app-kpi">
       <div className="ds_card__content">
@@ -38,6 +40,7 @@ export function KpiTile({ label, value, description, standard, change, reference
             {standard.text}
           </p>
         ) : null}
+        {signals ? <p className="app-kpi__signals">{signals}</p> : null}
         {change ? (
           <p className={`app-kpi__change app-kpi__change--${change.direction}`}>
             <span aria-hidden="true">{ARROWS[change.direction]} </span>

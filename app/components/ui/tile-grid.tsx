@@ -2,6 +2,7 @@ import type { Tile } from '#app/dashboards/view.ts'
 import { SUPPRESSED } from '#app/disclosure/figures.ts'
 import { describeChange, formatCell } from '#app/domain/figure.ts'
 import { KpiTile } from './kpi-tile.tsx'
+import { AssuranceIcon, SpcIconKey, VariationIcon } from './spc-icons.tsx'
 
 /** Whether a tile meets its standard, in words: unknown when it has no figure or is hidden. */
 function standardOf(tile: Tile) {
@@ -40,9 +41,29 @@ export function TileGrid({ tiles, headingId }: { tiles: Tile[]; headingId: strin
                 : undefined
             }
             definition={tile.definition}
+            signals={
+              tile.suppressed || (!tile.variation && !tile.assurance) ? undefined : (
+                <>
+                  {tile.variation ? <VariationIcon variation={tile.variation} size={32} /> : null}
+                  {tile.assurance ? <AssuranceIcon assurance={tile.assurance} size={32} /> : null}
+                </>
+              )
+            }
           />
         ))}
       </div>
+      {tiles.some((t) => t.variation || t.assurance) ? (
+        <details className="ds_details">
+          <summary className="ds_details__summary">What the icons on the figures mean</summary>
+          <div className="ds_details__text">
+            <p>
+              Each icon judges the latest month on the figure&apos;s control chart (by month): whether it is more than
+              the usual ups and downs, and whether the standard is reliably met.
+            </p>
+            <SpcIconKey assurance />
+          </div>
+        </details>
+      ) : null}
     </section>
   )
 }

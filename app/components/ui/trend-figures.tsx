@@ -3,7 +3,6 @@ import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { type DashboardFilters, hrefWithFilters, type MonthRange } from '#app/dashboards/filters.ts'
 import type { Figure } from '#app/domain/figure.ts'
 import { FigureBlock } from './figure-block.tsx'
-import { SpcIconKey } from './spc-icons.tsx'
 
 /**
  * A page's trends, as charts of the figures or (`view=spc`) as control charts, with a link to
@@ -51,7 +50,6 @@ export function TrendFigures({
           </p>
         </div>
       ) : null}
-      {spc && figures.length > 0 ? <SpcIconKey assurance /> : null}
       {figures.map((figure) => {
         const chart = chartFor(figure)
         return (
