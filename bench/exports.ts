@@ -3,10 +3,12 @@
 // its memory should stay flat as the rows grow: each financial year is read, suppressed and
 // written before the next is read.
 //
-// Each size runs on a fresh embedded database in memory (migrated, with the reference data and
-// synthetic approved returns for every board, service and measure). The embedded database keeps
-// its pages outside the JavaScript heap, so the JavaScript heap is the measure of the export
-// itself; the resident set is reported too.
+// Each size runs on a fresh database (migrated, with the reference data and synthetic approved
+// returns for every board, service and measure): an embedded one in memory, or, with
+// `DATABASE_URL` (or the `databaseUrl` option), a new PostgreSQL database on that server, dropped
+// afterwards (never the one the address names). Either keeps its pages outside the JavaScript
+// heap, so the JavaScript heap is the measure of the export itself; the resident set is reported
+// too.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { sql } from 'drizzle-orm'
@@ -23,6 +25,8 @@ export interface BenchExportsOptions {
   sdc?: boolean
   /** Where progress and results are written, e.g. console.log. */
   log?: (line: string) => void
+  /** A PostgreSQL server to run on (a scratch database is made on it); default DATABASE_URL, else the embedded database. */
+  databaseUrl?: string
 }
 
 export interface BenchExportsResult {
@@ -47,13 +51,16 @@ export async function benchExports(options: BenchExportsOptions = {}): Promise<B
   const sizes = options.years ?? [6, 24]
   const log = options.log ?? (() => {})
   const results: BenchExportsResult[] = []
+  const databaseUrl = options.databaseUrl ?? (process.env.DATABASE_URL || undefined)
   for (const years of sizes) {
-    const connection = await connectDatabase({ memory: true })
+    const { connection, drop } = await openDatabase(databaseUrl, years)
     try {
       await connection.migrate()
       await loadReferenceData(connection.db)
       const lastMonth = addMonths(PROGRAMME_START_MONTH, years * 12 - 1)
       const figures = await loadSyntheticFigures(connection.db, lastMonth)
+      // Statistics for the planner, as a server that has been running would have them.
+      await connection.db.execute(sql`analyze`)
       registerDatabase(connection)
       const result = await measureExport(years, figures, lastMonth, options.sdc ?? true)
       results.push(result)
@@ -65,6 +72,7 @@ export async function benchExports(options: BenchExportsOptions = {}): Promise<B
     } finally {
       registerDatabase(undefined)
       await connection.close()
+      await drop()
     }
   }
   if (results.length >= 2) {
@@ -75,6 +83,27 @@ export async function benchExports(options: BenchExportsOptions = {}): Promise<B
     )
   }
   return results
+}
+
+/** A fresh database for one size: in memory, or a new database on the PostgreSQL server. */
+async function openDatabase(databaseUrl: string | undefined, years: number) {
+  if (!databaseUrl) return { connection: await connectDatabase({ memory: true }), drop: async () => {} }
+  const name = `dtd_bench_exports_${years}_${process.pid}`
+  const admin = new URL(databaseUrl)
+  admin.pathname = '/postgres'
+  const adminConnection = await connectDatabase({ databaseUrl: admin.toString(), maxConnections: 1 })
+  await adminConnection.db.execute(sql.raw(`drop database if exists ${name} with (force)`))
+  await adminConnection.db.execute(sql.raw(`create database ${name}`))
+  const target = new URL(databaseUrl)
+  target.pathname = `/${name}`
+  const connection = await connectDatabase({ databaseUrl: target.toString(), maxConnections: 10 })
+  return {
+    connection,
+    drop: async () => {
+      await adminConnection.db.execute(sql.raw(`drop database if exists ${name} with (force)`))
+      await adminConnection.close()
+    },
+  }
 }
 
 async function measureExport(

@@ -91,9 +91,10 @@ export function disclosureRule(threshold: number) {
   return [
     `Counts from 1 to ${threshold} are suppressed (c). Zeros are shown.`,
     'Further figures are suppressed so that none of these counts can be worked out from the figures published: from totals, from the other boards of a month, from the other months of a quarter or year, or from a quarter or year published beside its months. Scotland totals, quarters and years are treated as published wherever they are not suppressed, even in an export that does not include them.',
-    `A suppressed pattern is also checked so that no suppressed count can be pinned down by combining the published figures with the knowledge that a suppressed count is at least 1, and that no group of suppressed figures adds up to ${threshold} or less.`,
+    `Measures that are part of another (self_referrals of referrals, started_within_18_weeks of started, proms_at_caseness and proms_reliably_improved of proms_paired, proms_recovered of proms_at_caseness) imply a count that is never published: the whole less the part (e.g. people who started treatment but not within 18 weeks). That count is protected in the same way: a published whole and its published part never differ by 1 to ${threshold}, and the difference cannot be worked out from any other figures either. A difference of 0 is not protected.`,
+    `A suppressed pattern is also checked so that no suppressed count, nor any such difference from 1 to ${threshold}, can be pinned down by combining the published figures with the knowledge that a suppressed count is at least 1 and that a part never exceeds its whole, and that no group of suppressed figures adds up to ${threshold} or less.`,
     'Rates are suppressed when their numerator or denominator is.',
-    'The pattern is worked out for each service, measure and financial year over every board, month, quarter and the year at once, so every export made as at the same moment suppresses the same figures, whatever its period, grain or boards.',
+    'The pattern is worked out for each service, group of related measures and financial year over every board, month, quarter and the year at once, so every export made as at the same moment suppresses the same figures, whatever its period, grain, boards or measures.',
   ].join(' ')
 }
 

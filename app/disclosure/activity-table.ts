@@ -11,6 +11,7 @@
 // one board matches the national one.
 import { addMonths, monthIndex, monthRange } from '#app/utils/dates.ts'
 import { type Period } from '#app/domain/periods.ts'
+import { type MeasureRelation, partOfWholeRelations, relatedGroups } from './measure-relations.ts'
 import { type SdcRelation, suppressTable } from './suppression.ts'
 
 /** Public Health Scotland's qualifiers, and `:` (its "not available") for missing figures. */
@@ -80,6 +81,12 @@ export interface ServiceBlockInput {
   expected: (unitId: number, month: string) => boolean
   /** Disclosure control, or null for unsuppressed figures. */
   sdc: { threshold: number } | null
+  /**
+   * Relations between the measures, protected with them: by default the part-of-whole pairs
+   * among `measures` (./measure-relations.ts). Disclosure control needs every measure of a
+   * relation in `measures`, whichever were asked for, so that the pattern does not depend on it.
+   */
+  relations?: readonly MeasureRelation[]
 }
 
 export interface PublishedCell {
@@ -115,10 +122,18 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
   const rows = input.total ? [...input.units, input.total] : [...input.units]
   const rowOf = new Map(rows.map((u, i) => [u.id, i]))
   const totalRow = input.total ? rows.length - 1 : -1
+  const unitRows = input.units.map((u) => rowOf.get(u.id)!)
   const tables = new Map<string, CellState[][]>()
   for (const measure of input.measures) {
     const figures = input.figures.filter((f) => f.measureId === measure.id)
     tables.set(measure.name, buildMeasure(input, months, rows.length, totalRow, rowOf, figures))
+  }
+  if (input.sdc) {
+    const names = input.measures.map((m) => m.name)
+    const relations = input.relations ?? partOfWholeRelations(names)
+    for (const group of relatedGroups(names, relations)) {
+      applyDisclosureControl(tables, group, unitRows, totalRow, input.sdc.threshold)
+    }
   }
 
   const slotOf = (period: Period) => {
@@ -172,18 +187,8 @@ function buildMeasure(
   rowOf: ReadonlyMap<number, number>,
   figures: readonly MonthFigure[],
 ): CellState[][] {
-  const table: CellState[][] = Array.from({ length: rowCount }, () =>
-    Array.from({ length: SLOTS }, () => ({
-      exists: false,
-      value: null,
-      complete: true,
-      provisional: false,
-      revised: false,
-      suppressed: false,
-    })),
-  )
+  const table = emptyTable(rowCount)
   const byKey = new Map(figures.map((f) => [`${f.unitId}:${f.month}`, f]))
-  const unitRows = input.units.map((u) => rowOf.get(u.id)!)
 
   // Months of each unit.
   for (const unit of input.units) {
@@ -198,7 +203,29 @@ function buildMeasure(
       cell.revised = figure?.revised ?? false
     })
   }
-  // Quarters and the year of each unit: the sum of their months.
+  aggregate(
+    table,
+    input.units.map((u) => rowOf.get(u.id)!),
+    totalRow,
+  )
+  return table
+}
+
+function emptyTable(rowCount: number): CellState[][] {
+  return Array.from({ length: rowCount }, () =>
+    Array.from({ length: SLOTS }, () => ({
+      exists: false,
+      value: null,
+      complete: true,
+      provisional: false,
+      revised: false,
+      suppressed: false,
+    })),
+  )
+}
+
+/** Quarters and the year of each unit as the sum of their months; the total of the units in every period. */
+function aggregate(table: CellState[][], unitRows: readonly number[], totalRow: number) {
   const combine = (cell: CellState, parts: CellState[]) => {
     const present = parts.filter((p) => p.exists)
     cell.exists = present.length > 0
@@ -213,7 +240,6 @@ function buildMeasure(
     for (let q = 0; q < 4; q++) combine(row[QUARTER_SLOT + q]!, row.slice(q * 3, q * 3 + 3))
     combine(row[YEAR_SLOT]!, row.slice(0, MONTHS))
   }
-  // The total of the units, in every period.
   if (totalRow >= 0) {
     for (let slot = 0; slot < SLOTS; slot++)
       combine(
@@ -221,43 +247,100 @@ function buildMeasure(
         unitRows.map((r) => table[r]![slot]!),
       )
   }
-
-  if (input.sdc) applyDisclosureControl(table, unitRows, totalRow, input.sdc.threshold)
-  return table
 }
 
 /**
- * One table for the whole year: every unit's months, quarters and year, and the total's, with
- * the relations anyone can use (a quarter is the sum of its months, the year of its quarters,
- * the total of the units). Partial sums take part too, as if published: safer than assuming a
- * figure nobody could know.
+ * The rest of a relation (its total less its parts) in every unit and period: each month's from
+ * that month's figures, where the total and every part were reported and the parts do not exceed
+ * the total (the return rules refuse that, but older figures may); quarters, years and the total
+ * of the units as the sums of those, like any measure.
+ */
+function restTable(
+  relation: MeasureRelation,
+  tables: ReadonlyMap<string, CellState[][]>,
+  unitRows: readonly number[],
+  totalRow: number,
+): CellState[][] {
+  const whole = tables.get(relation.total)!
+  const parts = relation.parts.map((p) => tables.get(p)!)
+  const rest = emptyTable(whole.length)
+  for (const r of unitRows) {
+    for (let slot = 0; slot < MONTHS; slot++) {
+      const total = whole[r]![slot]!
+      const values = parts.map((part) => part[r]![slot]!.value)
+      const cell = rest[r]![slot]!
+      cell.exists = total.exists
+      if (total.value === null || values.some((v) => v === null)) continue
+      const value = total.value - values.reduce<number>((s, v) => s + v!, 0)
+      if (value >= 0) cell.value = value
+    }
+  }
+  aggregate(rest, unitRows, totalRow)
+  return rest
+}
+
+/**
+ * One table for the whole year and a group of related measures: every unit's months, quarters
+ * and year, and the total's, for each measure and the rest of each relation between them, with
+ * the relations anyone can use (a quarter is the sum of its months, the year of its quarters, the
+ * total of the units; a whole is its parts and the rest). Partial sums take part too, as if
+ * published: safer than assuming a figure nobody could know. A measure in no relation is a group
+ * of one, protected as it always was.
  */
 function applyDisclosureControl(
-  table: CellState[][],
+  tables: ReadonlyMap<string, CellState[][]>,
+  group: { measures: readonly string[]; relations: readonly MeasureRelation[] },
   unitRows: readonly number[],
   totalRow: number,
   threshold: number,
 ) {
+  const rests = group.relations.filter((r) => r.rest !== undefined)
+  const restTables = new Map(rests.map((r) => [r.rest!, restTable(r, tables, unitRows, totalRow)]))
+  const all = new Map([...group.measures.map((m) => [m, tables.get(m)!] as const), ...restTables])
   const index = new Map<CellState, number>()
   const values: (number | null)[] = []
-  for (const row of table) {
-    for (const cell of row) {
-      index.set(cell, values.length)
-      values.push(cell.value)
+  const unpublished: number[] = []
+  for (const [name, table] of all) {
+    for (const row of table) {
+      for (const cell of row) {
+        index.set(cell, values.length)
+        if (restTables.has(name) && cell.value !== null) unpublished.push(values.length)
+        values.push(cell.value)
+      }
     }
   }
-  const id = (row: number, slot: number) => index.get(table[row]![slot]!)!
   const relations: SdcRelation[] = []
   const rows = totalRow >= 0 ? [...unitRows, totalRow] : [...unitRows]
-  for (const r of rows) {
-    for (let q = 0; q < 4; q++)
-      relations.push({ total: id(r, QUARTER_SLOT + q), parts: [0, 1, 2].map((m) => id(r, q * 3 + m)) })
-    relations.push({ total: id(r, YEAR_SLOT), parts: [0, 1, 2, 3].map((q) => id(r, QUARTER_SLOT + q)) })
+  for (const table of all.values()) {
+    const id = (row: number, slot: number) => index.get(table[row]![slot]!)!
+    for (const r of rows) {
+      for (let q = 0; q < 4; q++)
+        relations.push({ total: id(r, QUARTER_SLOT + q), parts: [0, 1, 2].map((m) => id(r, q * 3 + m)) })
+      relations.push({ total: id(r, YEAR_SLOT), parts: [0, 1, 2, 3].map((q) => id(r, QUARTER_SLOT + q)) })
+    }
+    if (totalRow >= 0) {
+      for (let slot = 0; slot < SLOTS; slot++)
+        relations.push({ total: id(totalRow, slot), parts: unitRows.map((r) => id(r, slot)) })
+    }
   }
-  if (totalRow >= 0) {
-    for (let slot = 0; slot < SLOTS; slot++)
-      relations.push({ total: id(totalRow, slot), parts: unitRows.map((r) => id(r, slot)) })
+  // Between measures: in each unit and period where the figures add up (they may not where some
+  // were not reported).
+  for (const relation of group.relations) {
+    const members = [...relation.parts, ...(relation.rest ? [relation.rest] : [])].map((m) => all.get(m)!)
+    const whole = all.get(relation.total)!
+    for (const r of rows) {
+      for (let slot = 0; slot < SLOTS; slot++) {
+        const total = whole[r]![slot]!
+        const parts = members.map((m) => m[r]![slot]!)
+        if (total.value === null || parts.some((p) => p.value === null)) continue
+        if (parts.reduce((s, p) => s + p.value!, 0) !== total.value) continue
+        relations.push({ total: index.get(total)!, parts: parts.map((p) => index.get(p)!) })
+      }
+    }
   }
-  const state = suppressTable({ values, relations }, { threshold })
-  for (const [cell, i] of index) cell.suppressed = state[i] !== null
+  const state = suppressTable({ values, relations, unpublished }, { threshold })
+  for (const [name, table] of all) {
+    if (restTables.has(name)) continue
+    for (const row of table) for (const cell of row) cell.suppressed = state[index.get(cell)!] !== null
+  }
 }

@@ -4,13 +4,20 @@
 
 const EPSILON = 1e-9
 
+/** A system reduced to row echelon form: each pivot row reads x_pivot + (free unknowns) = constant. */
+export interface ReducedSystem {
+  columns: number
+  rows: Float64Array[]
+  pivots: { row: number; column: number }[]
+}
+
 /**
- * For the homogeneous system `matrix · x = 0` (each row one equation over `columns` unknowns),
- * which unknowns are fixed: column j is fixed when its unit vector lies in the row space, that is
- * when some combination of the equations reads `x_j = constant` whatever the right-hand sides.
+ * Reduced row echelon form of `matrix` (rows of `columns` entries). The rows of these systems are
+ * sparse (a relation touches a few cells), so each elimination step walks only the pivot row's
+ * non-zero entries.
  */
-export function determinedColumns(matrix: readonly (readonly number[])[], columns: number): boolean[] {
-  const rows = matrix.map((row) => row.slice())
+export function reduce(matrix: readonly (readonly number[])[], columns: number): ReducedSystem {
+  const rows = matrix.map((row) => Float64Array.from(row))
   const pivots: { row: number; column: number }[] = []
   let rank = 0
   for (let column = 0; column < columns && rank < rows.length; column++) {
@@ -28,26 +35,48 @@ export function determinedColumns(matrix: readonly (readonly number[])[], column
     ;[rows[rank], rows[best]] = [rows[best]!, rows[rank]!]
     const pivotRow = rows[rank]!
     const pivot = pivotRow[column]!
-    for (let c = 0; c < columns; c++) pivotRow[c] = pivotRow[c]! / pivot
+    const nonZero: number[] = []
+    for (let c = column; c < columns; c++) {
+      if (Math.abs(pivotRow[c]!) <= EPSILON) pivotRow[c] = 0
+      else {
+        pivotRow[c] = pivotRow[c]! / pivot
+        nonZero.push(c)
+      }
+    }
     for (let r = 0; r < rows.length; r++) {
       if (r === rank) continue
       const row = rows[r]!
       const factor = row[column]!
       if (Math.abs(factor) <= EPSILON) continue
-      for (let c = 0; c < columns; c++) row[c] = row[c]! - factor * pivotRow[c]!
+      for (const c of nonZero) row[c] = row[c]! - factor * pivotRow[c]!
+      row[column] = 0
     }
     pivots.push({ row: rank, column })
     rank++
   }
+  return { columns, rows, pivots }
+}
+
+/**
+ * Which unknowns of the homogeneous system `matrix · x = 0` (each row one equation over `columns`
+ * unknowns) are fixed: column j is fixed when its unit vector lies in the row space, that is when
+ * some combination of the equations reads `x_j = constant` whatever the right-hand sides.
+ */
+export function determinedColumns(matrix: readonly (readonly number[])[], columns: number): boolean[] {
+  return fixedColumns(reduce(matrix, columns))
+}
+
+export function fixedColumns({ columns, rows, pivots }: ReducedSystem): boolean[] {
   const fixed = new Array<boolean>(columns).fill(false)
-  const isPivot = new Set(pivots.map((p) => p.column))
+  const isPivot = new Uint8Array(columns)
+  for (const p of pivots) isPivot[p.column] = 1
   for (const { row, column } of pivots) {
     // In reduced row echelon form the pivot's row is x_column + (free unknowns) = constant: the
     // unknown is fixed exactly when no free unknown appears in it.
     const entries = rows[row]!
     let alone = true
-    for (let c = 0; c < columns; c++) {
-      if (!isPivot.has(c) && Math.abs(entries[c]!) > EPSILON) {
+    for (let c = column + 1; c < columns; c++) {
+      if (!isPivot[c] && Math.abs(entries[c]!) > EPSILON) {
         alone = false
         break
       }
@@ -55,6 +84,27 @@ export function determinedColumns(matrix: readonly (readonly number[])[], column
     fixed[column] = alone
   }
   return fixed
+}
+
+/**
+ * A basis of the solutions of the reduced system: one vector per free unknown (1 there, 0 at the
+ * other free unknowns, and what the equations then make of the others).
+ */
+export function nullSpace({ columns, rows, pivots }: ReducedSystem): number[][] {
+  const isPivot = new Uint8Array(columns)
+  for (const p of pivots) isPivot[p.column] = 1
+  const basis: number[][] = []
+  for (let free = 0; free < columns; free++) {
+    if (isPivot[free]) continue
+    const vector = new Array<number>(columns).fill(0)
+    vector[free] = 1
+    for (const { row, column } of pivots) {
+      const entry = rows[row]![free]!
+      if (Math.abs(entry) > EPSILON) vector[column] = -entry
+    }
+    basis.push(vector)
+  }
+  return basis
 }
 
 export interface LinearProgramResult {

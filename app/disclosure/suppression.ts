@@ -4,27 +4,48 @@
 //
 // A table is a list of cells (counts) and the relations between them that anyone may use:
 // `total = sum of parts` (a row or column total, a quarter as the sum of its months, Scotland as
-// the sum of the boards). Every cell that is not suppressed is taken to be public, totals
-// included, whether or not a given output prints it: a publication elsewhere may.
+// the sum of the boards, a whole as its part plus the rest). Every cell that is not suppressed is
+// taken to be public, totals included, whether or not a given output prints it: a publication
+// elsewhere may. Some cells are never published at all (`unpublished`): counts that other figures
+// imply, such as the people who started treatment but not within 18 weeks (started less started
+// within 18 weeks). Nobody sees them, but anyone can work one out when the relations allow: they
+// are protected like any count of people, except that all anyone knows of one is that it is at
+// least 0 (a published count that is suppressed is at least 1, since zeros are shown).
 //
 // 1. Primary suppression: every count from 1 to the threshold. Zeros stay visible, so everyone
-//    knows a suppressed count is at least 1.
-// 2. Secondary suppression, repeated until nothing changes:
-//    - a relation with exactly one suppressed member would give it away by subtraction: suppress
-//      its smallest positive published member as well;
-//    - a relation whose total is published but whose suppressed parts add up to no more than the
-//      threshold gives away a small count (the sum of those parts): suppress another part.
-// 3. Audit: with every relation and every published figure, and the knowledge that suppressed
-//    counts are at least 1, can any primary-suppressed count be pinned to a single value? Either
-//    exactly (linear algebra: the equations fix it) or because the bounds leave no room (a linear
-//    programme), or does a group of suppressed parts of a known total add up to a small count? If
-//    so, suppress the smallest published cell next to it and start again from 2.
-// The loop ends: each round suppresses at least one more cell, and once every positive cell is
-// suppressed nothing can be pinned (doubling every suppressed count still fits every relation).
+//    knows a suppressed count is at least 1. An unpublished count from 1 to the threshold is
+//    primary too (it is what must not be worked out); an unpublished 0 or large count may be.
+// 2. Secondary suppression, repeated until nothing changes. What anyone knows is every published
+//    cell and whatever a relation gives away by subtraction (a relation with one unknown member);
+//    unpublished counts that are not small may be known that way. Then:
+//    - a relation with exactly one unknown member would give it away by subtraction: suppress
+//      its smallest positive published member as well (or, when every other member is an
+//      unpublished count worked out elsewhere, a published figure it was worked out from);
+//    - a relation whose total is known but whose unknown parts add up to 1 to the threshold gives
+//      away a small count (the sum of those parts): suppress another part.
+// 3. Audit: with every relation and every published figure, and the lower bounds (1 on a
+//    suppressed count, 0 on an unpublished one), can any primary count be pinned to a single
+//    value? Either exactly (linear algebra: the equations fix it) or because the bounds leave no
+//    room (a linear programme), or does a group of unknown parts of a known total add up to a
+//    small count? If so, suppress the smallest published cell next to it and start again from 2.
+// The loop ends: each round suppresses at least one more cell, and once every positive published
+// cell is suppressed nothing can be pinned (doubling every positive count still fits every
+// relation).
 
-import { determinedColumns, maximiseFromOrigin } from './linear-system.ts'
+import {
+  determinedColumns,
+  fixedColumns,
+  maximiseFromOrigin,
+  nullSpace,
+  reduce,
+  type ReducedSystem,
+} from './linear-system.ts'
 
-export type Suppression = 'primary' | 'secondary' | null
+/**
+ * How a cell is published: null (as it is), suppressed as a small count ('primary') or to protect
+ * one ('secondary'), or never published ('unpublished'; 'primary' when it is a small count).
+ */
+export type Suppression = 'primary' | 'secondary' | 'unpublished' | null
 
 /** `values[total] = sum of values[parts]`, known to anyone who reads the published figures. */
 export interface SdcRelation {
@@ -36,6 +57,11 @@ export interface SdcTable {
   /** Counts (non-negative integers); null where there is no figure (not reported). */
   values: readonly (number | null)[]
   relations: readonly SdcRelation[]
+  /**
+   * Cells never published: counts the others imply (a whole less its part). Known to nobody
+   * unless the relations give them away; protected when from 1 to the threshold.
+   */
+  unpublished?: readonly number[]
 }
 
 export interface SdcOptions {
@@ -43,7 +69,7 @@ export interface SdcOptions {
   threshold: number
 }
 
-/** A way a suppressed figure could still be worked out, found by the audit. */
+/** A way a protected figure could still be worked out, found by the audit. */
 export type Disclosure =
   { kind: 'pinned'; cell: number } | { kind: 'small-sum'; relation: number; cells: number[]; sum: number }
 
@@ -53,24 +79,44 @@ interface Relation {
   members: number[]
 }
 
+/** What anyone knows of a table: each cell known or not, and the relation that gave it away. */
+interface Knowledge {
+  known: Uint8Array
+  /** The relation a cell was worked out from, or -1 (published, or not known). */
+  reason: Int32Array
+}
+
+/** Knowledge kept up to date as cells are suppressed one by one. */
+interface LiveKnowledge extends Knowledge {
+  /** A published cell is now suppressed: forget it and whatever was worked out from it, then learn again. */
+  forget(cell: number): void
+}
+
 /** The cells to suppress in a table: primary (small counts) and secondary (their protection). */
 export function suppressTable(table: SdcTable, options: SdcOptions): Suppression[] {
   const { values } = table
   const threshold = checkThreshold(options.threshold)
   const relations = normaliseRelations(table)
-  const state: Suppression[] = values.map((v) => (v !== null && v >= 1 && v <= threshold ? 'primary' : null))
+  const unpublished = unpublishedCells(table)
+  const small = (v: number | null) => v !== null && v >= 1 && v <= threshold
+  const state: Suppression[] = values.map((v, i) =>
+    small(v) ? 'primary' : unpublished[i] && v !== null ? 'unpublished' : null,
+  )
   const relationsOf = cellRelations(values.length, relations)
+  // Unpublished counts that are not small may be worked out; suppressed figures must not be.
+  const knowledge = liveKnowledge(relations, relationsOf, state, (cell) => state[cell] === 'unpublished')
 
   const hide = (cell: number) => {
     if (state[cell] !== null) throw new Error(`Cell ${cell} is already suppressed.`)
     state[cell] = 'secondary'
+    knowledge.forget(cell)
   }
   const published = (cell: number) => state[cell] === null && values[cell]! > 0
 
   // Bounded by the number of cells: every round suppresses at least one more.
   for (let round = 0; round <= values.length; round++) {
-    enforceRelationRules(values, relations, state, threshold, relationsOf, hide)
-    const disclosures = findDisclosures(table, state, options)
+    enforceRelationRules(values, relations, state, threshold, relationsOf, hide, knowledge)
+    const disclosures = audit(table, relations, unpublished, state, threshold)
     if (disclosures.length === 0) return state
     // Disclosures found together often share a remedy: one suppression per disclosure, skipping
     // those an earlier one in the round already dealt with (the next audit checks them again).
@@ -81,7 +127,12 @@ export function suppressTable(table: SdcTable, options: SdcOptions): Suppression
           ? relationsOf[disclosure.cell]!.flatMap((r) => relations[r]!.members)
           : [...relations[disclosure.relation]!.parts, ...relations[disclosure.relation]!.members]
       const cell =
-        smallest(near.filter(published), values) ?? smallest(values.map((_, i) => i).filter(published), values)
+        smallest(near.filter(published), values) ??
+        smallest(workedOutFrom(near, relations, knowledge, published), values) ??
+        smallest(
+          values.map((_, i) => i).filter(published),
+          values,
+        )
       if (cell === undefined) continue
       hide(cell)
       added++
@@ -94,8 +145,8 @@ export function suppressTable(table: SdcTable, options: SdcOptions): Suppression
 }
 
 /**
- * Step 2: every relation has no suppressed member or at least two, and the suppressed parts of a
- * published total never add up to a small count.
+ * Step 2: every relation has no unknown member or at least two, and the unknown parts of a known
+ * total never add up to a small count.
  */
 function enforceRelationRules(
   values: readonly (number | null)[],
@@ -104,160 +155,302 @@ function enforceRelationRules(
   threshold: number,
   relationsOf: readonly number[][],
   hide: (cell: number) => void,
+  knowledge: Knowledge,
 ) {
-  const suppressed = (cell: number) => state[cell] !== null
   const candidate = (cell: number) => state[cell] === null && values[cell]! > 0
   let changed = true
   while (changed) {
     changed = false
+    const { known } = knowledge
+    const unknownIn = (relation: Relation) => relation.members.filter((cell) => !known[cell])
+    const suppress = (cell: number) => {
+      hide(cell)
+      changed = true
+    }
     for (const relation of relations) {
-      const hidden = relation.members.filter(suppressed)
-      if (hidden.length === 1) {
+      const unknown = unknownIn(relation)
+      if (unknown.length === 1) {
         // The smallest positive published member; between equals, one that also completes
-        // another relation with a single suppressed member (one suppression then protects two).
+        // another relation with a single unknown member (one suppression then protects two).
         const options = relation.members.filter(candidate)
         const least = smallest(options, values, relation.total)
         const equal = options.filter((cell) => least !== undefined && values[cell] === values[least])
         const lonely = equal.filter((cell) =>
-          relationsOf[cell]!.some(
-            (r) => relations[r] !== relation && relations[r]!.members.filter(suppressed).length === 1,
-          ),
+          relationsOf[cell]!.some((r) => relations[r] !== relation && unknownIn(relations[r]!).length === 1),
         )
-        const cell = smallest(lonely, values, relation.total) ?? least
-        if (cell === undefined) throw new Error('A relation with one suppressed member has nothing else to suppress.')
-        hide(cell)
-        changed = true
-      } else if (hidden.length >= 2 && !suppressed(relation.total)) {
-        const sum = relation.parts.filter(suppressed).reduce((s, cell) => s + values[cell]!, 0)
-        if (sum > threshold) continue
-        const cell = smallest(relation.parts.filter(candidate), values)
-        if (cell === undefined) throw new Error('A small sum of suppressed parts has nothing else to suppress.')
-        hide(cell)
-        changed = true
+        const cell =
+          smallest(lonely, values, relation.total) ??
+          least ??
+          smallest(workedOutFrom(relation.members, relations, knowledge, candidate), values)
+        // Nothing here to suppress: the audit finds it and looks further afield.
+        if (cell !== undefined) suppress(cell)
+      } else if (unknown.length >= 2 && known[relation.total]) {
+        const sum = relation.parts.filter((cell) => !known[cell]).reduce((s, cell) => s + values[cell]!, 0)
+        if (sum === 0 || sum > threshold) continue
+        const cell =
+          smallest(relation.parts.filter(candidate), values) ??
+          smallest(workedOutFrom(relation.members, relations, knowledge, candidate), values)
+        if (cell !== undefined) suppress(cell)
       }
     }
   }
 }
 
 /**
- * Step 3, the audit: every way a primary-suppressed count could be worked out from the published
- * figures, the relations and the public lower bound of 1 on a suppressed count. Also used by
- * the tests, beside independent checks of their own.
+ * The published figures the given cells were worked out from, nearest first: suppressing one
+ * makes the unpublished count it gave away unknown again.
+ */
+function workedOutFrom(
+  cells: readonly number[],
+  relations: readonly Relation[],
+  { known, reason }: Knowledge,
+  candidate: (cell: number) => boolean,
+): number[] {
+  const seen = new Set<number>()
+  let frontier = cells.filter((cell) => known[cell] && reason[cell]! >= 0)
+  while (frontier.length > 0) {
+    const found: number[] = []
+    const next: number[] = []
+    for (const cell of frontier) {
+      if (seen.has(cell)) continue
+      seen.add(cell)
+      for (const member of relations[reason[cell]!]!.members) {
+        if (candidate(member)) found.push(member)
+        else if (known[member] && reason[member]! >= 0 && !seen.has(member)) next.push(member)
+      }
+    }
+    if (found.length > 0) return found
+    frontier = next
+  }
+  return []
+}
+
+/**
+ * What anyone can work out by subtraction alone: start from the published cells, and whenever a
+ * relation has one unknown member that may be learnt, learn it. Cheap, and it leaves the linear
+ * algebra only the cells that subtraction cannot reach.
+ */
+function liveKnowledge(
+  relations: readonly Relation[],
+  relationsOf: readonly number[][],
+  state: readonly Suppression[],
+  learnable: (cell: number) => boolean,
+): LiveKnowledge {
+  const size = state.length
+  const known = new Uint8Array(size)
+  const reason = new Int32Array(size).fill(-1)
+  for (let cell = 0; cell < size; cell++) if (state[cell] === null || state[cell] === undefined) known[cell] = 1
+  const queued = new Uint8Array(relations.length)
+  const queue: number[] = []
+  const enqueue = (cell: number) => {
+    for (const r of relationsOf[cell]!) {
+      if (!queued[r]) {
+        queued[r] = 1
+        queue.push(r)
+      }
+    }
+  }
+  const run = () => {
+    while (queue.length > 0) {
+      const r = queue.pop()!
+      queued[r] = 0
+      let unknown = -1
+      let count = 0
+      for (const cell of relations[r]!.members) {
+        if (known[cell]) continue
+        count++
+        unknown = cell
+        if (count > 1) break
+      }
+      if (count !== 1 || !learnable(unknown)) continue
+      known[unknown] = 1
+      reason[unknown] = r
+      enqueue(unknown)
+    }
+  }
+  // Only a relation with a cell that may be learnt can teach anything.
+  for (let cell = 0; cell < size; cell++) if (!known[cell] && learnable(cell)) enqueue(cell)
+  run()
+  return {
+    known,
+    reason,
+    forget(cell) {
+      known[cell] = 0
+      reason[cell] = -1
+      // Whatever was worked out through a relation of a forgotten cell is forgotten too; the
+      // relations of every forgotten cell are then tried again.
+      const stack = [cell]
+      while (stack.length > 0) {
+        const x = stack.pop()!
+        enqueue(x)
+        for (const r of relationsOf[x]!) {
+          for (const member of relations[r]!.members) {
+            if (member !== x && known[member] && reason[member] === r) {
+              known[member] = 0
+              reason[member] = -1
+              stack.push(member)
+            }
+          }
+        }
+      }
+      run()
+    },
+  }
+}
+
+/**
+ * Step 3, the audit: every way a primary count (suppressed, or unpublished and small) could be
+ * worked out from the published figures, the relations and the public lower bounds (1 on a
+ * suppressed count, 0 on an unpublished one). Also used by the tests, beside independent checks
+ * of their own.
  */
 export function findDisclosures(table: SdcTable, state: readonly Suppression[], options: SdcOptions): Disclosure[] {
-  const { values } = table
   const threshold = checkThreshold(options.threshold)
-  const relations = normaliseRelations(table)
-  const hidden = (cell: number) => state[cell] !== null && state[cell] !== undefined
-  const disclosures: Disclosure[] = []
-  const known = new Set<number>()
+  return audit(table, normaliseRelations(table), unpublishedCells(table), state, threshold)
+}
 
-  // Equations over suppressed cells only; split into independent groups of cells.
-  const equations = relations.filter((r) => r.members.some(hidden))
+function audit(
+  table: SdcTable,
+  relations: readonly Relation[],
+  unpublished: readonly boolean[],
+  state: readonly Suppression[],
+  threshold: number,
+): Disclosure[] {
+  const { values } = table
+  const hidden = (cell: number) => (state[cell] !== null && state[cell] !== undefined) || unpublished[cell] === true
+  const protectedCell = (cell: number) =>
+    unpublished[cell] ? values[cell]! >= 1 && values[cell]! <= threshold : state[cell] === 'primary'
+  const lowerBound = (cell: number) => (unpublished[cell] ? 0 : 1)
+  const disclosures: Disclosure[] = []
+
+  // Subtraction first: what it gives away is known, whatever the bounds.
+  const relationsOf = cellRelations(values.length, relations)
+  const view: Suppression[] = values.map((_, cell) => (hidden(cell) ? 'secondary' : null))
+  const { known } = liveKnowledge(relations, relationsOf, view, () => true)
+  const isKnown = (cell: number) => known[cell] === 1
+
+  // Equations over the cells still unknown only; split into independent groups of cells.
+  const unknownCell = (cell: number) => hidden(cell) && !isKnown(cell)
+  const equations = relations.filter((r) => r.members.some(unknownCell))
   const groups = new UnionFind(values.length)
   for (const relation of equations) {
-    const cells = relation.members.filter(hidden)
+    const cells = relation.members.filter(unknownCell)
     for (const cell of cells.slice(1)) groups.union(cells[0]!, cell)
   }
   const byGroup = new Map<number, { cells: number[]; equations: Relation[] }>()
   for (let cell = 0; cell < values.length; cell++) {
-    if (!hidden(cell)) continue
+    if (!unknownCell(cell)) continue
     const root = groups.find(cell)
     if (!byGroup.has(root)) byGroup.set(root, { cells: [], equations: [] })
     byGroup.get(root)!.cells.push(cell)
   }
-  for (const relation of equations) byGroup.get(groups.find(relation.members.find(hidden)!))!.equations.push(relation)
+  for (const relation of equations)
+    byGroup.get(groups.find(relation.members.find(unknownCell)!))!.equations.push(relation)
 
+  const fixedCells = new Set<number>()
   for (const group of byGroup.values()) {
-    const pinned = pinnedAtLowerBound(group.cells, group.equations, values)
-    const unknown = group.cells.filter((cell) => !pinned.has(cell))
-    const column = new Map(unknown.map((cell, i) => [cell, i]))
-    const matrix = group.equations.map((relation) => {
-      const row = new Array<number>(unknown.length).fill(0)
-      if (column.has(relation.total)) row[column.get(relation.total)!] = 1
-      for (const part of relation.parts) if (column.has(part)) row[column.get(part)!] = row[column.get(part)!]! - 1
-      return row
-    })
-    const fixed = determinedColumns(matrix, unknown.length)
-    for (const cell of pinned) known.add(cell)
+    const system = reduce(relationMatrix(group.cells, group.equations), group.cells.length)
+    const pinned = pinnedAtLowerBound(group.cells, system, values, lowerBound)
+    for (const cell of pinned) fixedCells.add(cell)
+    // Once the pinned cells are known, the relations may fix others.
+    const unknown = pinned.size ? group.cells.filter((cell) => !pinned.has(cell)) : group.cells
+    const fixed = pinned.size
+      ? determinedColumns(relationMatrix(unknown, group.equations), unknown.length)
+      : fixedColumns(system)
     unknown.forEach((cell, i) => {
-      if (fixed[i]) known.add(cell)
+      if (fixed[i]) fixedCells.add(cell)
     })
   }
-  for (const cell of known) if (state[cell] === 'primary') disclosures.push({ kind: 'pinned', cell })
+  const workedOut = (cell: number) => isKnown(cell) || fixedCells.has(cell)
+  for (let cell = 0; cell < values.length; cell++) {
+    if (hidden(cell) && workedOut(cell) && protectedCell(cell)) disclosures.push({ kind: 'pinned', cell })
+  }
 
-  // A published (or worked-out) total less its published parts is the sum of the rest.
+  // A published (or worked-out) total less its known parts is the sum of the rest.
   relations.forEach((relation, index) => {
-    if (hidden(relation.total) && !known.has(relation.total)) return
-    const cells = relation.parts.filter((part) => hidden(part) && !known.has(part))
+    if (hidden(relation.total) && !workedOut(relation.total)) return
+    const cells = relation.parts.filter((part) => hidden(part) && !workedOut(part))
     if (cells.length === 0) return
     const sum = cells.reduce((s, cell) => s + values[cell]!, 0)
-    if (sum <= threshold) disclosures.push({ kind: 'small-sum', relation: index, cells, sum })
+    if (sum >= 1 && sum <= threshold) disclosures.push({ kind: 'small-sum', relation: index, cells, sum })
   })
   return disclosures
 }
 
 /**
- * Suppressed cells holding exactly 1 sit on their public lower bound: they can only be thought
- * larger, never smaller. Such a cell is pinned when no change of the suppressed cells that keeps
- * every relation can raise it without lowering another cell already at 1. One linear programme
- * finds every cell that can be raised: maximise the sum of s_i, with 0 <= s_i <= 1, s_i <= d_i,
- * over changes d that keep every relation (A d = 0) and never lower a cell at 1 (d_i >= 0). The
- * changes form a cone, so the optimum raises every raisable cell at once (s_i = 1).
+ * Unknown cells sitting on their public lower bound (1 for a suppressed count, 0 for an
+ * unpublished one) can only be thought larger, never smaller. Such a cell is pinned when no
+ * change d of the unknown cells that keeps every relation (A d = 0) and never lowers a cell on
+ * its bound (d_i >= 0 there) can raise it. Those changes form a cone, so the sum of changes that
+ * raise some cells raises all of them at once; any other cell is then fixed exactly when the
+ * relations fix it once the pinned cells are known (the cone spans the rest).
+ *
+ * The changes that keep every relation are the combinations d = N z of a basis N of the
+ * solutions of A d = 0. A basis vector (or its opposite) that lowers no cell on its bound raises
+ * every such cell where it is positive: that settles most cells. For the rest (set U), one
+ * linear programme over z: maximise the sum of s_i over U, with 0 <= s_i <= 1 and s_i <= (N z)_i.
+ * The cells settled first need no constraint: adding enough of their raising change to any
+ * solution keeps them from being lowered.
  */
 function pinnedAtLowerBound(
   cells: readonly number[],
-  equations: readonly Relation[],
+  system: ReducedSystem,
   values: readonly (number | null)[],
+  lowerBound: (cell: number) => number,
 ) {
   const pinned = new Set<number>()
-  const tight = cells.filter((cell) => values[cell] === 1)
+  const tight = cells.map((cell, i) => (values[cell] === lowerBound(cell) ? i : -1)).filter((i) => i >= 0)
   if (tight.length === 0) return pinned
 
-  // Variables: d_i >= 0 for a cell at 1; d = p - q (p, q >= 0) for any other; then s_i.
-  const variable = new Map<number, { plus: number; minus?: number }>()
-  let count = 0
-  for (const cell of cells) {
-    if (values[cell] === 1) variable.set(cell, { plus: count++ })
-    else variable.set(cell, { plus: count++, minus: count++ })
+  const basis = nullSpace(system)
+  const raisable = new Set<number>()
+  for (const vector of basis) {
+    for (const sign of [1, -1]) {
+      if (tight.every((i) => sign * vector[i]! >= -1e-9)) {
+        for (const i of tight) if (sign * vector[i]! > 1e-9) raisable.add(i)
+      }
+    }
   }
-  const slack = new Map<number, number>()
-  for (const cell of tight) slack.set(cell, count++)
+  const open = tight.filter((i) => !raisable.has(i))
+  if (open.length === 0) return pinned
 
+  // Variables: z = p - q (p, q >= 0) per basis vector, then s per open cell.
+  const k = basis.length
+  const count = 2 * k + open.length
   const constraints: number[][] = []
   const bounds: number[] = []
-  for (const relation of equations) {
+  open.forEach((i, j) => {
     const row = new Array<number>(count).fill(0)
-    const add = (cell: number, sign: number) => {
-      const v = variable.get(cell)
-      if (!v) return
-      row[v.plus] = row[v.plus]! + sign
-      if (v.minus !== undefined) row[v.minus] = row[v.minus]! - sign
-    }
-    add(relation.total, 1)
-    for (const part of relation.parts) add(part, -1)
-    constraints.push(
-      row,
-      row.map((a) => -a),
-    )
-    bounds.push(0, 0)
-  }
-  for (const cell of tight) {
-    const row = new Array<number>(count).fill(0)
-    row[slack.get(cell)!] = 1
-    row[variable.get(cell)!.plus] = -1
+    basis.forEach((vector, b) => {
+      row[b] = -vector[i]!
+      row[k + b] = vector[i]!
+    })
+    row[2 * k + j] = 1
     constraints.push(row)
     bounds.push(0)
     const cap = new Array<number>(count).fill(0)
-    cap[slack.get(cell)!] = 1
+    cap[2 * k + j] = 1
     constraints.push(cap)
     bounds.push(1)
-  }
+  })
   const objective = new Array<number>(count).fill(0)
-  for (const cell of tight) objective[slack.get(cell)!] = 1
+  open.forEach((_, j) => (objective[2 * k + j] = 1))
   const { x } = maximiseFromOrigin(objective, constraints, bounds)
-  for (const cell of tight) if (x[slack.get(cell)!]! < 0.5) pinned.add(cell)
+  open.forEach((i, j) => {
+    if (x[2 * k + j]! < 0.5) pinned.add(cells[i]!)
+  })
   return pinned
+}
+
+/** The relations as equations over the cells given (`total - sum of parts = constant`). */
+function relationMatrix(cells: readonly number[], equations: readonly Relation[]) {
+  const column = new Map(cells.map((cell, i) => [cell, i]))
+  return equations.map((relation) => {
+    const row = new Array<number>(cells.length).fill(0)
+    if (column.has(relation.total)) row[column.get(relation.total)!] = 1
+    for (const part of relation.parts) if (column.has(part)) row[column.get(part)!] = row[column.get(part)!]! - 1
+    return row
+  })
 }
 
 function checkThreshold(threshold: number) {
@@ -287,6 +480,16 @@ function normaliseRelations(table: SdcTable): Relation[] {
     relations.push({ total: relation.total, parts, members: [relation.total, ...parts] })
   }
   return relations
+}
+
+/** Which cells are never published, by cell. */
+function unpublishedCells(table: SdcTable): boolean[] {
+  const flags = new Array<boolean>(table.values.length).fill(false)
+  for (const cell of table.unpublished ?? []) {
+    if (!Number.isInteger(cell) || cell < 0 || cell >= flags.length) throw new RangeError(`No cell ${cell} to leave unpublished.`)
+    flags[cell] = true
+  }
+  return flags
 }
 
 function cellRelations(size: number, relations: readonly Relation[]) {

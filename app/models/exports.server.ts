@@ -14,6 +14,7 @@ import {
   type Qualifier,
   type ServiceBlock,
 } from '#app/disclosure/activity-table.ts'
+import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
 import { addMonths, monthIndex, toMonthDate } from '#app/utils/dates.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
@@ -268,10 +269,15 @@ export async function* readActivity(
   const readIds = options.sdc
     ? reference.units.map((u) => u.id)
     : [...new Set([...output, ...(totalWanted ? boards.map((b) => b.id) : [])])]
-  const measureNames = new Set([
+  const wantedNames = [
     ...filters.measures.map((m) => m.name),
     ...filters.indicators.flatMap((i) => [i.numerator, i.denominator]),
-  ])
+  ]
+  // Disclosure control protects related measures together (a part and its whole), so it reads
+  // them all, whichever were asked for: the pattern never depends on the measures chosen.
+  const measureNames = options.sdc
+    ? withRelatedMeasures(wantedNames, [...new Set(filters.services.flatMap((s) => s.measures))])
+    : new Set(wantedNames)
   const measureIds = reference.measures.filter((m) => measureNames.has(m.name)).map((m) => m.id)
   if (measureIds.length === 0) return
 

@@ -140,6 +140,87 @@ describe('a figure with disclosure control', () => {
   })
 })
 
+describe('a part and its whole on a figure', () => {
+  const started = [
+    { period: 'Apr', started: 13, started_within_18_weeks: 12 },
+    { period: 'May', started: 40, started_within_18_weeks: 40 },
+    { period: 'Jun', started: 30, started_within_18_weeks: 20 },
+  ]
+
+  test('13 started and 12 within 18 weeks: one of them is hidden, and so is the rate', () => {
+    // The rest (started less within) is 1, 0 and 10, 11 in total. April's 1 would be 13 - 12:
+    // the part (12) goes; the column of parts (72 in total) then loses its smallest other, June's
+    // 20, and with it June's rate. What is left: within April + within June = 32 and the rests of
+    // April and June add up to 11, each from 0 to 11: nothing small is pinned. May's rest of 0
+    // (everyone within 18 weeks) is no secret.
+    const protectedFigure = protectFigure(
+      figure(
+        [
+          column('started'),
+          column('started_within_18_weeks'),
+          column('eighteen_weeks', 'percent', { rateOf: ['started_within_18_weeks', 'started'] }),
+        ],
+        started.map((r) => ({ ...r, eighteen_weeks: r.started_within_18_weeks / r.started })),
+      ),
+      4,
+    )
+    expect(protectedFigure.rows).toEqual([
+      { period: 'Apr', started: 13, started_within_18_weeks: 'c', eighteen_weeks: 'c' },
+      { period: 'May', started: 40, started_within_18_weeks: 40, eighteen_weeks: 1 },
+      { period: 'Jun', started: 30, started_within_18_weeks: 'c', eighteen_weeks: 'c' },
+    ])
+  })
+
+  test('a rate alone (the tile map) is protected by the counts it names, shown or not', () => {
+    const protectedFigure = protectFigure(
+      figure(
+        [column('value', 'percent', { rateOf: ['started_within_18_weeks', 'started'] })],
+        started.map((r) => ({ ...r, value: r.started_within_18_weeks / r.started })),
+      ),
+      4,
+    )
+    expect(protectedFigure.rows).toEqual([
+      { period: 'Apr', value: 'c' },
+      { period: 'May', value: 1 },
+      { period: 'Jun', value: 'c' },
+    ])
+  })
+
+  test('Scotland beside a board: a pair with the same prefix is a pair too', () => {
+    const protectedFigure = protectFigure(
+      figure(
+        [
+          column('national_eighteen_weeks', 'percent', {
+            rateOf: ['national_started_within_18_weeks', 'national_started'],
+          }),
+        ],
+        started.map((r) => ({
+          period: r.period,
+          national_started: r.started,
+          national_started_within_18_weeks: r.started_within_18_weeks,
+          national_eighteen_weeks: r.started_within_18_weeks / r.started,
+        })),
+      ),
+      4,
+    )
+    expect(protectedFigure.rows.map((r) => r.national_eighteen_weeks)).toEqual(['c', 1, 'c'])
+  })
+
+  test('a rate whose counts are not a part and its whole is not affected (completed of started)', () => {
+    const protectedFigure = protectFigure(
+      figure(
+        [column('completion_rate', 'percent', { rateOf: ['completed', 'started'] })],
+        [
+          { period: 'Apr', started: 13, completed: 12, completion_rate: 12 / 13 },
+          { period: 'May', started: 40, completed: 40, completion_rate: 1 },
+        ],
+      ),
+      4,
+    )
+    expect(protectedFigure.rows.map((r) => r.completion_rate)).toEqual([12 / 13, 1])
+  })
+})
+
 describe('a headline tile with disclosure control', () => {
   const tile = { value: 0.75, previous: 0.5, reference: { label: 'Scotland', value: 0.8 } }
 
@@ -157,6 +238,30 @@ describe('a headline tile with disclosure control', () => {
       value: 0.75,
       previous: undefined,
       reference: { label: 'Scotland', value: null, suppressed: true },
+    })
+  })
+
+  test('a rate of a part and its whole is withheld when they differ by 1 to the threshold', () => {
+    // 148 of 150 started within 18 weeks: 2 did not.
+    const eighteen = { id: 'eighteen-weeks', value: 148 / 150, previous: 0.98 }
+    expect(protectTile({ ...eighteen, basis: { counts: [148, 150] } }, 4)).toMatchObject({
+      value: null,
+      suppressed: true,
+    })
+    expect(protectTile({ ...eighteen, basis: { counts: [140, 150], previous: [98, 100] } }, 4)).toEqual({
+      id: 'eighteen-weeks',
+      value: eighteen.value,
+      previous: undefined,
+    })
+    // Everyone within 18 weeks is no secret.
+    expect(protectTile({ ...eighteen, basis: { counts: [150, 150] } }, 4)).toEqual(eighteen)
+    // Named counts, whatever the tile's id; a rate that is not of a part and its whole is left.
+    expect(
+      protectTile({ id: 'x', value: 0.8, basis: { counts: [10, 12], keys: ['self_referrals', 'referrals'] } }, 4),
+    ).toMatchObject({ value: null, suppressed: true })
+    expect(protectTile({ id: 'completion-rate', value: 0.98, basis: { counts: [147, 150] } }, 4)).toEqual({
+      id: 'completion-rate',
+      value: 0.98,
     })
   })
 

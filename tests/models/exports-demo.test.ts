@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { exportActivity } from '#app/api/handlers.server.ts'
 import { addMonths, latestDueMonth, monthRange } from '#app/utils/dates.ts'
 import { type SdcRelation } from '#app/disclosure/suppression.ts'
+import { PART_OF_WHOLE } from '#app/returns/rules.ts'
 import { queryRows } from '#db/client.ts'
 import { loadDemoData } from '#seed/demo.ts'
 import { actor } from '#tests/models/actors.ts'
@@ -214,6 +215,7 @@ describe(`the activity export of the demo data on ${ENGINE}`, () => {
     const from = '2023-04'
     const to = '2025-03'
     const exports: Record<'month' | 'fq' | 'fy', { on: Row[]; off: Row[] }> = {} as never
+    const lastYear: { on: Row[]; off: Row[] } = { on: [], off: [] }
     beforeAll(async () => {
       for (const grain of ['month', 'fq', 'fy'] as const) {
         exports[grain] = {
@@ -221,7 +223,42 @@ describe(`the activity export of the demo data on ${ENGINE}`, () => {
           off: await exportRows(`grain=${grain}&from=${from}&to=${to}&sdc=off`),
         }
       }
-    }, 120_000)
+      // The export of the issue that found the gap: the last 12 months, every board, by month.
+      const recent = `grain=month&from=${addMonths(latest, -11)}&to=${latest}`
+      lastYear.on = await exportRows(recent)
+      lastYear.off = await exportRows(`${recent}&sdc=off`)
+    }, 180_000)
+
+    /** Every whole and its part both published as numbers: their difference, by board, service and period. */
+    function publishedDifferences(rows: Row[]) {
+      const byKey = new Map(rows.map((r) => [key(r), r]))
+      const shown = (r: Row | undefined) =>
+        r !== undefined && r.value !== null && r.qualifier !== 'c' && r.qualifier !== ':'
+      const differences: Array<{ at: string; difference: number }> = []
+      for (const whole of rows) {
+        for (const pair of PART_OF_WHOLE.filter((p) => p.whole === whole.measure)) {
+          const part = byKey.get(key({ ...whole, measure: pair.part }))
+          if (!shown(whole) || !shown(part)) continue
+          differences.push({ at: `${key(whole)} - ${pair.part}`, difference: whole.value! - part!.value! })
+        }
+      }
+      return differences
+    }
+
+    test('a whole and its part, both published, differ by 0 or by more than the threshold, at every grain', () => {
+      for (const { on, off } of [exports.month, exports.fq, exports.fy, lastYear]) {
+        const differences = publishedDifferences(on)
+        const small = differences.filter((d) => d.difference >= 1 && d.difference <= THRESHOLD)
+        expect(small.slice(0, 5)).toEqual([])
+        // Pairs remain published, zeros among them (everyone within 18 weeks).
+        expect(differences.length).toBeGreaterThan(100)
+        expect(differences.some((d) => d.difference === 0)).toBe(true)
+        // Control: without disclosure control the same check finds small differences.
+        expect(
+          publishedDifferences(off).filter((d) => d.difference >= 1 && d.difference <= THRESHOLD).length,
+        ).toBeGreaterThan(0)
+      }
+    })
 
     test('publishes no count from 1 to the threshold at any grain, and only hides figures', () => {
       for (const grain of ['month', 'fq', 'fy'] as const) {
@@ -265,6 +302,47 @@ describe(`the activity export of the demo data on ${ENGINE}`, () => {
       for (const { id, rows } of sample) primaries += checkTable(id, rows, published)
       expect(primaries).toBeGreaterThan(50)
     }, 120_000)
+
+    test('a whole, its part and their rest published together at every grain give no small rest away', () => {
+      // The attacker sees every figure of both measures published at any grain, knows that a
+      // part never exceeds its whole, and works on each service, pair and financial year as one
+      // table: a sample of those with the most small rests.
+      const published = new Map<string, Row>()
+      for (const grain of ['month', 'fq', 'fy'] as const) for (const r of exports[grain].on) published.set(key(r), r)
+      const byTable = new Map<string, Row[]>()
+      for (const r of exports.month.off) {
+        const id = `${r.service}|${r.measure}|${r.financial_year}`
+        byTable.set(id, [...(byTable.get(id) ?? []), r])
+      }
+      const candidates: Array<{ service: string; fy: string; part: string; whole: string; small: number }> = []
+      for (const id of byTable.keys()) {
+        const [service, measure, fy] = id.split('|') as [string, string, string]
+        for (const pair of PART_OF_WHOLE.filter((p) => p.whole === measure)) {
+          const parts = byTable.get(`${service}|${pair.part}|${fy}`)
+          if (!parts) continue
+          const partOf = new Map(parts.map((r) => [`${r.board_code}|${r.period}`, r.value]))
+          const small = byTable.get(id)!.filter((r) => {
+            const p = partOf.get(`${r.board_code}|${r.period}`)
+            return r.value !== null && p !== null && p !== undefined && r.value - p >= 1 && r.value - p <= THRESHOLD
+          }).length
+          candidates.push({ service, fy, part: pair.part, whole: measure, small })
+        }
+      }
+      candidates.sort(
+        (a, b) => b.small - a.small || `${a.service}${a.fy}${a.part}`.localeCompare(`${b.service}${b.fy}${b.part}`),
+      )
+      const sample = [...candidates.slice(0, 3), ...candidates.filter((_, i) => i % 15 === 7)]
+      let protectedRests = 0
+      for (const c of sample) {
+        protectedRests += checkRelatedTable(
+          c,
+          byTable.get(`${c.service}|${c.whole}|${c.fy}`)!,
+          byTable.get(`${c.service}|${c.part}|${c.fy}`)!,
+          published,
+        )
+      }
+      expect(protectedRests).toBeGreaterThan(50)
+    }, 240_000)
   })
 })
 
@@ -342,4 +420,106 @@ function checkTable(id: string, monthRows: Row[], published: Map<string, Row>) {
     )
   }
   return primary.length
+}
+
+/**
+ * A whole, its part and their rest (never published) for one service and financial year: every
+ * board and Scotland, months, quarters and the year, with the relations within each measure and
+ * whole = part + rest in each cell. The attacker knows a suppressed count is at least 1, a rest
+ * and a figure not available at least 0. Returns how many small rests it had to leave unknown.
+ */
+function checkRelatedTable(
+  { service, fy, part, whole }: { service: string; fy: string; part: string; whole: string },
+  wholeRows: Row[],
+  partRows: Row[],
+  published: Map<string, Row>,
+) {
+  const startYear = Number(fy.slice(0, 4))
+  const months = monthRange(`${startYear}-04`, `${startYear + 1}-03`)
+  const quarters = [1, 2, 3, 4].map((q) => `Q${q} ${fy}`)
+  const units = [...new Set(wholeRows.map((r) => r.board_code))]
+  const boards = units.filter((u) => u !== 'S92000003')
+  const rowsOf = units.includes('S92000003') && boards.length > 0 ? [...boards, 'S92000003'] : units
+  const values: (number | null)[] = []
+  const hidden: boolean[] = []
+  const low: number[] = []
+  const toProtect: number[] = []
+  const index = new Map<string, number>()
+  const sumOf = (list: (number | null)[]) =>
+    list.some((v) => v !== null) ? list.reduce<number>((s, v) => s + (v ?? 0), 0) : null
+  const monthOf = (rows: Row[]) => (code: string, month: string) =>
+    rows.find((r) => r.board_code === code && r.period === month)?.value ?? null
+  const wholeOf = monthOf(wholeRows)
+  const partOf = monthOf(partRows)
+  const restOf = (code: string, month: string) => {
+    const w = wholeOf(code, month)
+    const p = partOf(code, month)
+    return w === null || p === null ? null : w - p
+  }
+  const measures = [
+    { name: whole, month: wholeOf, rest: false },
+    { name: part, month: partOf, rest: false },
+    { name: 'rest', month: restOf, rest: true },
+  ]
+  for (const measure of measures) {
+    const add = (code: string, period: string, value: number | null) => {
+      index.set(`${measure.name}|${code}|${period}`, values.length)
+      values.push(value)
+      const row = measure.rest ? undefined : published.get(`${period}|${code}|${service}|${measure.name}`)
+      const notShown = measure.rest || !row || row.qualifier === 'c' || row.qualifier === ':'
+      hidden.push(value !== null && notShown)
+      low.push(measure.rest || !row || row.qualifier === ':' ? 0 : 1)
+      const small = value !== null && value >= 1 && value <= THRESHOLD
+      if (small && (measure.rest || row?.qualifier === 'c')) toProtect.push(values.length - 1)
+    }
+    for (const code of rowsOf) {
+      const monthValues = months.map((m) =>
+        code === 'S92000003' && rowsOf.length > 1
+          ? sumOf(boards.map((b) => measure.month(b, m)))
+          : measure.month(code, m),
+      )
+      months.forEach((m, i) => add(code, m, monthValues[i]!))
+      quarters.forEach((q, i) => add(code, q, sumOf(monthValues.slice(i * 3, i * 3 + 3))))
+      add(code, fy, sumOf(monthValues))
+    }
+  }
+  const at = (measure: string, code: string, period: string) => index.get(`${measure}|${code}|${period}`)!
+  const relations: SdcRelation[] = []
+  for (const { name } of measures) {
+    for (const code of rowsOf) {
+      quarters.forEach((q, i) =>
+        relations.push({
+          total: at(name, code, q),
+          parts: months.slice(i * 3, i * 3 + 3).map((m) => at(name, code, m)),
+        }),
+      )
+      relations.push({ total: at(name, code, fy), parts: quarters.map((q) => at(name, code, q)) })
+    }
+    if (rowsOf.length > 1 && rowsOf.includes('S92000003')) {
+      for (const period of [...months, ...quarters, fy])
+        relations.push({ total: at(name, 'S92000003', period), parts: boards.map((b) => at(name, b, period)) })
+    }
+  }
+  for (const code of rowsOf) {
+    for (const period of [...months, ...quarters, fy]) {
+      const [w, p, r] = [at(whole, code, period), at(part, code, period), at('rest', code, period)]
+      if (values[w] === null || values[p] === null || values[r] === null) continue
+      if (values[w] !== values[p]! + values[r]!) continue
+      relations.push({ total: w, parts: [p, r] })
+    }
+  }
+  const table = { values, relations, hidden, lowerBound: (cell: number) => low[cell]! }
+  const id = `${service} ${whole}/${part} ${fy}`
+  expect(
+    exactlyRecoverable(table).filter((c) => toProtect.includes(c)),
+    id,
+  ).toEqual([])
+  const bounds = suppressedBounds(table, toProtect)
+  for (const cell of toProtect) {
+    const { min, max } = bounds.get(cell)!
+    expect(max - min, `${id}: cell ${cell} (${values[cell]}) is pinned to [${min}, ${max}]`).toBeGreaterThanOrEqual(
+      1 - 1e-6,
+    )
+  }
+  return toProtect.filter((c) => c >= values.length * (2 / 3)).length
 }
