@@ -1,9 +1,17 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { CheckboxField, ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import {
+  CheckboxField,
+  ErrorSummary,
+  fieldErrors,
+  FormButtons,
+  PasswordField,
+  SelectField,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { AccountChangeError, getUser, resetPassword, updateUser } from '#app/models/users.server.ts'
@@ -139,14 +147,7 @@ export default function ChangeAccount() {
                   : 'The person is signed out and cannot sign in again until the account is enabled.'
               }
             />
-            <div className="ds_button-group">
-              <button type="submit" className="ds_button">
-                Save changes
-              </button>
-              <Link to="/admin/users" className="ds_button ds_button--cancel">
-                Cancel
-              </Link>
-            </div>
+            <FormButtons submit="Save changes" cancel={{ to: '/admin/users' }} />
           </Form>
 
           <h2>Reset the password</h2>
@@ -155,13 +156,11 @@ export default function ChangeAccount() {
           </p>
           <Form method="post" {...getFormProps(resetForm)}>
             <input type="hidden" name="intent" value="reset-password" />
-            <TextField
+            <PasswordField
               field={resetFields.password}
               label="New temporary password"
               hint="At least 12 characters and hard to guess: three random words work well."
-              type="password"
               autoComplete="new-password"
-              width="fluid-half"
             />
             <button type="submit" className="ds_button ds_button--secondary">
               Reset password

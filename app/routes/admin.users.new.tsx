@@ -1,8 +1,8 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { ErrorSummary, fieldErrors, FormButtons, PasswordField, SelectField, TextField } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { createUser, EmailInUseError } from '#app/models/users.server.ts'
@@ -77,22 +77,13 @@ export default function NewAccount() {
             placeholder="No board"
             options={boards.map((b) => ({ value: String(b.id), label: b.name }))}
           />
-          <TextField
+          <PasswordField
             field={fields.password}
             label="Temporary password"
             hint="At least 12 characters and hard to guess: three random words work well. Give it to the person by a separate, secure route."
-            type="password"
             autoComplete="new-password"
-            width="fluid-half"
           />
-          <div className="ds_button-group">
-            <button type="submit" className="ds_button">
-              Create account
-            </button>
-            <Link to="/admin/users" className="ds_button ds_button--cancel">
-              Cancel
-            </Link>
-          </div>
+          <FormButtons submit="Create account" cancel={{ to: '/admin/users' }} />
         </Form>
       </div>
     </div>
