@@ -2,7 +2,7 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { ErrorSummary, fieldErrors, PasswordField } from '#app/components/ui/form.tsx'
+import { ErrorSummary, fieldErrors, PasswordField, SubmitButton } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
@@ -86,9 +86,7 @@ export default function Account() {
             autoComplete="new-password"
           />
           <PasswordField field={fields.confirmPassword} label="New password again" autoComplete="new-password" />
-          <button type="submit" className="ds_button">
-            Change password
-          </button>
+          <SubmitButton>Change password</SubmitButton>
         </Form>
       </div>
     </div>

@@ -4,7 +4,14 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { DataTable } from '#app/components/ui/data-table.tsx'
-import { ErrorSummary, fieldErrors, RowActionButton, SelectField, TextField } from '#app/components/ui/form.tsx'
+import {
+  ErrorSummary,
+  fieldErrors,
+  RowActionButton,
+  SelectField,
+  SubmitButton,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { SuccessBanner, WarningText } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { createApiToken, listApiTokens, revokeApiToken } from '#app/models/api-tokens.server.ts'
@@ -145,9 +152,7 @@ export default function ApiTokens() {
                 { value: 'never', label: 'Never (until revoked)' },
               ]}
             />
-            <button type="submit" className="ds_button">
-              Create token
-            </button>
+            <SubmitButton>Create token</SubmitButton>
           </Form>
         </div>
       </div>

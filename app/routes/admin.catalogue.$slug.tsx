@@ -3,7 +3,15 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { Choice, ErrorSummary, fieldErrors, FormButtons, RowActionButton, TextField } from '#app/components/ui/form.tsx'
+import {
+  Choice,
+  ErrorSummary,
+  fieldErrors,
+  FormButtons,
+  RowActionButton,
+  SubmitButton,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import {
@@ -207,9 +215,7 @@ export default function ServiceCatalogue() {
             <input type="hidden" name="intent" value="add-treatment" />
             <TextField field={treatmentFields.treatmentName} label="Treatment name" />
             <TextField field={treatmentFields.treatmentDescription} label="Description (optional)" />
-            <button type="submit" className="ds_button ds_button--secondary">
-              Add treatment
-            </button>
+            <SubmitButton secondary>Add treatment</SubmitButton>
           </Form>
         </div>
       </div>

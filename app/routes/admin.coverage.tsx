@@ -12,7 +12,14 @@ import {
 } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary, fieldErrors, InputField, SelectField, TextField } from '#app/components/ui/form.tsx'
+import {
+  ErrorSummary,
+  fieldErrors,
+  InputField,
+  SelectField,
+  SubmitButton,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import {
@@ -209,9 +216,7 @@ export default function CoverageAdmin() {
               label="Note (optional)"
               hint="Why, in a few words: shown in the coverage history."
             />
-            <button type="submit" className="ds_button">
-              Record change
-            </button>
+            <SubmitButton>Record change</SubmitButton>
           </Form>
         </div>
       </div>
@@ -276,9 +281,7 @@ export default function CoverageAdmin() {
               type="file"
               accept=".csv,text/csv"
             />
-            <button type="submit" className="ds_button ds_button--secondary">
-              Load estimates
-            </button>
+            <SubmitButton secondary>Load estimates</SubmitButton>
           </Form>
         </div>
       </div>

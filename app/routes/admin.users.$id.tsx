@@ -10,6 +10,7 @@ import {
   FormButtons,
   PasswordField,
   SelectField,
+  SubmitButton,
   TextField,
 } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
@@ -162,9 +163,7 @@ export default function ChangeAccount() {
               hint="At least 12 characters and hard to guess: three random words work well."
               autoComplete="new-password"
             />
-            <button type="submit" className="ds_button ds_button--secondary">
-              Reset password
-            </button>
+            <SubmitButton secondary>Reset password</SubmitButton>
           </Form>
         </div>
       </div>

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { DataTable } from '#app/components/ui/data-table.tsx'
-import { InputField, SelectInput } from '#app/components/ui/form.tsx'
+import { InputField, SelectInput, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { Pagination } from '#app/components/ui/pagination.tsx'
 import { listAuditActions, listAuditEvents } from '#app/models/audit.server.ts'
@@ -136,9 +136,7 @@ export default function Audit() {
           defaultValue={filters.to ?? ''}
         />
         <div className="app-inline-filters__actions">
-          <button type="submit" className="ds_button ds_button--secondary">
-            Show events
-          </button>
+          <SubmitButton secondary>Show events</SubmitButton>
         </div>
       </Form>
 

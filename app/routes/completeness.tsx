@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { InputField } from '#app/components/ui/form.tsx'
+import { InputField, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { Pagination } from '#app/components/ui/pagination.tsx'
 import { getCompletenessGrid } from '#app/models/completeness.server.ts'
@@ -144,9 +144,7 @@ export default function Completeness() {
           defaultValue={months.at(-1)!.month}
         />
         <div className="app-inline-filters__actions">
-          <button type="submit" className="ds_button ds_button--secondary">
-            Show months
-          </button>
+          <SubmitButton secondary>Show months</SubmitButton>
         </div>
       </Form>
     </>

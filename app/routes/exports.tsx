@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary } from '#app/components/ui/form.tsx'
+import { ErrorSummary, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { loadExportReference } from '#app/models/exports.server.ts'
 import { listSettledMonths } from '#app/models/completeness.server.ts'
@@ -394,9 +394,7 @@ export default function Exports() {
             aria-describedby="asAt-hint"
           />
         </div>
-        <button type="submit" className="ds_button">
-          Build the export
-        </button>
+        <SubmitButton>Build the export</SubmitButton>
       </Form>
     </>
   )

@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, useActionData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary, fieldErrors, PasswordField, TextField } from '#app/components/ui/form.tsx'
+import { ErrorSummary, fieldErrors, PasswordField, SubmitButton, TextField } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { safeRedirect, signIn } from '#app/utils/auth.server.ts'
 import { getSessionUser, revokeRequestSession } from '#app/utils/session.server.ts'
@@ -85,9 +85,7 @@ export default function SignIn() {
             spellCheck={false}
           />
           <PasswordField field={fields.password} label="Password" autoComplete="current-password" />
-          <button type="submit" className="ds_button">
-            Sign in
-          </button>
+          <SubmitButton>Sign in</SubmitButton>
         </Form>
         <p>
           If you have forgotten your password or your account has been disabled, ask the national programme team to

@@ -9,8 +9,9 @@ import {
   unstable_parseMultipartFormData,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
-import { ErrorSummary } from '#app/components/ui/form.tsx'
+import { ErrorSummary, SubmitButton } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
+import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
 import { commitUpload, previewUpload, UploadCommitError } from '#app/models/uploads.server.ts'
@@ -173,16 +174,7 @@ export default function Upload() {
           </p>
         </SuccessBanner>
       ) : null}
-      <nav className="ds_breadcrumbs" aria-label="Breadcrumb">
-        <ol className="ds_breadcrumbs__list">
-          <li className="ds_breadcrumbs__item">
-            <Link className="ds_breadcrumbs__link" to="/returns">
-              Monthly returns
-            </Link>
-          </li>
-          <li className="ds_breadcrumbs__item">Upload figures</li>
-        </ol>
-      </nav>
+      <Breadcrumbs items={[{ to: '/returns', label: 'Monthly returns' }]} current="Upload figures" />
       <PageHeader title="Upload figures from a spreadsheet">
         <p>
           Upload a CSV or XLSX file with one figure per row. Every row is checked first: nothing is saved until you have
@@ -228,9 +220,7 @@ export default function Upload() {
                 accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               />
             </div>
-            <button type="submit" className="ds_button" disabled={busy}>
-              Check the file
-            </button>
+            <SubmitButton disabled={busy}>Check the file</SubmitButton>
           </Form>
         </>
       )}
@@ -328,9 +318,7 @@ function Preview({ data, busy }: { data: Extract<ActionData, { stage: 'preview' 
           </div>
         ) : null}
         <div className="ds_button-group">
-          <button type="submit" className="ds_button" disabled={busy}>
-            Commit the upload
-          </button>
+          <SubmitButton disabled={busy}>Commit the upload</SubmitButton>
           <Link to="/returns/upload" className="ds_button ds_button--cancel">
             Cancel
           </Link>

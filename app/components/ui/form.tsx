@@ -39,6 +39,15 @@ export function fieldErrors(fields: Array<FieldMetadata<unknown>>): SummaryError
   return fields.flatMap((field) => (field.errors ?? []).map((message) => ({ id: field.id, message })))
 }
 
+/** A question's hint, if it has one: `id` is what the control's `aria-describedby` points at. */
+export function Hint({ id, children }: { id?: string; children?: ReactNode }) {
+  return children ? (
+    <p className="ds_hint-text" id={id}>
+      {children}
+    </p>
+  ) : null
+}
+
 /**
  * A question: its label, hint and error above the control. `hintId` and `errorId` are the ids
  * the control's `aria-describedby` points at.
@@ -65,11 +74,7 @@ export function Question({
       <label className="ds_label" htmlFor={id}>
         {label}
       </label>
-      {hint ? (
-        <p className="ds_hint-text" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+      <Hint id={hintId}>{hint}</Hint>
       {error ? (
         <p className="ds_question__error-message" id={errorId}>
           {error}
@@ -158,7 +163,9 @@ export function PasswordField({
   hint?: ReactNode
   autoComplete: 'current-password' | 'new-password'
 }) {
-  return <TextField field={field} label={label} hint={hint} type="password" autoComplete={autoComplete} width="fluid-half" />
+  return (
+    <TextField field={field} label={label} hint={hint} type="password" autoComplete={autoComplete} width="fluid-half" />
+  )
 }
 
 /**
@@ -178,10 +185,7 @@ export function InputField({
   label: ReactNode
   hint?: ReactNode
   width?: InputWidth
-} & Pick<
-  InputHTMLAttributes<HTMLInputElement>,
-  'type' | 'defaultValue' | 'inputMode' | 'spellCheck' | 'accept'
->) {
+} & Pick<InputHTMLAttributes<HTMLInputElement>, 'type' | 'defaultValue' | 'inputMode' | 'spellCheck' | 'accept'>) {
   const file = input.type === 'file'
   return (
     <Question id={id} label={label} hint={hint}>
@@ -296,11 +300,7 @@ export function Choice({
       <label className={`ds_${type}__label`} htmlFor={input.id}>
         {label}
       </label>
-      {hint ? (
-        <p className="ds_hint-text" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+      <Hint id={hintId}>{hint}</Hint>
     </div>
   )
 }
@@ -314,12 +314,33 @@ export function CheckboxField({
   label: ReactNode
   hint?: ReactNode
 }) {
-  const { key, type: _checkbox, ...props } = getInputProps(field, {
+  const {
+    key,
+    type: _checkbox,
+    ...props
+  } = getInputProps(field, {
     type: 'checkbox',
     value: 'on',
     ariaDescribedBy: describedBy(field, hint),
   })
   return <Choice key={key} {...props} label={label} hint={hint} hintId={field.descriptionId} />
+}
+
+/** The design system's submit button; a secondary one for the lesser of two forms on a page. */
+export function SubmitButton({
+  secondary = false,
+  disabled,
+  children,
+}: {
+  secondary?: boolean
+  disabled?: boolean
+  children: ReactNode
+}) {
+  return (
+    <button type="submit" className={secondary ? 'ds_button ds_button--secondary' : 'ds_button'} disabled={disabled}>
+      {children}
+    </button>
+  )
 }
 
 /** A form's submit button, with a link that leaves the form without saving beside it. */
@@ -334,9 +355,7 @@ export function FormButtons({
 }) {
   return (
     <div className="ds_button-group">
-      <button type="submit" className="ds_button" disabled={disabled}>
-        {submit}
-      </button>
+      <SubmitButton disabled={disabled}>{submit}</SubmitButton>
       {cancel ? (
         <Link to={cancel.to} className="ds_button ds_button--cancel">
           {cancel.label ?? 'Cancel'}
