@@ -9,11 +9,11 @@ import {
   fieldErrors,
   FormButtons,
   PasswordField,
-  SelectField,
   SubmitButton,
   TextField,
 } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { RoleAndBoardFields } from '#app/components/ui/role-board-fields.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { AccountChangeError, getUser, resetPassword, updateUser } from '#app/models/users.server.ts'
 import { changeAccountSchema, resetPasswordSchema } from '#app/domain/accounts.ts'
@@ -21,7 +21,7 @@ import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDateTime } from '#app/utils/dates.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
 import { passwordCheck } from '#app/utils/password-policy.server.ts'
-import { can, ROLE_LABELS, ROLES } from '#app/utils/permissions.ts'
+import { can } from '#app/utils/permissions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Change an account - Digital Therapies Programme Dashboard' }]
 
@@ -127,18 +127,7 @@ export default function ChangeAccount() {
           <Form method="post" {...getFormProps(form)}>
             <input type="hidden" name="intent" value="change" />
             <TextField field={fields.name} label="Full name" autoComplete="off" />
-            <SelectField
-              field={fields.role}
-              label="Role"
-              options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-            />
-            <SelectField
-              field={fields.orgUnitId}
-              label="Board"
-              hint="Only for board digital therapy leads."
-              placeholder="No board"
-              options={boards.map((b) => ({ value: String(b.id), label: b.name }))}
-            />
+            <RoleAndBoardFields role={fields.role} board={fields.orgUnitId} boards={boards} />
             <CheckboxField
               field={fields.disabled}
               label="Disable this account"
