@@ -53,15 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const form = await request.formData()
     const uploadId = String(form.get('uploadId') ?? '')
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uploadId)) {
-      return json<ActionData>(
-        {
-          stage: 'problems',
-          fileName: '',
-          problems: [{ row: 0, column: 'file', message: 'Choose a file to upload first' }],
-          notes: [],
-        },
-        { status: 400 },
-      )
+      return fileProblem('Choose a file to upload first')
     }
     try {
       const { changedFigures } = await commitUpload({
@@ -97,15 +89,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const file = formData.get('file')
   if (!(file instanceof File) || file.size === 0) {
-    return json<ActionData>(
-      {
-        stage: 'problems',
-        fileName: '',
-        problems: [{ row: 0, column: 'file', message: 'Choose a CSV or XLSX file to upload' }],
-        notes: [],
-      },
-      { status: 400 },
-    )
+    return fileProblem('Choose a CSV or XLSX file to upload')
   }
   const bytes = new Uint8Array(await file.arrayBuffer())
   try {
@@ -137,22 +121,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-function tooLarge() {
+/** A problem with the file as a whole (none chosen, too large), not with any of its rows. */
+function fileProblem(message: string, status = 400) {
   return json<ActionData>(
-    {
-      stage: 'problems',
-      fileName: '',
-      problems: [
-        {
-          row: 0,
-          column: 'file',
-          message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB: split it into smaller files`,
-        },
-      ],
-      notes: [],
-    },
-    { status: 413 },
+    { stage: 'problems', fileName: '', problems: [{ row: 0, column: 'file', message }], notes: [] },
+    { status },
   )
+}
+
+function tooLarge() {
+  return fileProblem(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB: split it into smaller files`, 413)
 }
 
 export default function Upload() {
