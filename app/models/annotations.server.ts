@@ -155,8 +155,7 @@ export async function createAnnotation({
     await recordAuditEvent(
       {
         action: 'annotation.created',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         orgUnitId: annotation.orgUnitId,
         subject: await describe(tx, annotation),
         details: { id: row!.id, ...annotation },
@@ -206,8 +205,7 @@ export async function updateAnnotation({
     await recordAuditEvent(
       {
         action: 'annotation.changed',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         orgUnitId: annotation.orgUnitId,
         subject: await describe(tx, annotation),
         details: { id, before, after: annotation },
@@ -236,8 +234,7 @@ export async function deleteAnnotation({ actor, id, ip }: { actor: Actor; id: nu
     await recordAuditEvent(
       {
         action: 'annotation.deleted',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         orgUnitId: removed.orgUnitId,
         subject: await describe(tx, removed),
         details: { id, ...removed },

@@ -6,6 +6,7 @@ import { assertAllowed, notFound } from '#app/utils/http.server.ts'
 import { type Actor, can } from '#app/utils/permissions.ts'
 import { apiTokens, orgUnits, users } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
+import { SIGNED_IN_COLUMNS } from './users.server.ts'
 
 const TOKEN_PREFIX = 'dtd_'
 /** Last-used times are written at most this often. */
@@ -84,12 +85,7 @@ export async function findApiTokenUser({ token, now = new Date() }: { token: str
       tokenId: apiTokens.id,
       lastUsedAt: apiTokens.lastUsedAt,
       id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      orgUnitId: users.orgUnitId,
-      orgUnitCode: orgUnits.code,
-      orgUnitName: orgUnits.name,
+      ...SIGNED_IN_COLUMNS,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))

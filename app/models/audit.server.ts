@@ -8,6 +8,8 @@ import { auditEvents, orgUnits } from '#db/schema/index.ts'
 export interface AuditEntry {
   action: string
   outcome?: 'success' | 'failure' | 'refused'
+  /** Who did it, for the usual case of a signed-in account (else `userId` and `userEmail`). */
+  actor?: { id: number; email: string }
   userId?: number | null
   userEmail?: string | null
   orgUnitId?: number | null
@@ -21,28 +23,22 @@ export interface AuditEntry {
  * and the change it describes commit together) and in the structured log. Never pass secrets.
  */
 export async function recordAuditEvent(entry: AuditEntry, executor: Executor = getDb()) {
-  const outcome = entry.outcome ?? 'success'
-  await executor.insert(auditEvents).values({
+  const row = {
     action: entry.action,
-    outcome,
-    userId: entry.userId ?? null,
-    userEmail: entry.userEmail ?? null,
+    outcome: entry.outcome ?? 'success',
+    userId: entry.userId ?? entry.actor?.id ?? null,
+    userEmail: entry.userEmail ?? entry.actor?.email ?? null,
     orgUnitId: entry.orgUnitId ?? null,
     subject: entry.subject ?? null,
     details: entry.details ?? null,
     ip: entry.ip ?? null,
-  })
-  getLogger()[outcome === 'success' ? 'info' : 'warn'](
-    {
-      audit: entry.action,
-      outcome,
-      userId: entry.userId ?? null,
-      userEmail: entry.userEmail ?? null,
-      orgUnitId: entry.orgUnitId ?? null,
-      subject: entry.subject ?? null,
-      ip: entry.ip ?? null,
-    },
-    `audit: ${entry.action} (${outcome})`,
+  }
+  await executor.insert(auditEvents).values(row)
+  // The log has everything but the details, which may be long.
+  const { action, details: _details, ...logged } = row
+  getLogger()[row.outcome === 'success' ? 'info' : 'warn'](
+    { audit: action, ...logged },
+    `audit: ${action} (${row.outcome})`,
   )
 }
 

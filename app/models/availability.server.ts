@@ -128,8 +128,7 @@ export async function recordAvailabilityChange({
     await recordAuditEvent(
       {
         action: 'coverage.changed',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         orgUnitId: change.orgUnitId,
         subject: `${names?.unit}: ${names?.service}`,
         details: {
@@ -245,8 +244,7 @@ export async function loadPopulationVintage({
     await recordAuditEvent(
       {
         action: 'population.vintage_loaded',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         subject: source,
         details: { rows: rows.length },
         ip,

@@ -125,8 +125,7 @@ export async function createService({
     await recordAuditEvent(
       {
         action: 'catalogue.service_created',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         subject: service.slug,
         details: service,
         ip,
@@ -185,8 +184,7 @@ export async function updateService({
     await recordAuditEvent(
       {
         action: 'catalogue.service_changed',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         subject: slug,
         details: {
           before: { name: current.service.name, description: current.service.description },
@@ -225,8 +223,7 @@ export async function addTreatment({
     await recordAuditEvent(
       {
         action: 'catalogue.treatment_added',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         subject: `${slug}: ${treatment.name}`,
         ip,
       },
@@ -261,8 +258,7 @@ export async function retireTreatment({
     await recordAuditEvent(
       {
         action: 'catalogue.treatment_retired',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         subject: `${slug}: ${treatment.name}`,
         ip,
       },

@@ -9,6 +9,14 @@ import { assertAllowed } from '#app/utils/http.server.ts'
 import type { Actor, ReturnStatus } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
 
+/** The months as a one-column table `m(month)` of first-of-month dates, to cross join with the boards. */
+function monthsTable(months: string[]) {
+  return sql`(select unnest(array[${sql.join(
+    months.map((m) => sql`${toMonthDate(m)}::date`),
+    sql`, `,
+  )}]) as month) m`
+}
+
 export interface ReturnListRow {
   code: string
   name: string
@@ -49,10 +57,7 @@ export async function listReturns({
     getDb(),
     sql`select o.code, o.name, to_char(m.month, 'YYYY-MM') as month, r.status, r.first_submitted_at::text as first_submitted_at
         from org_units o
-        cross join (select unnest(array[${sql.join(
-          months.map((m) => sql`${toMonthDate(m)}::date`),
-          sql`, `,
-        )}]) as month) m
+        cross join ${monthsTable(months)}
         left join returns r on r.org_unit_id = o.id and r.month = m.month
         where (${restrict}::int is null or o.id = ${restrict})
           and exists (
@@ -118,10 +123,7 @@ export async function getCompletenessGrid({ months, now = new Date() }: { months
                   and a.live_from <= m.month and (a.live_to is null or a.live_to >= m.month)) as expected,
           r.status, r.first_submitted_at::text as first_submitted_at
         from org_units o
-        cross join (select unnest(array[${sql.join(
-          months.map((m) => sql`${toMonthDate(m)}::date`),
-          sql`, `,
-        )}]) as month) m
+        cross join ${monthsTable(months)}
         left join returns r on r.org_unit_id = o.id and r.month = m.month
         order by o.kind, o.name, m.month`,
   )

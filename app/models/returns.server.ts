@@ -411,8 +411,7 @@ export async function saveReturn({
       await recordAuditEvent(
         {
           action: 'return.figures_changed',
-          userId: actor.id,
-          userEmail: actor.email,
+          actor,
           orgUnitId: unit.id,
           subject: `${unit.name}, ${month}`,
           details: {
@@ -433,8 +432,7 @@ export async function saveReturn({
       await recordAuditEvent(
         {
           action: 'return.submitted',
-          userId: actor.id,
-          userEmail: actor.email,
+          actor,
           orgUnitId: unit.id,
           subject: `${unit.name}, ${month}`,
           details: { code: unit.code, month, late },
@@ -552,8 +550,7 @@ async function moveReturn(
     await recordAuditEvent(
       {
         action: `return.${transition.action}`,
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         orgUnitId: unit.id,
         subject: `${unit.name}, ${month}`,
         details: { code: unit.code, month, ...(reason ? { reason } : {}) },

@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm'
 import { getDb } from '#app/utils/db.server.ts'
 import type { Executor } from '#db/client.ts'
 import { orgUnits, sessions, users } from '#db/schema/index.ts'
+import { SIGNED_IN_COLUMNS } from './users.server.ts'
 
 export async function insertSession(params: {
   id: string
@@ -21,12 +22,7 @@ export async function findSessionWithUser({ id }: { id: string }) {
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
       userId: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      orgUnitId: users.orgUnitId,
-      orgUnitCode: orgUnits.code,
-      orgUnitName: orgUnits.name,
+      ...SIGNED_IN_COLUMNS,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

@@ -28,6 +28,19 @@ export async function recordSignIn({ userId }: { userId: number }) {
   await getDb().update(users).set({ lastSignedInAt: new Date() }).where(eq(users.id, userId))
 }
 
+/**
+ * A signed-in account as the app acts for it (a session's or an API token's), for a query that
+ * joins `orgUnits` on the account's board.
+ */
+export const SIGNED_IN_COLUMNS = {
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  orgUnitId: users.orgUnitId,
+  orgUnitCode: orgUnits.code,
+  orgUnitName: orgUnits.name,
+}
+
 const ACCOUNT_COLUMNS = {
   id: users.id,
   email: users.email,
@@ -214,8 +227,7 @@ export async function updateUser({
     await recordAuditEvent(
       {
         action: changes.disabled && !before.disabled ? 'account.disabled' : 'account.changed',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         orgUnitId: orgUnitId ?? before.orgUnitId,
         subject: before.email,
         details: {
@@ -253,8 +265,7 @@ export async function resetPassword({
     await recordAuditEvent(
       {
         action: 'account.password_reset',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         orgUnitId: account.orgUnitId,
         subject: account.email,
         ip,
@@ -303,8 +314,7 @@ export async function changeOwnPassword({
     await recordAuditEvent(
       {
         action: 'account.password_changed',
-        userId: actor.id,
-        userEmail: actor.email,
+        actor,
         orgUnitId: actor.orgUnitId,
         subject: actor.email,
         ip,

@@ -2,7 +2,7 @@ import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { ErrorSummary, fieldErrors, TextField } from '#app/components/ui/form.tsx'
+import { ErrorSummary, fieldErrors, PasswordField, SubmitButton } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
@@ -78,31 +78,15 @@ export default function Account() {
         ) : null}
         <h2>Change your password</h2>
         <Form method="post" {...getFormProps(form)}>
-          <TextField
-            field={fields.currentPassword}
-            label="Current password"
-            type="password"
-            autoComplete="current-password"
-            width="fluid-half"
-          />
-          <TextField
+          <PasswordField field={fields.currentPassword} label="Current password" autoComplete="current-password" />
+          <PasswordField
             field={fields.password}
             label="New password"
             hint="At least 12 characters. Three random words make a strong password that is easy to remember."
-            type="password"
             autoComplete="new-password"
-            width="fluid-half"
           />
-          <TextField
-            field={fields.confirmPassword}
-            label="New password again"
-            type="password"
-            autoComplete="new-password"
-            width="fluid-half"
-          />
-          <button type="submit" className="ds_button">
-            Change password
-          </button>
+          <PasswordField field={fields.confirmPassword} label="New password again" autoComplete="new-password" />
+          <SubmitButton>Change password</SubmitButton>
         </Form>
       </div>
     </div>

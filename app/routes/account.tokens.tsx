@@ -3,7 +3,15 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import { DataTable } from '#app/components/ui/data-table.tsx'
+import {
+  ErrorSummary,
+  fieldErrors,
+  RowActionButton,
+  SelectField,
+  SubmitButton,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { SuccessBanner, WarningText } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { createApiToken, listApiTokens, revokeApiToken } from '#app/models/api-tokens.server.ts'
@@ -105,49 +113,26 @@ export default function ApiTokens() {
       </PageHeader>
       <WarningText>Treat a token like a password: keep it out of code you share, emails and chat.</WarningText>
       {tokens.length > 0 ? (
-        <div className="app-table-scroll">
-          <table className="ds_table">
-            <caption className="visually-hidden">Your API tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Starts with</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>
-                    <code>{t.prefix}…</code>
-                  </td>
-                  <td>{t.created}</td>
-                  <td>{t.lastUsed}</td>
-                  <td>{t.expires}</td>
-                  <td>{t.state}</td>
-                  <td>
-                    {t.state === 'Active' ? (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="revoke" />
-                        <input type="hidden" name="id" value={t.id} />
-                        <button type="submit" className="ds_button ds_button--secondary ds_button--small ds_no-margin">
-                          Revoke<span className="visually-hidden"> {t.name}</span>
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Your API tokens"
+          rows={tokens}
+          rowKey={(t) => t.id}
+          columns={[
+            { header: 'Name', cell: (t) => t.name },
+            { header: 'Starts with', cell: (t) => <code>{t.prefix}…</code> },
+            { header: 'Created', cell: (t) => t.created },
+            { header: 'Last used', cell: (t) => t.lastUsed },
+            { header: 'Expires', cell: (t) => t.expires },
+            { header: 'State', cell: (t) => t.state },
+            {
+              header: <span className="visually-hidden">Action</span>,
+              cell: (t) =>
+                t.state === 'Active' ? (
+                  <RowActionButton intent="revoke" values={{ id: t.id }} label="Revoke" subject={t.name} />
+                ) : null,
+            },
+          ]}
+        />
       ) : (
         <p>You have no API tokens.</p>
       )}
@@ -167,9 +152,7 @@ export default function ApiTokens() {
                 { value: 'never', label: 'Never (until revoked)' },
               ]}
             />
-            <button type="submit" className="ds_button">
-              Create token
-            </button>
+            <SubmitButton>Create token</SubmitButton>
           </Form>
         </div>
       </div>

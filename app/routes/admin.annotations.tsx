@@ -3,7 +3,16 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { CheckboxField, ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import { DataTable } from '#app/components/ui/data-table.tsx'
+import {
+  CheckboxField,
+  ErrorSummary,
+  fieldErrors,
+  FormButtons,
+  RowActionButton,
+  SelectField,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import {
@@ -191,16 +200,10 @@ export default function AnnotationsAdmin() {
               label="Recalculate the control chart limits after this event"
               hint="For a change in the process itself: the mean and limits start again from the first whole month after the date."
             />
-            <div className="ds_button-group">
-              <button type="submit" className="ds_button">
-                {editing ? 'Save changes' : 'Add event'}
-              </button>
-              {editing ? (
-                <Link to="/admin/annotations" className="ds_button ds_button--cancel">
-                  Cancel
-                </Link>
-              ) : null}
-            </div>
+            <FormButtons
+              submit={editing ? 'Save changes' : 'Add event'}
+              cancel={editing ? { to: '/admin/annotations' } : undefined}
+            />
           </Form>
         </div>
       </div>
@@ -209,50 +212,37 @@ export default function AnnotationsAdmin() {
       {annotations.length === 0 ? (
         <p>No events have been added yet.</p>
       ) : (
-        <div className="app-table-scroll">
-          <table className="ds_table">
-            <caption className="visually-hidden">Events on the trends, latest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Board</th>
-                <th scope="col">Service</th>
-                <th scope="col">What happened</th>
-                <th scope="col">Limits recalculated</th>
-                <th scope="col">Last changed</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {annotations.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.eventDate}</td>
-                  <td>{a.board}</td>
-                  <td>{a.service}</td>
-                  <td>{a.text}</td>
-                  <td>{a.rebase ? 'Yes' : 'No'}</td>
-                  <td>{a.changed}</td>
-                  <td>
-                    <p className="ds_no-margin--top">
-                      <Link to={`/admin/annotations?edit=${a.id}`}>
-                        Change<span className="visually-hidden"> the event of {a.eventDate}</span>
-                      </Link>
-                    </p>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="delete" />
-                      <input type="hidden" name="id" value={a.id} />
-                      <button type="submit" className="ds_button ds_button--secondary ds_button--small ds_no-margin">
-                        Remove<span className="visually-hidden"> the event of {a.eventDate}</span>
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Events on the trends, latest first"
+          rows={annotations}
+          rowKey={(a) => a.id}
+          columns={[
+            { header: 'Date', cell: (a) => a.eventDate },
+            { header: 'Board', cell: (a) => a.board },
+            { header: 'Service', cell: (a) => a.service },
+            { header: 'What happened', cell: (a) => a.text },
+            { header: 'Limits recalculated', cell: (a) => (a.rebase ? 'Yes' : 'No') },
+            { header: 'Last changed', cell: (a) => a.changed },
+            {
+              header: <span className="visually-hidden">Actions</span>,
+              cell: (a) => (
+                <>
+                  <p className="ds_no-margin--top">
+                    <Link to={`/admin/annotations?edit=${a.id}`}>
+                      Change<span className="visually-hidden"> the event of {a.eventDate}</span>
+                    </Link>
+                  </p>
+                  <RowActionButton
+                    intent="delete"
+                    values={{ id: a.id }}
+                    label="Remove"
+                    subject={`the event of ${a.eventDate}`}
+                  />
+                </>
+              ),
+            },
+          ]}
+        />
       )}
     </>
   )

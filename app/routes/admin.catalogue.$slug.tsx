@@ -1,9 +1,17 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary, fieldErrors, TextField } from '#app/components/ui/form.tsx'
+import {
+  Choice,
+  ErrorSummary,
+  fieldErrors,
+  FormButtons,
+  RowActionButton,
+  SubmitButton,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import {
@@ -154,31 +162,23 @@ export default function ServiceCatalogue() {
               {measureError ? <p className="ds_question__error-message">{measureError}</p> : null}
               <div className="ds_field-group">
                 {measures.map((measure) => (
-                  <div className="ds_checkbox ds_checkbox--small" key={measure.id}>
-                    <input
-                      className="ds_checkbox__input"
-                      type="checkbox"
-                      name="measureIds"
-                      value={measure.id}
-                      id={`measure-${measure.id}`}
-                      defaultChecked={measure.applies}
-                    />
-                    <label className="ds_checkbox__label" htmlFor={`measure-${measure.id}`}>
-                      {measure.label} ({measure.unit})
-                      {measure.figures > 0 ? `, ${measure.figures.toLocaleString('en-GB')} figures reported` : ''}
-                    </label>
-                  </div>
+                  <Choice
+                    key={measure.id}
+                    id={`measure-${measure.id}`}
+                    name="measureIds"
+                    value={measure.id}
+                    defaultChecked={measure.applies}
+                    label={
+                      <>
+                        {measure.label} ({measure.unit})
+                        {measure.figures > 0 ? `, ${measure.figures.toLocaleString('en-GB')} figures reported` : ''}
+                      </>
+                    }
+                  />
                 ))}
               </div>
             </fieldset>
-            <div className="ds_button-group">
-              <button type="submit" className="ds_button">
-                Save service
-              </button>
-              <Link to="/admin/catalogue" className="ds_button ds_button--cancel">
-                Back to the catalogue
-              </Link>
-            </div>
+            <FormButtons submit="Save service" cancel={{ to: '/admin/catalogue', label: 'Back to the catalogue' }} />
           </Form>
 
           <h2>Treatments</h2>
@@ -199,13 +199,12 @@ export default function ServiceCatalogue() {
                   header: <span className="visually-hidden">Action</span>,
                   cell: (treatment) =>
                     treatment.retiredOn ? null : (
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="retire-treatment" />
-                        <input type="hidden" name="treatmentId" value={treatment.id} />
-                        <button type="submit" className="ds_button ds_button--secondary ds_button--small ds_no-margin">
-                          Retire<span className="visually-hidden"> {treatment.name}</span>
-                        </button>
-                      </Form>
+                      <RowActionButton
+                        intent="retire-treatment"
+                        values={{ treatmentId: treatment.id }}
+                        label="Retire"
+                        subject={treatment.name}
+                      />
                     ),
                 },
               ]}
@@ -216,9 +215,7 @@ export default function ServiceCatalogue() {
             <input type="hidden" name="intent" value="add-treatment" />
             <TextField field={treatmentFields.treatmentName} label="Treatment name" />
             <TextField field={treatmentFields.treatmentDescription} label="Description (optional)" />
-            <button type="submit" className="ds_button ds_button--secondary">
-              Add treatment
-            </button>
+            <SubmitButton secondary>Add treatment</SubmitButton>
           </Form>
         </div>
       </div>

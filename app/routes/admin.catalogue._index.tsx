@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import { ErrorSummary, fieldErrors, SelectField, SubmitButton, TextField } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { CatalogueError, createService, listCatalogue } from '#app/models/catalogue.server.ts'
@@ -121,9 +121,7 @@ export default function Catalogue() {
               label="Description"
               hint="One sentence in plain English, shown beside the service’s figures."
             />
-            <button type="submit" className="ds_button">
-              Add service
-            </button>
+            <SubmitButton>Add service</SubmitButton>
           </Form>
         </div>
       </div>

@@ -12,7 +12,14 @@ import {
 } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import {
+  ErrorSummary,
+  fieldErrors,
+  InputField,
+  SelectField,
+  SubmitButton,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import {
@@ -209,9 +216,7 @@ export default function CoverageAdmin() {
               label="Note (optional)"
               hint="Why, in a few words: shown in the coverage history."
             />
-            <button type="submit" className="ds_button">
-              Record change
-            </button>
+            <SubmitButton>Record change</SubmitButton>
           </Form>
         </div>
       </div>
@@ -246,68 +251,37 @@ export default function CoverageAdmin() {
 
       <h2>Population estimates</h2>
       <p>Rates per 100,000 people use, for each year, the most recently loaded estimates. Earlier vintages are kept.</p>
-      <table className="ds_table">
-        <caption className="visually-hidden">Population vintages loaded</caption>
-        <thead>
-          <tr>
-            <th scope="col">Source</th>
-            <th scope="col">Years</th>
-            <th scope="col" className="app-numeric">
-              Rows
-            </th>
-            <th scope="col">Loaded</th>
-          </tr>
-        </thead>
-        <tbody>
-          {vintages.map((v) => (
-            <tr key={v.source}>
-              <td>{v.source}</td>
-              <td>{v.years}</td>
-              <td className="app-numeric">{v.rows}</td>
-              <td>{v.loaded_at}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Population vintages loaded"
+        rows={vintages}
+        rowKey={(v) => v.source}
+        columns={[
+          { header: 'Source', cell: (v) => v.source },
+          { header: 'Years', cell: (v) => v.years },
+          { header: 'Rows', numeric: true, cell: (v) => v.rows },
+          { header: 'Loaded', cell: (v) => v.loaded_at },
+        ]}
+      />
       <div className="ds_layout ds_layout--question-page">
         <div className="ds_layout__content">
           <h3>Load a new vintage</h3>
           <Form method="post" encType="multipart/form-data">
-            <div className="ds_question">
-              <label className="ds_label" htmlFor="population-source">
-                Source
-              </label>
-              <p className="ds_hint-text" id="population-source-hint">
-                Where the estimates come from, like “NRS mid-2024 population estimates”.
-              </p>
-              <input
-                className="ds_input"
-                id="population-source"
-                name="source"
-                type="text"
-                aria-describedby="population-source-hint"
-              />
-            </div>
-            <div className="ds_question">
-              <label className="ds_label" htmlFor="population-file">
-                CSV file
-              </label>
-              <p className="ds_hint-text" id="population-file-hint">
-                Columns code, year and population; one row per board (and S92000003 for Scotland) and year. 1 MB at
-                most.
-              </p>
-              <input
-                className="ds_file-upload__input"
-                id="population-file"
-                name="file"
-                type="file"
-                accept=".csv,text/csv"
-                aria-describedby="population-file-hint"
-              />
-            </div>
-            <button type="submit" className="ds_button ds_button--secondary">
-              Load estimates
-            </button>
+            <InputField
+              id="population-source"
+              name="source"
+              label="Source"
+              hint="Where the estimates come from, like “NRS mid-2024 population estimates”."
+              type="text"
+            />
+            <InputField
+              id="population-file"
+              name="file"
+              label="CSV file"
+              hint="Columns code, year and population; one row per board (and S92000003 for Scotland) and year. 1 MB at most."
+              type="file"
+              accept=".csv,text/csv"
+            />
+            <SubmitButton secondary>Load estimates</SubmitButton>
           </Form>
         </div>
       </div>

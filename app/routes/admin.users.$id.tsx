@@ -1,10 +1,19 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { CheckboxField, ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import {
+  CheckboxField,
+  ErrorSummary,
+  fieldErrors,
+  FormButtons,
+  PasswordField,
+  SubmitButton,
+  TextField,
+} from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { RoleAndBoardFields } from '#app/components/ui/role-board-fields.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { AccountChangeError, getUser, resetPassword, updateUser } from '#app/models/users.server.ts'
 import { changeAccountSchema, resetPasswordSchema } from '#app/domain/accounts.ts'
@@ -12,7 +21,7 @@ import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDateTime } from '#app/utils/dates.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
 import { passwordCheck } from '#app/utils/password-policy.server.ts'
-import { can, ROLE_LABELS, ROLES } from '#app/utils/permissions.ts'
+import { can } from '#app/utils/permissions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Change an account - Digital Therapies Programme Dashboard' }]
 
@@ -118,18 +127,7 @@ export default function ChangeAccount() {
           <Form method="post" {...getFormProps(form)}>
             <input type="hidden" name="intent" value="change" />
             <TextField field={fields.name} label="Full name" autoComplete="off" />
-            <SelectField
-              field={fields.role}
-              label="Role"
-              options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-            />
-            <SelectField
-              field={fields.orgUnitId}
-              label="Board"
-              hint="Only for board digital therapy leads."
-              placeholder="No board"
-              options={boards.map((b) => ({ value: String(b.id), label: b.name }))}
-            />
+            <RoleAndBoardFields role={fields.role} board={fields.orgUnitId} boards={boards} />
             <CheckboxField
               field={fields.disabled}
               label="Disable this account"
@@ -139,14 +137,7 @@ export default function ChangeAccount() {
                   : 'The person is signed out and cannot sign in again until the account is enabled.'
               }
             />
-            <div className="ds_button-group">
-              <button type="submit" className="ds_button">
-                Save changes
-              </button>
-              <Link to="/admin/users" className="ds_button ds_button--cancel">
-                Cancel
-              </Link>
-            </div>
+            <FormButtons submit="Save changes" cancel={{ to: '/admin/users' }} />
           </Form>
 
           <h2>Reset the password</h2>
@@ -155,17 +146,13 @@ export default function ChangeAccount() {
           </p>
           <Form method="post" {...getFormProps(resetForm)}>
             <input type="hidden" name="intent" value="reset-password" />
-            <TextField
+            <PasswordField
               field={resetFields.password}
               label="New temporary password"
               hint="At least 12 characters and hard to guess: three random words work well."
-              type="password"
               autoComplete="new-password"
-              width="fluid-half"
             />
-            <button type="submit" className="ds_button ds_button--secondary">
-              Reset password
-            </button>
+            <SubmitButton secondary>Reset password</SubmitButton>
           </Form>
         </div>
       </div>

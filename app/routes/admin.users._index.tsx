@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
+import { DataTable } from '#app/components/ui/data-table.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listUsers } from '#app/models/users.server.ts'
@@ -42,41 +43,35 @@ export default function Accounts() {
           Create an account
         </Link>
       </p>
-      <div className="app-table-scroll">
-        <table className="ds_table">
-          <caption className="visually-hidden">Accounts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name and email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Board</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last signed in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.map((account) => (
-              <tr key={account.id}>
-                <td>
-                  <Link to={`/admin/users/${account.id}`}>{account.name}</Link>
-                  <br />
-                  <span className="app-secondary-text">{account.email}</span>
-                </td>
-                <td>{account.role}</td>
-                <td>{account.boardName ?? 'All boards'}</td>
-                <td>
-                  {account.disabled ? (
-                    <strong className="ds_tag ds_tag--grey">Disabled</strong>
-                  ) : (
-                    <strong className="ds_tag ds_tag--green">Active</strong>
-                  )}
-                </td>
-                <td>{account.lastSignedIn}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Accounts"
+        rows={accounts}
+        rowKey={(account) => account.id}
+        columns={[
+          {
+            header: 'Name and email',
+            cell: (account) => (
+              <>
+                <Link to={`/admin/users/${account.id}`}>{account.name}</Link>
+                <br />
+                <span className="app-secondary-text">{account.email}</span>
+              </>
+            ),
+          },
+          { header: 'Role', cell: (account) => account.role },
+          { header: 'Board', cell: (account) => account.boardName ?? 'All boards' },
+          {
+            header: 'Status',
+            cell: (account) =>
+              account.disabled ? (
+                <strong className="ds_tag ds_tag--grey">Disabled</strong>
+              ) : (
+                <strong className="ds_tag ds_tag--green">Active</strong>
+              ),
+          },
+          { header: 'Last signed in', cell: (account) => account.lastSignedIn },
+        ]}
+      />
     </>
   )
 }

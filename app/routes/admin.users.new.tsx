@@ -1,15 +1,16 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { ErrorSummary, fieldErrors, SelectField, TextField } from '#app/components/ui/form.tsx'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { ErrorSummary, fieldErrors, FormButtons, PasswordField, TextField } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { RoleAndBoardFields } from '#app/components/ui/role-board-fields.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { createUser, EmailInUseError } from '#app/models/users.server.ts'
 import { createAccountSchema } from '#app/domain/accounts.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { passwordCheck } from '#app/utils/password-policy.server.ts'
-import { can, ROLE_LABELS, ROLES } from '#app/utils/permissions.ts'
+import { can } from '#app/utils/permissions.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Create an account - Digital Therapies Programme Dashboard' }]
 
@@ -63,36 +64,20 @@ export default function NewAccount() {
         <Form method="post" {...getFormProps(form)}>
           <TextField field={fields.email} label="Email address" type="email" autoComplete="off" spellCheck={false} />
           <TextField field={fields.name} label="Full name" autoComplete="off" />
-          <SelectField
-            field={fields.role}
-            label="Role"
-            hint="Board leads enter their own board’s returns; analysts export figures; the national lead does everything."
-            placeholder="Choose a role"
-            options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          <RoleAndBoardFields
+            role={fields.role}
+            board={fields.orgUnitId}
+            boards={boards}
+            roleHint="Board leads enter their own board’s returns; analysts export figures; the national lead does everything."
+            rolePlaceholder="Choose a role"
           />
-          <SelectField
-            field={fields.orgUnitId}
-            label="Board"
-            hint="Only for board digital therapy leads."
-            placeholder="No board"
-            options={boards.map((b) => ({ value: String(b.id), label: b.name }))}
-          />
-          <TextField
+          <PasswordField
             field={fields.password}
             label="Temporary password"
             hint="At least 12 characters and hard to guess: three random words work well. Give it to the person by a separate, secure route."
-            type="password"
             autoComplete="new-password"
-            width="fluid-half"
           />
-          <div className="ds_button-group">
-            <button type="submit" className="ds_button">
-              Create account
-            </button>
-            <Link to="/admin/users" className="ds_button ds_button--cancel">
-              Cancel
-            </Link>
-          </div>
+          <FormButtons submit="Create account" cancel={{ to: '/admin/users' }} />
         </Form>
       </div>
     </div>

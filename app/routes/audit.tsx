@@ -1,7 +1,10 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { DataTable } from '#app/components/ui/data-table.tsx'
+import { InputField, SelectInput, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { Pagination } from '#app/components/ui/pagination.tsx'
 import { listAuditActions, listAuditEvents } from '#app/models/audit.server.ts'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { auditActionLabel } from '#app/domain/audit-actions.ts'
@@ -91,149 +94,78 @@ export default function Audit() {
         </p>
       </PageHeader>
       <Form method="get" className="app-inline-filters">
-        <div className="ds_question">
-          <label className="ds_label" htmlFor="who">
-            Who (email contains)
-          </label>
-          <input
-            className="ds_input"
-            id="who"
-            name="who"
-            type="search"
-            defaultValue={filters.who ?? ''}
-            spellCheck={false}
-          />
-        </div>
-        <div className="ds_question">
-          <label className="ds_label" htmlFor="action">
-            What
-          </label>
-          <div className="ds_select-wrapper">
-            <select className="ds_select" id="action" name="action" defaultValue={filters.action ?? ''}>
-              <option value="">Everything</option>
-              {actions.map((a) => (
-                <option key={a.value} value={a.value}>
-                  {a.label}
-                </option>
-              ))}
-            </select>
-            <span className="ds_select-arrow" aria-hidden="true" />
-          </div>
-        </div>
+        <InputField
+          id="who"
+          label="Who (email contains)"
+          type="search"
+          defaultValue={filters.who ?? ''}
+          spellCheck={false}
+        />
+        <SelectInput
+          id="action"
+          label="What"
+          placeholder="Everything"
+          options={actions}
+          defaultValue={filters.action ?? ''}
+        />
         {boards.length > 0 ? (
-          <div className="ds_question">
-            <label className="ds_label" htmlFor="board">
-              Board
-            </label>
-            <div className="ds_select-wrapper">
-              <select className="ds_select" id="board" name="board" defaultValue={filters.board ?? ''}>
-                <option value="">All boards</option>
-                {boards.map((b) => (
-                  <option key={b.id} value={b.id}>
-                    {b.name}
-                  </option>
-                ))}
-              </select>
-              <span className="ds_select-arrow" aria-hidden="true" />
-            </div>
-          </div>
+          <SelectInput
+            id="board"
+            label="Board"
+            placeholder="All boards"
+            options={boards.map((b) => ({ value: String(b.id), label: b.name }))}
+            defaultValue={filters.board ?? ''}
+          />
         ) : null}
-        <div className="ds_question">
-          <label className="ds_label" htmlFor="from">
-            From
-          </label>
-          <p className="ds_hint-text" id="from-hint">
-            Like 2026-11-01
-          </p>
-          <input
-            className="ds_input ds_input--fixed-10"
-            id="from"
-            name="from"
-            type="text"
-            inputMode="numeric"
-            aria-describedby="from-hint"
-            defaultValue={filters.from ?? ''}
-          />
-        </div>
-        <div className="ds_question">
-          <label className="ds_label" htmlFor="to">
-            To
-          </label>
-          <p className="ds_hint-text" id="to-hint">
-            Like 2026-11-30
-          </p>
-          <input
-            className="ds_input ds_input--fixed-10"
-            id="to"
-            name="to"
-            type="text"
-            inputMode="numeric"
-            aria-describedby="to-hint"
-            defaultValue={filters.to ?? ''}
-          />
-        </div>
+        <InputField
+          id="from"
+          label="From"
+          hint="Like 2026-11-01"
+          width="fixed-10"
+          type="text"
+          inputMode="numeric"
+          defaultValue={filters.from ?? ''}
+        />
+        <InputField
+          id="to"
+          label="To"
+          hint="Like 2026-11-30"
+          width="fixed-10"
+          type="text"
+          inputMode="numeric"
+          defaultValue={filters.to ?? ''}
+        />
         <div className="app-inline-filters__actions">
-          <button type="submit" className="ds_button ds_button--secondary">
-            Show events
-          </button>
+          <SubmitButton secondary>Show events</SubmitButton>
         </div>
       </Form>
 
       {events.length === 0 ? (
         <p>No events match these filters.</p>
       ) : (
-        // A region in the tab order: on a narrow screen the table scrolls sideways, and a row may
-        // hold no link, so the keyboard needs the region itself to scroll it (WCAG 2.1.1).
-        <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="audit-events-caption">
-          <table className="ds_table">
-            <caption className="visually-hidden" id="audit-events-caption">
-              Audit events, newest first
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Board</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Address</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <td>{e.at}</td>
-                  <td>{e.who}</td>
-                  <td>{e.action}</td>
-                  <td>{e.history ? <Link to={e.history}>{e.subject}</Link> : e.subject}</td>
-                  <td>{e.board}</td>
-                  <td>{e.outcome === 'success' ? 'Done' : e.outcome === 'refused' ? 'Refused' : 'Failed'}</td>
-                  <td>{e.ip}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Audit events, newest first"
+          rows={events}
+          rowKey={(e) => e.id}
+          columns={[
+            { header: 'When', cell: (e) => e.at },
+            { header: 'Who', cell: (e) => e.who },
+            { header: 'What', cell: (e) => e.action },
+            { header: 'Subject', cell: (e) => (e.history ? <Link to={e.history}>{e.subject}</Link> : e.subject) },
+            { header: 'Board', cell: (e) => e.board },
+            {
+              header: 'Outcome',
+              cell: (e) => (e.outcome === 'success' ? 'Done' : e.outcome === 'refused' ? 'Refused' : 'Failed'),
+            },
+            { header: 'Address', cell: (e) => e.ip },
+          ]}
+        />
       )}
-      <nav className="ds_pagination" aria-label="Pages of events">
-        <ul className="ds_pagination__list">
-          {filters.page > 1 ? (
-            <li className="ds_pagination__item">
-              <Link className="ds_pagination__link" to={pageLink(filters.page - 1)}>
-                Newer events
-              </Link>
-            </li>
-          ) : null}
-          {hasMore ? (
-            <li className="ds_pagination__item">
-              <Link className="ds_pagination__link" to={pageLink(filters.page + 1)}>
-                Older events
-              </Link>
-            </li>
-          ) : null}
-        </ul>
-      </nav>
+      <Pagination
+        label="Pages of events"
+        previous={filters.page > 1 ? { to: pageLink(filters.page - 1), label: 'Newer events' } : undefined}
+        next={hasMore ? { to: pageLink(filters.page + 1), label: 'Older events' } : undefined}
+      />
     </>
   )
 }

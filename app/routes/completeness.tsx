@@ -1,7 +1,9 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { InputField, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { Pagination } from '#app/components/ui/pagination.tsx'
 import { getCompletenessGrid } from '#app/models/completeness.server.ts'
 import { COMPLETENESS_LABELS } from '#app/domain/labels.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
@@ -128,44 +130,21 @@ export default function Completeness() {
           </tfoot>
         </table>
       </div>
-      <nav className="ds_pagination" aria-label="Other months">
-        <ul className="ds_pagination__list">
-          {earlier ? (
-            <li className="ds_pagination__item">
-              <Link className="ds_pagination__link" to={`?to=${earlier}`}>
-                Earlier months
-              </Link>
-            </li>
-          ) : null}
-          {later ? (
-            <li className="ds_pagination__item">
-              <Link className="ds_pagination__link" to={`?to=${later}`}>
-                Later months
-              </Link>
-            </li>
-          ) : null}
-        </ul>
-      </nav>
+      <Pagination
+        label="Other months"
+        previous={earlier ? { to: `?to=${earlier}`, label: 'Earlier months' } : undefined}
+        next={later ? { to: `?to=${later}`, label: 'Later months' } : undefined}
+      />
       <Form method="get" className="app-inline-filters">
-        <div className="ds_question">
-          <label className="ds_label" htmlFor="to">
-            Twelve months ending
-          </label>
-          <p className="ds_hint-text" id="to-hint">
-            Year and month, like 2026-03
-          </p>
-          <input
-            className="ds_input ds_input--fixed-10"
-            id="to"
-            name="to"
-            aria-describedby="to-hint"
-            defaultValue={months.at(-1)!.month}
-          />
-        </div>
+        <InputField
+          id="to"
+          label="Twelve months ending"
+          hint="Year and month, like 2026-03"
+          width="fixed-10"
+          defaultValue={months.at(-1)!.month}
+        />
         <div className="app-inline-filters__actions">
-          <button type="submit" className="ds_button ds_button--secondary">
-            Show months
-          </button>
+          <SubmitButton secondary>Show months</SubmitButton>
         </div>
       </Form>
     </>

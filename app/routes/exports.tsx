@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary } from '#app/components/ui/form.tsx'
+import { Choice, ErrorSummary, InputField, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { loadExportReference } from '#app/models/exports.server.ts'
 import { listSettledMonths } from '#app/models/completeness.server.ts'
@@ -161,19 +161,14 @@ function CheckboxList({
           <p className="ds_hint-text">{hint}</p>
           <div className="ds_field-group app-export-list__options">
             {options.map((o) => (
-              <div className="ds_checkbox ds_checkbox--small" key={o.value}>
-                <input
-                  className="ds_checkbox__input"
-                  type="checkbox"
-                  id={`${name}-${o.value}`}
-                  name={name}
-                  value={o.value}
-                  defaultChecked={selected.includes(o.value)}
-                />
-                <label className="ds_checkbox__label" htmlFor={`${name}-${o.value}`}>
-                  {o.label}
-                </label>
-              </div>
+              <Choice
+                key={o.value}
+                id={`${name}-${o.value}`}
+                name={name}
+                value={o.value}
+                defaultChecked={selected.includes(o.value)}
+                label={o.label}
+              />
             ))}
           </div>
         </fieldset>
@@ -198,20 +193,16 @@ function Radios({
       <legend className="ds_label">{legend}</legend>
       <div className="ds_field-group">
         {options.map((o) => (
-          <div className="ds_radio ds_radio--small" key={o.value}>
-            <input
-              className="ds_radio__input"
-              type="radio"
-              id={`${name}-${o.value}`}
-              name={name}
-              value={o.value}
-              defaultChecked={selected === o.value}
-              disabled={o.disabled}
-            />
-            <label className="ds_radio__label" htmlFor={`${name}-${o.value}`}>
-              {o.label}
-            </label>
-          </div>
+          <Choice
+            type="radio"
+            key={o.value}
+            id={`${name}-${o.value}`}
+            name={name}
+            value={o.value}
+            defaultChecked={selected === o.value}
+            disabled={o.disabled}
+            label={o.label}
+          />
         ))}
       </div>
     </fieldset>
@@ -285,36 +276,20 @@ export default function Exports() {
       <h2>Choose the figures</h2>
       <Form method="get" id="export-form" className="app-export-form">
         <div className="app-export-form__period">
-          <div className="ds_question">
-            <label className="ds_label" htmlFor="from">
-              From
-            </label>
-            <p className="ds_hint-text" id="from-hint">
-              Year and month, like 2025-04
-            </p>
-            <input
-              className="ds_input ds_input--fixed-10"
-              id="from"
-              name="from"
-              defaultValue={selected.from}
-              aria-describedby="from-hint"
-            />
-          </div>
-          <div className="ds_question">
-            <label className="ds_label" htmlFor="to">
-              To
-            </label>
-            <p className="ds_hint-text" id="to-hint">
-              Year and month, like 2026-03
-            </p>
-            <input
-              className="ds_input ds_input--fixed-10"
-              id="to"
-              name="to"
-              defaultValue={selected.to}
-              aria-describedby="to-hint"
-            />
-          </div>
+          <InputField
+            id="from"
+            label="From"
+            hint="Year and month, like 2025-04"
+            width="fixed-10"
+            defaultValue={selected.from}
+          />
+          <InputField
+            id="to"
+            label="To"
+            hint="Year and month, like 2026-03"
+            width="fixed-10"
+            defaultValue={selected.to}
+          />
         </div>
         {data.ownBoard ? (
           <p>Board: {data.ownBoard} (board leads export their own board’s figures).</p>
@@ -378,25 +353,14 @@ export default function Exports() {
             { value: 'off', label: 'Off: every figure as reported (internal use only)', disabled: !data.mayUnsuppress },
           ]}
         />
-        <div className="ds_question">
-          <label className="ds_label" htmlFor="asAt">
-            As at (optional)
-          </label>
-          <p className="ds_hint-text" id="asAt-hint">
-            The figures as the system held them at a past moment, like 2026-06-30 or 2026-06-30T17:00. Leave empty for
-            the figures now.
-          </p>
-          <input
-            className="ds_input ds_input--fixed-20"
-            id="asAt"
-            name="asAt"
-            defaultValue={selected.asAt}
-            aria-describedby="asAt-hint"
-          />
-        </div>
-        <button type="submit" className="ds_button">
-          Build the export
-        </button>
+        <InputField
+          id="asAt"
+          label="As at (optional)"
+          hint="The figures as the system held them at a past moment, like 2026-06-30 or 2026-06-30T17:00. Leave empty for the figures now."
+          width="fixed-20"
+          defaultValue={selected.asAt}
+        />
+        <SubmitButton>Build the export</SubmitButton>
       </Form>
     </>
   )

@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, useActionData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { ErrorSummary, fieldErrors, TextField } from '#app/components/ui/form.tsx'
+import { ErrorSummary, fieldErrors, PasswordField, SubmitButton, TextField } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { safeRedirect, signIn } from '#app/utils/auth.server.ts'
 import { getSessionUser, revokeRequestSession } from '#app/utils/session.server.ts'
@@ -84,16 +84,8 @@ export default function SignIn() {
             autoComplete="username"
             spellCheck={false}
           />
-          <TextField
-            field={fields.password}
-            label="Password"
-            type="password"
-            autoComplete="current-password"
-            width="fluid-half"
-          />
-          <button type="submit" className="ds_button">
-            Sign in
-          </button>
+          <PasswordField field={fields.password} label="Password" autoComplete="current-password" />
+          <SubmitButton>Sign in</SubmitButton>
         </Form>
         <p>
           If you have forgotten your password or your account has been disabled, ask the national programme team to

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { z } from 'zod'
 import { ErrorSummary } from '#app/components/ui/form.tsx'
 import { SuccessBanner, WarningText } from '#app/components/ui/notification.tsx'
+import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { FigureGrid } from '#app/components/returns/figure-grid.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
@@ -190,18 +191,7 @@ export default function MonthlyReturn() {
       <ErrorSummary errors={summary} />
       {done && !actionData ? <SuccessBanner title={done} /> : null}
       {actionData?.kind === 'conflict' ? <ConflictNotice conflict={actionData} /> : null}
-      <nav className="ds_breadcrumbs" aria-label="Breadcrumb">
-        <ol className="ds_breadcrumbs__list">
-          <li className="ds_breadcrumbs__item">
-            <Link className="ds_breadcrumbs__link" to="/returns">
-              Monthly returns
-            </Link>
-          </li>
-          <li className="ds_breadcrumbs__item">
-            {form.unit.name}, {monthName}
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumbs items={[{ to: '/returns', label: 'Monthly returns' }]} current={`${form.unit.name}, ${monthName}`} />
       <PageHeader label={form.unit.name} title={`Monthly return for ${monthName}`}>
         <p>
           <ReturnStatusTag status={form.status} late={form.late} /> {deadline}

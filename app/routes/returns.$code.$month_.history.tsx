@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { findReturnUnit, getReturnHistory } from '#app/models/returns.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
@@ -42,21 +43,13 @@ export default function ReturnHistory() {
   const { unit, month, services } = useLoaderData<typeof loader>()
   return (
     <>
-      <nav className="ds_breadcrumbs" aria-label="Breadcrumb">
-        <ol className="ds_breadcrumbs__list">
-          <li className="ds_breadcrumbs__item">
-            <Link className="ds_breadcrumbs__link" to="/returns">
-              Monthly returns
-            </Link>
-          </li>
-          <li className="ds_breadcrumbs__item">
-            <Link className="ds_breadcrumbs__link" to={`/returns/${unit.code}/${month}`}>
-              {unit.name}, {formatMonth(month)}
-            </Link>
-          </li>
-          <li className="ds_breadcrumbs__item">History</li>
-        </ol>
-      </nav>
+      <Breadcrumbs
+        items={[
+          { to: '/returns', label: 'Monthly returns' },
+          { to: `/returns/${unit.code}/${month}`, label: `${unit.name}, ${formatMonth(month)}` },
+        ]}
+        current="History"
+      />
       <PageHeader label={`${unit.name}, ${formatMonth(month)}`} title="History of the figures">
         <p>
           Every version of every figure, oldest first. A figure is never changed in place: each change adds a version.

@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { Pagination } from '#app/components/ui/pagination.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
 import { listReturns } from '#app/models/completeness.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
@@ -110,19 +111,11 @@ export default function Returns() {
           { header: 'Submitted', cell: (r) => r.submittedAt ?? 'Not yet' },
         ]}
       />
-      <nav className="ds_pagination" aria-label={national ? 'Other months' : 'Earlier and later months'}>
-        <ul className="ds_pagination__list">
-          {[data.earlier, data.later].map((link) =>
-            link ? (
-              <li className="ds_pagination__item" key={link.to}>
-                <Link className="ds_pagination__link" to={link.to}>
-                  {link.label}
-                </Link>
-              </li>
-            ) : null,
-          )}
-        </ul>
-      </nav>
+      <Pagination
+        label={national ? 'Other months' : 'Earlier and later months'}
+        previous={data.earlier ?? undefined}
+        next={data.later ?? undefined}
+      />
     </>
   )
 }

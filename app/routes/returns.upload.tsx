@@ -9,8 +9,9 @@ import {
   unstable_parseMultipartFormData,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
-import { ErrorSummary } from '#app/components/ui/form.tsx'
+import { ErrorSummary, SubmitButton } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
+import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
 import { commitUpload, previewUpload, UploadCommitError } from '#app/models/uploads.server.ts'
@@ -52,15 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const form = await request.formData()
     const uploadId = String(form.get('uploadId') ?? '')
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uploadId)) {
-      return json<ActionData>(
-        {
-          stage: 'problems',
-          fileName: '',
-          problems: [{ row: 0, column: 'file', message: 'Choose a file to upload first' }],
-          notes: [],
-        },
-        { status: 400 },
-      )
+      return fileProblem('Choose a file to upload first')
     }
     try {
       const { changedFigures } = await commitUpload({
@@ -96,15 +89,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const file = formData.get('file')
   if (!(file instanceof File) || file.size === 0) {
-    return json<ActionData>(
-      {
-        stage: 'problems',
-        fileName: '',
-        problems: [{ row: 0, column: 'file', message: 'Choose a CSV or XLSX file to upload' }],
-        notes: [],
-      },
-      { status: 400 },
-    )
+    return fileProblem('Choose a CSV or XLSX file to upload')
   }
   const bytes = new Uint8Array(await file.arrayBuffer())
   try {
@@ -136,22 +121,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-function tooLarge() {
+/** A problem with the file as a whole (none chosen, too large), not with any of its rows. */
+function fileProblem(message: string, status = 400) {
   return json<ActionData>(
-    {
-      stage: 'problems',
-      fileName: '',
-      problems: [
-        {
-          row: 0,
-          column: 'file',
-          message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB: split it into smaller files`,
-        },
-      ],
-      notes: [],
-    },
-    { status: 413 },
+    { stage: 'problems', fileName: '', problems: [{ row: 0, column: 'file', message }], notes: [] },
+    { status },
   )
+}
+
+function tooLarge() {
+  return fileProblem(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB: split it into smaller files`, 413)
 }
 
 export default function Upload() {
@@ -173,16 +152,7 @@ export default function Upload() {
           </p>
         </SuccessBanner>
       ) : null}
-      <nav className="ds_breadcrumbs" aria-label="Breadcrumb">
-        <ol className="ds_breadcrumbs__list">
-          <li className="ds_breadcrumbs__item">
-            <Link className="ds_breadcrumbs__link" to="/returns">
-              Monthly returns
-            </Link>
-          </li>
-          <li className="ds_breadcrumbs__item">Upload figures</li>
-        </ol>
-      </nav>
+      <Breadcrumbs items={[{ to: '/returns', label: 'Monthly returns' }]} current="Upload figures" />
       <PageHeader title="Upload figures from a spreadsheet">
         <p>
           Upload a CSV or XLSX file with one figure per row. Every row is checked first: nothing is saved until you have
@@ -228,9 +198,7 @@ export default function Upload() {
                 accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               />
             </div>
-            <button type="submit" className="ds_button" disabled={busy}>
-              Check the file
-            </button>
+            <SubmitButton disabled={busy}>Check the file</SubmitButton>
           </Form>
         </>
       )}
@@ -328,9 +296,7 @@ function Preview({ data, busy }: { data: Extract<ActionData, { stage: 'preview' 
           </div>
         ) : null}
         <div className="ds_button-group">
-          <button type="submit" className="ds_button" disabled={busy}>
-            Commit the upload
-          </button>
+          <SubmitButton disabled={busy}>Commit the upload</SubmitButton>
           <Link to="/returns/upload" className="ds_button ds_button--cancel">
             Cancel
           </Link>
