@@ -5,7 +5,7 @@
 import { QUALIFIERS } from '#app/disclosure/activity-table.ts'
 import { formatDateTime } from '#app/utils/dates.ts'
 import { type ExportFormat, type Layout } from './parameters.ts'
-import { type RateIndicator } from '#app/statistics/indicators.ts'
+import { type RateIndicator, describeIndicator, type IndicatorDescription } from '#app/statistics/indicators.ts'
 import { GRAIN_LABELS, type Grain, type Period } from '#app/domain/periods.ts'
 
 export const EXPORT_SOURCE =
@@ -35,15 +35,7 @@ export interface ActivityMetadata {
   periods: { period: string; label: string; financialYear: string; firstMonth: string; lastMonth: string }[]
   columns: { name: string; description: string }[]
   measures: { name: string; label: string; unit: string; definition: string }[]
-  indicators: {
-    name: string
-    label: string
-    numerator: string
-    denominator: string
-    standard: number | null
-    definition: string
-    unit: string
-  }[]
+  indicators: (IndicatorDescription & { unit: string })[]
   qualifiers: { code: string; name: string; meaning: string }[]
   disclosureControl: { applied: boolean; threshold: number; rule: string }
   completeness: string
@@ -129,15 +121,7 @@ export function buildActivityMetadata(input: MetadataInput): ActivityMetadata {
     })),
     columns: columnsFor(input),
     measures: input.measures.map((m) => ({ name: m.name, label: m.label, unit: m.unit, definition: m.description })),
-    indicators: input.indicators.map((i) => ({
-      name: i.id,
-      label: i.label,
-      numerator: i.numerator,
-      denominator: i.denominator,
-      standard: 'standard' in i && typeof i.standard === 'number' ? i.standard : null,
-      definition: i.definition,
-      unit: 'ratio (0 to 1), to 4 decimal places',
-    })),
+    indicators: input.indicators.map((i) => ({ ...describeIndicator(i), unit: 'ratio (0 to 1), to 4 decimal places' })),
     qualifiers: QUALIFIERS.map((q) => ({ ...q })),
     disclosureControl: {
       applied: input.sdc,

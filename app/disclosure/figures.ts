@@ -59,7 +59,9 @@ export function protectFigure(figure: Figure, threshold: number): Figure {
   const suppressed = new Map<string, boolean[]>()
   for (const group of countGroups(counts, sums, pairs)) {
     const result =
-      group.pairs.length === 0 ? protectCounts(figure.rows, group, threshold) : protectRelated(figure.rows, group, threshold)
+      group.pairs.length === 0
+        ? protectCounts(figure.rows, group, threshold)
+        : protectRelated(figure.rows, group, threshold)
     for (const [key, hidden] of result) suppressed.set(key, hidden)
   }
   for (const [key, [numerator, denominator]] of rates) {

@@ -129,10 +129,7 @@ export function suppressTable(table: SdcTable, options: SdcOptions): Suppression
       const cell =
         smallest(near.filter(published), values) ??
         smallest(workedOutFrom(near, relations, knowledge, published), values) ??
-        smallest(
-          values.map((_, i) => i).filter(published),
-          values,
-        )
+        smallest(values.map((_, i) => i).filter(published), values)
       if (cell === undefined) continue
       hide(cell)
       added++
@@ -486,7 +483,8 @@ function normaliseRelations(table: SdcTable): Relation[] {
 function unpublishedCells(table: SdcTable): boolean[] {
   const flags = new Array<boolean>(table.values.length).fill(false)
   for (const cell of table.unpublished ?? []) {
-    if (!Number.isInteger(cell) || cell < 0 || cell >= flags.length) throw new RangeError(`No cell ${cell} to leave unpublished.`)
+    if (!Number.isInteger(cell) || cell < 0 || cell >= flags.length)
+      throw new RangeError(`No cell ${cell} to leave unpublished.`)
     flags[cell] = true
   }
   return flags

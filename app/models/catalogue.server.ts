@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { getDb } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
 import { type Actor, can } from '#app/utils/permissions.ts'
-import { RATE_INDICATORS } from '#app/statistics/indicators.ts'
+import { describeIndicator, type IndicatorDescription, RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import { type Executor } from '#db/client.ts'
 import { measures, returnValues, serviceMeasures, services, treatments } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
@@ -320,14 +320,7 @@ export async function getServiceDetail({ serviceId }: { serviceId: number }): Pr
 
 export interface ServiceListItem extends Omit<ServiceSummary, 'id'> {
   measures: MeasureInfo[]
-  indicators: Array<{
-    name: string
-    label: string
-    numerator: string
-    denominator: string
-    standard: number | null
-    definition: string
-  }>
+  indicators: IndicatorDescription[]
   treatments: string[]
 }
 
@@ -360,14 +353,7 @@ export async function listServiceDirectory(db: Executor = getDb()): Promise<Serv
       measures: own.map(({ serviceId: _, ...m }) => m),
       indicators: Object.values(RATE_INDICATORS)
         .filter((i) => names.has(i.numerator) && names.has(i.denominator))
-        .map((i) => ({
-          name: i.id,
-          label: i.label,
-          numerator: i.numerator,
-          denominator: i.denominator,
-          standard: 'standard' in i ? i.standard : null,
-          definition: i.definition,
-        })),
+        .map(describeIndicator),
       treatments: treatmentRows.filter((t) => t.serviceId === id).map((t) => t.name),
     }
   })

@@ -234,3 +234,18 @@ export function populationYear(from: string, to: string) {
   const middle = (index(from) + index(to) + 1) / 2
   return Math.round((middle - 6) / 12)
 }
+
+/** An indicator as the API describes it: its name, what it divides, its standard and definition. */
+export interface IndicatorDescription {
+  name: string
+  label: string
+  numerator: string
+  denominator: string
+  standard: number | null
+  definition: string
+}
+
+export function describeIndicator(indicator: RateIndicator): IndicatorDescription {
+  const { id, label, numerator, denominator, standard, definition } = indicator
+  return { name: id, label, numerator, denominator, standard: standard ?? null, definition }
+}

@@ -3,8 +3,7 @@
 import type { ReactNode } from 'react'
 import type { Figure } from '#app/domain/figure.ts'
 import { CHART_HEIGHT, comparisonChartHeight } from './chart-config.ts'
-import { LazyComparisonChart, LazyTrendChart } from './lazy-charts.tsx'
-import { LazyFunnelChart, LazySpcChart } from './lazy-plots.tsx'
+import { LazyComparisonChart, LazyFunnelChart, LazySpcChart, LazyTrendChart } from './lazy-charts.tsx'
 
 /** The plain-SVG charts scale with their width; these reserve about their height at full width. */
 const SPC_HEIGHT = 360

@@ -1,39 +1,36 @@
 // The charts, loaded only in the browser and only when a page shows one: recharts is most of the
-// dashboards' JavaScript, and draws nothing on the server anyway. Each wrapper keeps the box the
-// page reserved while its chart's code arrives.
-import { lazy, Suspense } from 'react'
+// dashboards' JavaScript, and draws nothing on the server anyway; the control chart and funnel
+// plot (plain SVG) come in chunks of their own, so a page that shows neither pays nothing for
+// them. Each wrapper keeps the box the page reserved while its chart's code arrives.
+import { type ComponentType, lazy, Suspense } from 'react'
 import type { ComparisonChartProps } from './comparison-chart.tsx'
+import type { FunnelChartProps } from './funnel-chart.tsx'
 import type { SmallMultipleChartProps } from './small-multiple-chart.tsx'
+import type { SpcChartProps } from './spc-chart.tsx'
 import type { TrendChartProps } from './trend-chart.tsx'
-
-const TrendChart = lazy(() => import('./trend-chart.tsx'))
-const ComparisonChart = lazy(() => import('./comparison-chart.tsx'))
-const SmallMultipleChart = lazy(() => import('./small-multiple-chart.tsx'))
 
 function Loading() {
   return <p className="app-chart__placeholder">Drawing the chart…</p>
 }
 
-export function LazyTrendChart(props: TrendChartProps) {
-  return (
-    <Suspense fallback={<Loading />}>
-      <TrendChart {...props} />
-    </Suspense>
-  )
+/** A chart component loaded on first use, with `fallback` (by default "Drawing the chart…") meanwhile. */
+function lazyChart<P extends object>(load: () => Promise<{ default: ComponentType<P> }>, fallback = <Loading />) {
+  // Typed loosely inside: React's lazy types a component's props with its ref.
+  const Chart = lazy(load) as unknown as ComponentType<P>
+  return function LazyChart(props: P) {
+    return (
+      <Suspense fallback={fallback}>
+        <Chart {...props} />
+      </Suspense>
+    )
+  }
 }
 
-export function LazyComparisonChart(props: ComparisonChartProps) {
-  return (
-    <Suspense fallback={<Loading />}>
-      <ComparisonChart {...props} />
-    </Suspense>
-  )
-}
-
-export function LazySmallMultipleChart(props: SmallMultipleChartProps) {
-  return (
-    <Suspense fallback={null}>
-      <SmallMultipleChart {...props} />
-    </Suspense>
-  )
-}
+export const LazyTrendChart = lazyChart<TrendChartProps>(() => import('./trend-chart.tsx'))
+export const LazyComparisonChart = lazyChart<ComparisonChartProps>(() => import('./comparison-chart.tsx'))
+export const LazySmallMultipleChart = lazyChart<SmallMultipleChartProps>(
+  () => import('./small-multiple-chart.tsx'),
+  <></>,
+)
+export const LazySpcChart = lazyChart<SpcChartProps>(() => import('./spc-chart.tsx'))
+export const LazyFunnelChart = lazyChart<FunnelChartProps>(() => import('./funnel-chart.tsx'))

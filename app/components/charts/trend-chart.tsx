@@ -3,7 +3,7 @@
 // reported ("no returns") or small numbers are hidden ("hidden"), a tooltip and a key that shows
 // each series' line style or pattern.
 import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
-import type { Cell, TrendAxis, TrendReference, TrendSeries } from '#app/domain/figure.ts'
+import type { Cell, TrendAxis, TrendChartSpec, TrendReference, TrendSeries } from '#app/domain/figure.ts'
 import {
   AXIS_COLOUR,
   CHART_HEIGHT,
@@ -23,15 +23,9 @@ import { ChartPatterns, LegendSwatch } from './chart-patterns.tsx'
 
 export type { TrendAxis, TrendReference, TrendSeries }
 
-export interface TrendChartProps {
+export interface TrendChartProps extends Omit<TrendChartSpec, 'type'> {
   id: string
   data: Array<Record<string, Cell>>
-  xKey: string
-  xLabel: string
-  series: TrendSeries[]
-  left: TrendAxis
-  right?: TrendAxis
-  references?: TrendReference[]
   height?: number
 }
 

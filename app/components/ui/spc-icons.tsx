@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 // "Making Data Count" icons for a KPI tile: the latest month's variation and, where there is a
 // standard, the assurance that the process meets it. Each has a shape and a letter as well as a
 // colour (improvement a diamond, concern a square, neither a triangle, with H or L for higher or
@@ -43,6 +44,34 @@ const ASSURANCE_LOOK: Record<SpcAssurance, { colour: string; letter: string }> =
   hit_and_miss: { colour: SPC_COMMON_COLOUR, letter: '?' },
 }
 
+/** An icon's square, named for screen readers by its label. */
+function IconFrame({
+  size,
+  label,
+  data,
+  children,
+}: {
+  size: number
+  label: string
+  data: Record<`data-${string}`, string>
+  children: ReactNode
+}) {
+  return (
+    <svg
+      className="app-spc-icon"
+      width={size}
+      height={size}
+      viewBox="0 0 40 40"
+      role="img"
+      aria-label={label}
+      {...data}
+    >
+      <title>{label}</title>
+      {children}
+    </svg>
+  )
+}
+
 /** The variation of the latest month, as an icon with its words for screen readers. */
 export function VariationIcon({
   variation,
@@ -58,16 +87,7 @@ export function VariationIcon({
   // A triangle's letter sits lower, where the shape is wide enough for it.
   const letterY = look.shape === 'triangle-up' ? 24 : 20
   return (
-    <svg
-      className="app-spc-icon"
-      width={size}
-      height={size}
-      viewBox="0 0 40 40"
-      role="img"
-      aria-label={label}
-      data-variation={variation}
-    >
-      <title>{label}</title>
+    <IconFrame size={size} label={label} data={{ 'data-variation': variation }}>
       <path
         d={markPath(look.shape, 20, look.shape === 'triangle-up' ? 21 : 20, 32)}
         fill="#ffffff"
@@ -86,7 +106,7 @@ export function VariationIcon({
           <circle cx={28} cy={20} r={2.5} />
         </g>
       )}
-    </svg>
+    </IconFrame>
   )
 }
 
@@ -102,21 +122,12 @@ export function AssuranceIcon({
 }) {
   const look = ASSURANCE_LOOK[assurance]
   return (
-    <svg
-      className="app-spc-icon"
-      width={size}
-      height={size}
-      viewBox="0 0 40 40"
-      role="img"
-      aria-label={label}
-      data-assurance={assurance}
-    >
-      <title>{label}</title>
+    <IconFrame size={size} label={label} data={{ 'data-assurance': assurance }}>
       <rect x={4} y={4} width={32} height={32} rx={9} fill="#ffffff" stroke={look.colour} strokeWidth={3} />
       <text x={20} y={20} dy="0.35em" textAnchor="middle" fontSize={17} fontWeight={700} fill={look.colour}>
         {look.letter}
       </text>
-    </svg>
+    </IconFrame>
   )
 }
 
