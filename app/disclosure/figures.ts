@@ -2,7 +2,7 @@
 // of the exports (./suppression.ts, docs/decisions/0012) applied to each figure's table as it is shown,
 // and to the headline tiles. docs/decisions/0014 says what it protects and what it does not.
 import { type Cell, type Figure, type FigureColumn } from '#app/domain/figure.ts'
-import { PART_OF_WHOLE } from '#app/returns/rules.ts'
+import { PART_OF_WHOLE } from '#app/domain/measures.ts'
 import { RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import { type SdcRelation, suppressGrid, suppressTable } from './suppression.ts'
 

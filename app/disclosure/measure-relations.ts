@@ -4,7 +4,7 @@
 // published figures give it away by subtraction, so it is protected like a published count.
 // Breakdown categories that add up to their measure's total (SIMD quintiles and unknown) are the
 // same kind of relation with every part published and no rest.
-import { PART_OF_WHOLE } from '#app/returns/rules.ts'
+import { PART_OF_WHOLE } from '#app/domain/measures.ts'
 
 /** `total = sum of parts (+ rest)` in every unit and period. Names are measures (or categories). */
 export interface MeasureRelation {

@@ -3,15 +3,9 @@
 import { z } from 'zod'
 import { PROGRAMME_START_MONTH, formatMonth, isMonth } from '#app/utils/dates.ts'
 import { formatCount } from '#app/domain/format.ts'
+import { PART_OF_WHOLE } from '#app/domain/measures.ts'
 
-/** A part that can never exceed its whole, within one board, service and month. */
-export const PART_OF_WHOLE = [
-  { part: 'self_referrals', whole: 'referrals' },
-  { part: 'started_within_18_weeks', whole: 'started' },
-  { part: 'proms_at_caseness', whole: 'proms_paired' },
-  { part: 'proms_recovered', whole: 'proms_at_caseness' },
-  { part: 'proms_reliably_improved', whole: 'proms_paired' },
-] as const
+export { PART_OF_WHOLE }
 
 export const COMMENT_MAX_LENGTH = 1_000
 

@@ -6,6 +6,7 @@ import type { FigureSet } from '#app/models/indicators.server.ts'
 import type { Cell, Figure, FigureColumn, TrendChartSpec } from '#app/domain/figure.ts'
 import { COUNT_SERIES, RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import type { FigureContext } from '../context.server.ts'
+import { withEvents } from './events.ts'
 import { count, countsKeysOf, definitionOf, rateOf, type Series, type TrendColumn, trendFigure } from './trend.ts'
 import { capitalise } from '#app/domain/format.ts'
 import { GRAIN_LABELS } from '#app/domain/periods.ts'
@@ -101,7 +102,7 @@ function activityTrend(
     if (!measuresOf(await ctx.data.serviceDetail())[applies]) return null
     const [series, reporting] = await Promise.all([ctx.data.series(), ctx.data.reporting()])
     const id = `${ctx.board ? 'board' : 'overview'}-${name}`
-    return build(ctx, { id, where: whereOf(ctx), series, reporting })
+    return withEvents(ctx, await build(ctx, { id, where: whereOf(ctx), series, reporting }))
   }
 }
 

@@ -8,6 +8,7 @@ import { GRAIN_LABELS } from '#app/domain/periods.ts'
 import { COUNT_SERIES, OTHER_INDICATORS, RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import { formatMonth } from '#app/utils/dates.ts'
 import type { FigureContext } from '../context.server.ts'
+import { withEvents } from './events.ts'
 import { count, definitionOf, rateOf, type TrendColumn, trendFigure } from './trend.ts'
 
 export async function servicesTable(ctx: FigureContext): Promise<Figure> {
@@ -162,7 +163,7 @@ export async function serviceTrend(ctx: FigureContext): Promise<Figure | null> {
       ...rates.map(definitionOf),
     ],
   })
-  return { ...figure, chart: serviceTrendChart(figure, capitalise(GRAIN_LABELS[ctx.view.grain])) }
+  return withEvents(ctx, { ...figure, chart: serviceTrendChart(figure, capitalise(GRAIN_LABELS[ctx.view.grain])) })
 }
 
 /** The measure a service's small multiples show: the one asked for, or the service's first. */

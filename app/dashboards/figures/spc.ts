@@ -11,9 +11,10 @@ import {
   spcNotes,
   spcRows,
 } from '#app/statistics/spc.ts'
-import { formatDate, formatMonth } from '#app/utils/dates.ts'
+import { formatMonth } from '#app/utils/dates.ts'
 import type { FigureContext } from '../context.server.ts'
 import { shownFigure } from '../protect.ts'
+import { eventMarkers, eventNote } from './events.ts'
 import { groupTrend, outcomesTrend, referralsTrend, selfHelpTrend, startedTrend, videoTrend } from './activity.ts'
 import { serviceTrend } from './services.ts'
 
@@ -109,18 +110,6 @@ export const SPC_SERIES = {
 
 export type SpcSeriesName = keyof typeof SPC_SERIES
 
-/** The events of the context's trends as markers: national ones, and the board's own. */
-export async function eventMarkers(ctx: FigureContext): Promise<EventMarker[]> {
-  const events = await ctx.data.annotations()
-  return events.map((e) => ({
-    period: e.eventDate.slice(0, 7),
-    dateLabel: formatDate(`${e.eventDate}T12:00:00Z`),
-    text: e.text,
-    scope: e.orgUnitName ?? 'National',
-    rebase: e.rebase,
-  }))
-}
-
 function numberOf(value: Cell | undefined) {
   return typeof value === 'number' ? value : null
 }
@@ -198,9 +187,8 @@ function buildSpcFigure(
   const tooFew = result.tooFewPoints
     ? `Fewer than 12 months are reported, so no process limits are drawn: choose a longer period to judge the changes.`
     : null
-  const eventNotes = markers.map(
-    (m) =>
-      `Event, ${m.dateLabel} (${m.scope}): ${m.text}${m.rebase ? ' The limits are recalculated from the first whole month after it.' : ''}`,
+  const eventNotes = markers.map((m) =>
+    eventNote(m, ' The limits are recalculated from the first whole month after it.'),
   )
   return {
     id: `${prefix}-spc-${name}`,
