@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { LazySmallMultipleChart } from '#app/components/charts/lazy-charts.tsx'
+import { lazyChart } from '#app/components/charts/lazy-charts.tsx'
+import type { SmallMultipleChartProps } from '#app/components/charts/small-multiple-chart.tsx'
 import { niceMax, SMALL_MULTIPLE_HEIGHT } from '#app/components/charts/chart-config.ts'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { FigureFooter, FigureNotes } from '#app/components/ui/figure-block.tsx'
@@ -19,6 +20,11 @@ import { capitalise } from '#app/domain/format.ts'
 import { useHydrated } from '#app/utils/use-hydrated.ts'
 import { DataTable } from '#app/components/ui/data-table.tsx'
 import { AvailabilityTag } from '#app/components/ui/availability-tag.tsx'
+
+const LazySmallMultipleChart = lazyChart<SmallMultipleChartProps>(
+  () => import('#app/components/charts/small-multiple-chart.tsx'),
+  <></>,
+)
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.service.name ?? 'Service'} - Digital Therapies Programme Dashboard` },

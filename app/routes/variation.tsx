@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { chartFor } from '#app/components/charts/figure-charts.tsx'
+import type { FunnelChartProps } from '#app/components/charts/funnel-chart.tsx'
+import { lazyChart } from '#app/components/charts/lazy-charts.tsx'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { FigureBlock } from '#app/components/ui/figure-block.tsx'
 import { FilterForm, FilterSelect } from '#app/components/ui/filter-form.tsx'
@@ -10,6 +11,11 @@ import { figureCsvHref, hrefWithFilters } from '#app/dashboards/filters.ts'
 import { funnelIndicatorOf } from '#app/dashboards/figures/variation.ts'
 import { requireDashboardView } from '#app/dashboards/request.server.ts'
 import { MAP_INDICATOR_DEFINITIONS } from '#app/statistics/indicators.ts'
+
+const LazyFunnelChart = lazyChart<FunnelChartProps>(() => import('#app/components/charts/funnel-chart.tsx'))
+
+/** The funnel plot scales with its width; this reserves about its height at full width. */
+const FUNNEL_HEIGHT = 440
 
 export const meta: MetaFunction = () => [{ title: 'Variation between boards - Digital Therapies Programme Dashboard' }]
 
@@ -23,7 +29,7 @@ export default function Variation() {
   const { filters, period } = view
   const indicator = funnelIndicatorOf(filters.indicator)
   const page = { indicator }
-  const chart = figure ? chartFor(figure) : undefined
+  const spec = figure?.chart?.type === 'funnel' ? figure.chart : null
   return (
     <>
       <Breadcrumbs items={[{ to: hrefWithFilters('/', filters, period), label: 'National overview' }]} />
@@ -57,8 +63,15 @@ export default function Variation() {
         <FigureBlock
           figure={figure}
           csvHref={figureCsvHref(figure.id, filters, period, page)}
-          chart={chart?.render}
-          chartHeight={chart?.height}
+          chart={
+            spec
+              ? () => {
+                  const { type: _type, ...props } = spec
+                  return <LazyFunnelChart id={figure.id} {...props} />
+                }
+              : undefined
+          }
+          chartHeight={FUNNEL_HEIGHT}
           tableOpen
           rowHeader={1}
           renderCell={(key, row) =>

@@ -3,11 +3,10 @@
 import type { ReactNode } from 'react'
 import type { Figure } from '#app/domain/figure.ts'
 import { CHART_HEIGHT, comparisonChartHeight } from './chart-config.ts'
-import { LazyComparisonChart, LazyFunnelChart, LazySpcChart, LazyTrendChart } from './lazy-charts.tsx'
+import { LazyComparisonChart, LazySpcChart, LazyTrendChart } from './lazy-charts.tsx'
 
-/** The plain-SVG charts scale with their width; these reserve about their height at full width. */
+/** The control chart scales with its width; this reserves about its height at full width. */
 const SPC_HEIGHT = 360
-const FUNNEL_HEIGHT = 440
 
 /**
  * A figure's rows as a chart draws them: a figure withheld by disclosure control (`c`) is not
@@ -47,10 +46,8 @@ export function chartFor(
     const { type: _type, ...props } = spec
     return { height: SPC_HEIGHT, render: () => <LazySpcChart id={figure.id} {...props} /> }
   }
-  if (spec.type === 'funnel') {
-    const { type: _type, ...props } = spec
-    return { height: FUNNEL_HEIGHT, render: () => <LazyFunnelChart id={figure.id} {...props} /> }
-  }
+  // The funnel plot is drawn by its page (routes/variation.tsx), the only one that shows it.
+  if (spec.type === 'funnel') return undefined
   const column = figure.columns.find((c) => c.key === spec.valueKey)!
   return {
     height: comparisonChartHeight(figure.rows.length, options.barHeight),

@@ -1,11 +1,10 @@
 // The charts, loaded only in the browser and only when a page shows one: recharts is most of the
-// dashboards' JavaScript, and draws nothing on the server anyway; the control chart and funnel
-// plot (plain SVG) come in chunks of their own, so a page that shows neither pays nothing for
-// them. Each wrapper keeps the box the page reserved while its chart's code arrives.
+// dashboards' JavaScript, and draws nothing on the server anyway; the control chart (plain SVG)
+// comes in a chunk of its own. A chart only one page shows (the funnel plot, the small
+// multiples) is loaded by that page's module with `lazyChart`, so the others pay nothing for it.
+// Each wrapper keeps the box the page reserved while its chart's code arrives.
 import { type ComponentType, lazy, Suspense } from 'react'
 import type { ComparisonChartProps } from './comparison-chart.tsx'
-import type { FunnelChartProps } from './funnel-chart.tsx'
-import type { SmallMultipleChartProps } from './small-multiple-chart.tsx'
 import type { SpcChartProps } from './spc-chart.tsx'
 import type { TrendChartProps } from './trend-chart.tsx'
 
@@ -14,7 +13,10 @@ function Loading() {
 }
 
 /** A chart component loaded on first use, with `fallback` (by default "Drawing the chart…") meanwhile. */
-function lazyChart<P extends object>(load: () => Promise<{ default: ComponentType<P> }>, fallback = <Loading />) {
+export function lazyChart<P extends object>(
+  load: () => Promise<{ default: ComponentType<P> }>,
+  fallback = <Loading />,
+) {
   // Typed loosely inside: React's lazy types a component's props with its ref.
   const Chart = lazy(load) as unknown as ComponentType<P>
   return function LazyChart(props: P) {
@@ -28,9 +30,4 @@ function lazyChart<P extends object>(load: () => Promise<{ default: ComponentTyp
 
 export const LazyTrendChart = lazyChart<TrendChartProps>(() => import('./trend-chart.tsx'))
 export const LazyComparisonChart = lazyChart<ComparisonChartProps>(() => import('./comparison-chart.tsx'))
-export const LazySmallMultipleChart = lazyChart<SmallMultipleChartProps>(
-  () => import('./small-multiple-chart.tsx'),
-  <></>,
-)
 export const LazySpcChart = lazyChart<SpcChartProps>(() => import('./spc-chart.tsx'))
-export const LazyFunnelChart = lazyChart<FunnelChartProps>(() => import('./funnel-chart.tsx'))
