@@ -14,6 +14,7 @@ import {
 } from '#app/components/ui/form.tsx'
 import { SuccessBanner, WarningText } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { createApiToken, listApiTokens, revokeApiToken } from '#app/models/api-tokens.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDate, formatDateTime } from '#app/utils/dates.ts'
@@ -136,26 +137,24 @@ export default function ApiTokens() {
       ) : (
         <p>You have no API tokens.</p>
       )}
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>Create a token</h2>
-          <Form method="post" {...getFormProps(form)}>
-            <input type="hidden" name="intent" value="create" />
-            <TextField field={fields.name} label="Name" hint="What it is for, like “Weekly briefing script”." />
-            <SelectField
-              field={fields.expiresIn}
-              label="Stops working after"
-              options={[
-                { value: '30', label: '30 days' },
-                { value: '90', label: '90 days' },
-                { value: '365', label: 'One year' },
-                { value: 'never', label: 'Never (until revoked)' },
-              ]}
-            />
-            <SubmitButton>Create token</SubmitButton>
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h2>Create a token</h2>
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value="create" />
+          <TextField field={fields.name} label="Name" hint="What it is for, like “Weekly briefing script”." />
+          <SelectField
+            field={fields.expiresIn}
+            label="Stops working after"
+            options={[
+              { value: '30', label: '30 days' },
+              { value: '90', label: '90 days' },
+              { value: '365', label: 'One year' },
+              { value: 'never', label: 'Never (until revoked)' },
+            ]}
+          />
+          <SubmitButton>Create token</SubmitButton>
+        </Form>
+      </QuestionPage>
     </>
   )
 }

@@ -15,6 +15,7 @@ import {
 } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import {
   createAnnotation,
   deleteAnnotation,
@@ -165,48 +166,46 @@ export default function AnnotationsAdmin() {
         )}
       </PageHeader>
 
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>{editing ? 'Change an event' : 'Add an event'}</h2>
-          <Form method="post" {...getFormProps(form)}>
-            <input type="hidden" name="intent" value={editing ? 'update' : 'create'} />
-            {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
-            <TextField
-              field={fields.eventDate}
-              label="Date"
-              hint="The day it happened, as year, month and day, like 2024-03-15."
-              width="fixed-10"
-            />
-            <SelectField
-              field={fields.orgUnitId}
-              label="Board"
-              placeholder={national ? 'National: shown on every trend' : undefined}
-              options={choices.units.map((u) => ({ value: String(u.id), label: u.name }))}
-            />
-            <SelectField
-              field={fields.serviceId}
-              label="Service"
-              hint="Only if the event is about one service."
-              placeholder="Every service"
-              options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
-            />
-            <TextField
-              field={fields.text}
-              label="What happened"
-              hint="A few words, 500 characters at most: shown beside the trend."
-            />
-            <CheckboxField
-              field={fields.rebase}
-              label="Recalculate the control chart limits after this event"
-              hint="For a change in the process itself: the mean and limits start again from the first whole month after the date."
-            />
-            <FormButtons
-              submit={editing ? 'Save changes' : 'Add event'}
-              cancel={editing ? { to: '/admin/annotations' } : undefined}
-            />
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h2>{editing ? 'Change an event' : 'Add an event'}</h2>
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value={editing ? 'update' : 'create'} />
+          {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
+          <TextField
+            field={fields.eventDate}
+            label="Date"
+            hint="The day it happened, as year, month and day, like 2024-03-15."
+            width="fixed-10"
+          />
+          <SelectField
+            field={fields.orgUnitId}
+            label="Board"
+            placeholder={national ? 'National: shown on every trend' : undefined}
+            options={choices.units.map((u) => ({ value: String(u.id), label: u.name }))}
+          />
+          <SelectField
+            field={fields.serviceId}
+            label="Service"
+            hint="Only if the event is about one service."
+            placeholder="Every service"
+            options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
+          />
+          <TextField
+            field={fields.text}
+            label="What happened"
+            hint="A few words, 500 characters at most: shown beside the trend."
+          />
+          <CheckboxField
+            field={fields.rebase}
+            label="Recalculate the control chart limits after this event"
+            hint="For a change in the process itself: the mean and limits start again from the first whole month after the date."
+          />
+          <FormButtons
+            submit={editing ? 'Save changes' : 'Add event'}
+            cancel={editing ? { to: '/admin/annotations' } : undefined}
+          />
+        </Form>
+      </QuestionPage>
 
       <h2>{national ? 'Events' : 'Your board’s events'}</h2>
       {annotations.length === 0 ? (

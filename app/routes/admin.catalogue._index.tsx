@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { ErrorSummary, fieldErrors, SelectField, SubmitButton, TextField } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { CatalogueError, createService, listCatalogue } from '#app/models/catalogue.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { can } from '#app/utils/permissions.ts'
@@ -90,41 +91,39 @@ export default function Catalogue() {
         ]}
       />
 
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>Add a service</h2>
-          <p>
-            Choose the measures that apply on the service’s page once it is added, then record where it is live on the
-            coverage page.
-          </p>
-          <Form method="post" {...getFormProps(form)}>
-            <TextField field={fields.name} label="Name" />
-            <TextField
-              field={fields.slug}
-              label="Short name for addresses"
-              hint="Lower-case words joined by hyphens, like ccbt-adults. It cannot be changed later."
-              width="fluid-half"
-              spellCheck={false}
-            />
-            <SelectField field={fields.family} label="Kind of service" placeholder="Choose a kind" options={FAMILIES} />
-            <SelectField
-              field={fields.delivery}
-              label="Delivered by"
-              placeholder="Choose who delivers it"
-              options={[
-                { value: 'board', label: 'Each board (reported by boards)' },
-                { value: 'national', label: 'Nationally (reported for Scotland as a whole)' },
-              ]}
-            />
-            <TextField
-              field={fields.description}
-              label="Description"
-              hint="One sentence in plain English, shown beside the service’s figures."
-            />
-            <SubmitButton>Add service</SubmitButton>
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h2>Add a service</h2>
+        <p>
+          Choose the measures that apply on the service’s page once it is added, then record where it is live on the
+          coverage page.
+        </p>
+        <Form method="post" {...getFormProps(form)}>
+          <TextField field={fields.name} label="Name" />
+          <TextField
+            field={fields.slug}
+            label="Short name for addresses"
+            hint="Lower-case words joined by hyphens, like ccbt-adults. It cannot be changed later."
+            width="fluid-half"
+            spellCheck={false}
+          />
+          <SelectField field={fields.family} label="Kind of service" placeholder="Choose a kind" options={FAMILIES} />
+          <SelectField
+            field={fields.delivery}
+            label="Delivered by"
+            placeholder="Choose who delivers it"
+            options={[
+              { value: 'board', label: 'Each board (reported by boards)' },
+              { value: 'national', label: 'Nationally (reported for Scotland as a whole)' },
+            ]}
+          />
+          <TextField
+            field={fields.description}
+            label="Description"
+            hint="One sentence in plain English, shown beside the service’s figures."
+          />
+          <SubmitButton>Add service</SubmitButton>
+        </Form>
+      </QuestionPage>
     </>
   )
 }

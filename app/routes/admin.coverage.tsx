@@ -22,6 +22,7 @@ import {
 } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import {
   CoverageChangeError,
   listAvailabilityHistory,
@@ -180,46 +181,39 @@ export default function CoverageAdmin() {
         </p>
       </PageHeader>
 
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>Record a change</h2>
-          <Form method="post" {...getFormProps(form)}>
-            <SelectField
-              field={fields.orgUnitId}
-              label="Board"
-              placeholder="Choose a board"
-              options={choices.units.map((u) => ({
-                value: String(u.id),
-                label: u.kind === 'national' ? `${u.name} (national services)` : u.name,
-              }))}
-            />
-            <SelectField
-              field={fields.serviceId}
-              label="Service"
-              placeholder="Choose a service"
-              options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
-            />
-            <SelectField
-              field={fields.status}
-              label="New status"
-              placeholder="Choose a status"
-              options={[...STATUSES]}
-            />
-            <TextField
-              field={fields.fromMonth}
-              label="From month"
-              hint="The first month the new status applies, as year and month, like 2026-04."
-              width="fixed-10"
-            />
-            <TextField
-              field={fields.note}
-              label="Note (optional)"
-              hint="Why, in a few words: shown in the coverage history."
-            />
-            <SubmitButton>Record change</SubmitButton>
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h2>Record a change</h2>
+        <Form method="post" {...getFormProps(form)}>
+          <SelectField
+            field={fields.orgUnitId}
+            label="Board"
+            placeholder="Choose a board"
+            options={choices.units.map((u) => ({
+              value: String(u.id),
+              label: u.kind === 'national' ? `${u.name} (national services)` : u.name,
+            }))}
+          />
+          <SelectField
+            field={fields.serviceId}
+            label="Service"
+            placeholder="Choose a service"
+            options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
+          />
+          <SelectField field={fields.status} label="New status" placeholder="Choose a status" options={[...STATUSES]} />
+          <TextField
+            field={fields.fromMonth}
+            label="From month"
+            hint="The first month the new status applies, as year and month, like 2026-04."
+            width="fixed-10"
+          />
+          <TextField
+            field={fields.note}
+            label="Note (optional)"
+            hint="Why, in a few words: shown in the coverage history."
+          />
+          <SubmitButton>Record change</SubmitButton>
+        </Form>
+      </QuestionPage>
 
       <h2>Recent changes</h2>
       {history.length === 0 ? (
@@ -262,29 +256,27 @@ export default function CoverageAdmin() {
           { header: 'Loaded', cell: (v) => v.loaded_at },
         ]}
       />
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h3>Load a new vintage</h3>
-          <Form method="post" encType="multipart/form-data">
-            <InputField
-              id="population-source"
-              name="source"
-              label="Source"
-              hint="Where the estimates come from, like “NRS mid-2024 population estimates”."
-              type="text"
-            />
-            <InputField
-              id="population-file"
-              name="file"
-              label="CSV file"
-              hint="Columns code, year and population; one row per board (and S92000003 for Scotland) and year. 1 MB at most."
-              type="file"
-              accept=".csv,text/csv"
-            />
-            <SubmitButton secondary>Load estimates</SubmitButton>
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h3>Load a new vintage</h3>
+        <Form method="post" encType="multipart/form-data">
+          <InputField
+            id="population-source"
+            name="source"
+            label="Source"
+            hint="Where the estimates come from, like “NRS mid-2024 population estimates”."
+            type="text"
+          />
+          <InputField
+            id="population-file"
+            name="file"
+            label="CSV file"
+            hint="Columns code, year and population; one row per board (and S92000003 for Scotland) and year. 1 MB at most."
+            type="file"
+            accept=".csv,text/csv"
+          />
+          <SubmitButton secondary>Load estimates</SubmitButton>
+        </Form>
+      </QuestionPage>
     </>
   )
 }
