@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 import {
   ErrorSummary,
   fieldErrors,
@@ -89,6 +89,21 @@ export default function ApiTokens() {
     defaultValue: { expiresIn: '90' },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateSchema }),
   })
+  const columns: Array<DataColumn<(typeof tokens)[number]>> = [
+    { header: 'Name', cell: (t) => t.name },
+    { header: 'Starts with', cell: (t) => <code>{t.prefix}…</code> },
+    { header: 'Created', cell: (t) => t.created },
+    { header: 'Last used', cell: (t) => t.lastUsed },
+    { header: 'Expires', cell: (t) => t.expires },
+    { header: 'State', cell: (t) => t.state },
+    {
+      header: <span className="visually-hidden">Action</span>,
+      cell: (t) =>
+        t.state === 'Active' ? (
+          <RowActionButton intent="revoke" values={{ id: t.id }} label="Revoke" subject={t.name} />
+        ) : null,
+    },
+  ]
   return (
     <>
       <ErrorSummary errors={fieldErrors([fields.name, fields.expiresIn])} />
@@ -114,26 +129,7 @@ export default function ApiTokens() {
       </PageHeader>
       <WarningText>Treat a token like a password: keep it out of code you share, emails and chat.</WarningText>
       {tokens.length > 0 ? (
-        <DataTable
-          caption="Your API tokens"
-          rows={tokens}
-          rowKey={(t) => t.id}
-          columns={[
-            { header: 'Name', cell: (t) => t.name },
-            { header: 'Starts with', cell: (t) => <code>{t.prefix}…</code> },
-            { header: 'Created', cell: (t) => t.created },
-            { header: 'Last used', cell: (t) => t.lastUsed },
-            { header: 'Expires', cell: (t) => t.expires },
-            { header: 'State', cell: (t) => t.state },
-            {
-              header: <span className="visually-hidden">Action</span>,
-              cell: (t) =>
-                t.state === 'Active' ? (
-                  <RowActionButton intent="revoke" values={{ id: t.id }} label="Revoke" subject={t.name} />
-                ) : null,
-            },
-          ]}
-        />
+        <DataTable caption="Your API tokens" rows={tokens} rowKey={(t) => t.id} columns={columns} />
       ) : (
         <p>You have no API tokens.</p>
       )}

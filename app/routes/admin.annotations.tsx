@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 import {
   CheckboxField,
   ErrorSummary,
@@ -149,6 +149,32 @@ export default function AnnotationsAdmin() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AnnotationSchema }),
   })
   const done = DONE[params.get('done') ?? '']
+  const columns: Array<DataColumn<(typeof annotations)[number]>> = [
+    { header: 'Date', cell: (a) => a.eventDate },
+    { header: 'Board', cell: (a) => a.board },
+    { header: 'Service', cell: (a) => a.service },
+    { header: 'What happened', cell: (a) => a.text },
+    { header: 'Limits recalculated', cell: (a) => (a.rebase ? 'Yes' : 'No') },
+    { header: 'Last changed', cell: (a) => a.changed },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      cell: (a) => (
+        <>
+          <p className="ds_no-margin--top">
+            <Link to={`/admin/annotations?edit=${a.id}`}>
+              Change<span className="visually-hidden"> the event of {a.eventDate}</span>
+            </Link>
+          </p>
+          <RowActionButton
+            intent="delete"
+            values={{ id: a.id }}
+            label="Remove"
+            subject={`the event of ${a.eventDate}`}
+          />
+        </>
+      ),
+    },
+  ]
   return (
     <>
       <ErrorSummary errors={fieldErrors([fields.eventDate, fields.orgUnitId, fields.serviceId, fields.text])} />
@@ -215,32 +241,7 @@ export default function AnnotationsAdmin() {
           caption="Events on the trends, latest first"
           rows={annotations}
           rowKey={(a) => a.id}
-          columns={[
-            { header: 'Date', cell: (a) => a.eventDate },
-            { header: 'Board', cell: (a) => a.board },
-            { header: 'Service', cell: (a) => a.service },
-            { header: 'What happened', cell: (a) => a.text },
-            { header: 'Limits recalculated', cell: (a) => (a.rebase ? 'Yes' : 'No') },
-            { header: 'Last changed', cell: (a) => a.changed },
-            {
-              header: <span className="visually-hidden">Actions</span>,
-              cell: (a) => (
-                <>
-                  <p className="ds_no-margin--top">
-                    <Link to={`/admin/annotations?edit=${a.id}`}>
-                      Change<span className="visually-hidden"> the event of {a.eventDate}</span>
-                    </Link>
-                  </p>
-                  <RowActionButton
-                    intent="delete"
-                    values={{ id: a.id }}
-                    label="Remove"
-                    subject={`the event of ${a.eventDate}`}
-                  />
-                </>
-              ),
-            },
-          ]}
+          columns={columns}
         />
       )}
     </>

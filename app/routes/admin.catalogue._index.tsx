@@ -10,7 +10,7 @@ import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { CatalogueError, createService, listCatalogue } from '#app/models/catalogue.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { can } from '#app/utils/permissions.ts'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Service catalogue - Digital Therapies Programme Dashboard' }]
 
@@ -65,6 +65,15 @@ export default function Catalogue() {
     shouldValidate: 'onBlur',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NewServiceSchema }),
   })
+  const columns: Array<DataColumn<(typeof services)[number]>> = [
+    { header: 'Service', cell: (service) => <Link to={`/admin/catalogue/${service.slug}`}>{service.name}</Link> },
+    {
+      header: 'Delivered by',
+      cell: (service) => (service.delivery === 'national' ? 'Nationally' : 'Each board'),
+    },
+    { header: 'Measures reported', cell: (service) => service.measures.join(', ') || 'None yet' },
+    { header: 'Treatments', numeric: true, cell: (service) => service.treatments },
+  ]
   return (
     <>
       <ErrorSummary
@@ -76,20 +85,7 @@ export default function Catalogue() {
           The national digital services, the monthly measures boards report for each, and the treatments each offers.
         </p>
       </PageHeader>
-      <DataTable
-        caption="Services"
-        rows={services}
-        rowKey={(service) => service.id}
-        columns={[
-          { header: 'Service', cell: (service) => <Link to={`/admin/catalogue/${service.slug}`}>{service.name}</Link> },
-          {
-            header: 'Delivered by',
-            cell: (service) => (service.delivery === 'national' ? 'Nationally' : 'Each board'),
-          },
-          { header: 'Measures reported', cell: (service) => service.measures.join(', ') || 'None yet' },
-          { header: 'Treatments', numeric: true, cell: (service) => service.treatments },
-        ]}
-      />
+      <DataTable caption="Services" rows={services} rowKey={(service) => service.id} columns={columns} />
 
       <QuestionPage>
         <h2>Add a service</h2>

@@ -36,7 +36,7 @@ import {
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDateTime, fromMonthDate, isMonth, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import { can } from '#app/utils/permissions.ts'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Coverage changes - Digital Therapies Programme Dashboard' }]
 
@@ -162,6 +162,29 @@ export default function CoverageAdmin() {
       : params.get('done') === 'population'
         ? `Population vintage loaded (${params.get('rows')} rows): rates use it now`
         : null
+  const historyColumns: Array<DataColumn<(typeof history)[number]>> = [
+    { header: 'Board', cell: (h) => h.unitName },
+    { header: 'Service', cell: (h) => h.serviceName },
+    { header: 'Status', cell: (h) => h.status },
+    { header: 'From', cell: (h) => h.liveFrom },
+    { header: 'To', cell: (h) => h.liveTo ?? 'Open' },
+    { header: 'Note', cell: (h) => h.note },
+    {
+      header: 'Recorded',
+      cell: (h) => (
+        <>
+          {h.recordedAt}
+          <span className="app-secondary-text"> by {h.recordedBy}</span>
+        </>
+      ),
+    },
+  ]
+  const vintageColumns: Array<DataColumn<(typeof vintages)[number]>> = [
+    { header: 'Source', cell: (v) => v.source },
+    { header: 'Years', cell: (v) => v.years },
+    { header: 'Rows', numeric: true, cell: (v) => v.rows },
+    { header: 'Loaded', cell: (v) => v.loaded_at },
+  ]
   return (
     <>
       <ErrorSummary
@@ -223,23 +246,7 @@ export default function CoverageAdmin() {
           caption="Coverage periods, most recently recorded first"
           rows={history}
           rowKey={(h) => h.id}
-          columns={[
-            { header: 'Board', cell: (h) => h.unitName },
-            { header: 'Service', cell: (h) => h.serviceName },
-            { header: 'Status', cell: (h) => h.status },
-            { header: 'From', cell: (h) => h.liveFrom },
-            { header: 'To', cell: (h) => h.liveTo ?? 'Open' },
-            { header: 'Note', cell: (h) => h.note },
-            {
-              header: 'Recorded',
-              cell: (h) => (
-                <>
-                  {h.recordedAt}
-                  <span className="app-secondary-text"> by {h.recordedBy}</span>
-                </>
-              ),
-            },
-          ]}
+          columns={historyColumns}
         />
       )}
 
@@ -249,12 +256,7 @@ export default function CoverageAdmin() {
         caption="Population vintages loaded"
         rows={vintages}
         rowKey={(v) => v.source}
-        columns={[
-          { header: 'Source', cell: (v) => v.source },
-          { header: 'Years', cell: (v) => v.years },
-          { header: 'Rows', numeric: true, cell: (v) => v.rows },
-          { header: 'Loaded', cell: (v) => v.loaded_at },
-        ]}
+        columns={vintageColumns}
       />
       <QuestionPage>
         <h3>Load a new vintage</h3>
