@@ -7,21 +7,21 @@ import { type Executor } from '#db/client.ts'
 import { measures, returnValues, serviceMeasures, services, treatments } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
 
+/** A service's own columns, as every list and page of services reads them. */
+const SERVICE = {
+  id: services.id,
+  slug: services.slug,
+  name: services.name,
+  family: services.family,
+  delivery: services.delivery,
+  description: services.description,
+}
+
 /** Every service with the measures that apply to it and how many treatments it offers. */
 export async function listCatalogue() {
   const db = getDb()
   const [serviceRows, pairs, treatmentCounts] = await Promise.all([
-    db
-      .select({
-        id: services.id,
-        slug: services.slug,
-        name: services.name,
-        family: services.family,
-        delivery: services.delivery,
-        description: services.description,
-      })
-      .from(services)
-      .orderBy(asc(services.sortOrder), asc(services.name)),
+    db.select(SERVICE).from(services).orderBy(asc(services.sortOrder), asc(services.name)),
     db
       .select({ serviceId: serviceMeasures.serviceId, label: measures.label })
       .from(serviceMeasures)
@@ -123,13 +123,7 @@ export async function createService({
       .returning({ id: services.id })
     if (!created) throw new CatalogueError('slug', `A service with the short name ${service.slug} already exists`)
     await recordAuditEvent(
-      {
-        action: 'catalogue.service_created',
-        actor,
-        subject: service.slug,
-        details: service,
-        ip,
-      },
+      { action: 'catalogue.service_created', actor, subject: service.slug, details: service, ip },
       tx,
     )
   })
@@ -221,12 +215,7 @@ export async function addTreatment({
     if (!created)
       throw new CatalogueError('name', `${service.name} already offers a treatment called ${treatment.name}`)
     await recordAuditEvent(
-      {
-        action: 'catalogue.treatment_added',
-        actor,
-        subject: `${slug}: ${treatment.name}`,
-        ip,
-      },
+      { action: 'catalogue.treatment_added', actor, subject: `${slug}: ${treatment.name}`, ip },
       tx,
     )
   })
@@ -256,27 +245,13 @@ export async function retireTreatment({
       .set({ retiredOn: today })
       .where(and(eq(treatments.id, treatmentId), eq(treatments.serviceId, service.id)))
     await recordAuditEvent(
-      {
-        action: 'catalogue.treatment_retired',
-        actor,
-        subject: `${slug}: ${treatment.name}`,
-        ip,
-      },
+      { action: 'catalogue.treatment_retired', actor, subject: `${slug}: ${treatment.name}`, ip },
       tx,
     )
   })
 }
 
 // Read by the dashboards and the API.
-
-const SERVICE = {
-  id: services.id,
-  slug: services.slug,
-  name: services.name,
-  family: services.family,
-  delivery: services.delivery,
-  description: services.description,
-}
 
 export type ServiceDelivery = (typeof services.$inferSelect)['delivery']
 

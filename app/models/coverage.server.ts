@@ -11,6 +11,13 @@ import type { ServiceDelivery } from './catalogue.server.ts'
 
 export type { AvailabilityStatus }
 
+/** The status and dates a row joined to `availabilityAt` reads (null where nothing is recorded). */
+interface StatusAt {
+  status: string | null
+  since: string | null
+  until: string | null
+}
+
 /** The availability period each board and service is in during `month`. */
 function availabilityAt(month: string) {
   return sql`
@@ -33,13 +40,7 @@ export interface AvailabilityCell {
 
 /** Boards x services: each pair's status in `month`, with the dates of that status. */
 export async function getAvailabilityMatrix({ month }: { month: string }): Promise<AvailabilityCell[]> {
-  const rows = await queryRows<{
-    code: string
-    slug: string
-    status: string | null
-    since: string | null
-    until: string | null
-  }>(
+  const rows = await queryRows<{ code: string; slug: string } & StatusAt>(
     getDb(),
     sql`
       with at as (${availabilityAt(month)})
@@ -153,13 +154,7 @@ export async function listBoardServices({
   orgUnitId: number
   month: string
 }): Promise<UnitService[]> {
-  const rows = await queryRows<{
-    slug: string
-    name: string
-    status: AvailabilityStatus
-    since: string
-    until: string | null
-  }>(
+  return queryRows<UnitService>(
     getDb(),
     sql`
       with at as (${availabilityAt(month)})
@@ -168,19 +163,11 @@ export async function listBoardServices({
       where at.org_unit_id = ${orgUnitId} and at.status in ('live', 'pilot')
       order by s.sort_order, s.name`,
   )
-  return rows
 }
 
 /** Where one service is available in `month`: every board, with its status and dates. */
 export async function listServiceAvailability({ serviceId, month }: { serviceId: number; month: string }) {
-  const rows = await queryRows<{
-    code: string
-    name: string
-    kind: string
-    status: string | null
-    since: string | null
-    until: string | null
-  }>(
+  const rows = await queryRows<{ code: string; name: string; kind: string } & StatusAt>(
     getDb(),
     sql`
       with at as (${availabilityAt(month)})

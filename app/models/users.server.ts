@@ -263,13 +263,7 @@ export async function resetPassword({
       .where(eq(users.id, id))
     await revokeUserSessions({ userId: id }, tx)
     await recordAuditEvent(
-      {
-        action: 'account.password_reset',
-        actor,
-        orgUnitId: account.orgUnitId,
-        subject: account.email,
-        ip,
-      },
+      { action: 'account.password_reset', actor, orgUnitId: account.orgUnitId, subject: account.email, ip },
       tx,
     )
   })
@@ -312,13 +306,7 @@ export async function changeOwnPassword({
         ),
       )
     await recordAuditEvent(
-      {
-        action: 'account.password_changed',
-        actor,
-        orgUnitId: actor.orgUnitId,
-        subject: actor.email,
-        ip,
-      },
+      { action: 'account.password_changed', actor, orgUnitId: actor.orgUnitId, subject: actor.email, ip },
       tx,
     )
   })

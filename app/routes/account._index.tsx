@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { ErrorSummary, fieldErrors, PasswordField, SubmitButton } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { changeOwnPassword } from '#app/models/users.server.ts'
 import { changeOwnPasswordSchema } from '#app/domain/accounts.ts'
@@ -59,36 +60,34 @@ export default function Account() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: changeOwnPasswordSchema() }),
   })
   return (
-    <div className="ds_layout ds_layout--question-page">
-      <div className="ds_layout__content">
-        <ErrorSummary errors={fieldErrors([fields.currentPassword, fields.password, fields.confirmPassword])} />
-        {params.get('done') === 'password' && !lastResult ? (
-          <SuccessBanner title="Password changed: any other sessions have ended" />
-        ) : null}
-        <PageHeader title="Your account">
-          <p>
-            {account.name}, {account.email}. {account.role}
-            {account.board ? `, ${account.board}` : ''}.
-          </p>
-        </PageHeader>
-        {account.tokens ? (
-          <p>
-            <Link to="/account/tokens">Your API tokens</Link>
-          </p>
-        ) : null}
-        <h2>Change your password</h2>
-        <Form method="post" {...getFormProps(form)}>
-          <PasswordField field={fields.currentPassword} label="Current password" autoComplete="current-password" />
-          <PasswordField
-            field={fields.password}
-            label="New password"
-            hint="At least 12 characters. Three random words make a strong password that is easy to remember."
-            autoComplete="new-password"
-          />
-          <PasswordField field={fields.confirmPassword} label="New password again" autoComplete="new-password" />
-          <SubmitButton>Change password</SubmitButton>
-        </Form>
-      </div>
-    </div>
+    <QuestionPage>
+      <ErrorSummary errors={fieldErrors([fields.currentPassword, fields.password, fields.confirmPassword])} />
+      {params.get('done') === 'password' && !lastResult ? (
+        <SuccessBanner title="Password changed: any other sessions have ended" />
+      ) : null}
+      <PageHeader title="Your account">
+        <p>
+          {account.name}, {account.email}. {account.role}
+          {account.board ? `, ${account.board}` : ''}.
+        </p>
+      </PageHeader>
+      {account.tokens ? (
+        <p>
+          <Link to="/account/tokens">Your API tokens</Link>
+        </p>
+      ) : null}
+      <h2>Change your password</h2>
+      <Form method="post" {...getFormProps(form)}>
+        <PasswordField field={fields.currentPassword} label="Current password" autoComplete="current-password" />
+        <PasswordField
+          field={fields.password}
+          label="New password"
+          hint="At least 12 characters. Three random words make a strong password that is easy to remember."
+          autoComplete="new-password"
+        />
+        <PasswordField field={fields.confirmPassword} label="New password again" autoComplete="new-password" />
+        <SubmitButton>Change password</SubmitButton>
+      </Form>
+    </QuestionPage>
   )
 }

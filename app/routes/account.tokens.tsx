@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 import {
   ErrorSummary,
   fieldErrors,
@@ -14,6 +14,7 @@ import {
 } from '#app/components/ui/form.tsx'
 import { SuccessBanner, WarningText } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { createApiToken, listApiTokens, revokeApiToken } from '#app/models/api-tokens.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDate, formatDateTime } from '#app/utils/dates.ts'
@@ -88,6 +89,21 @@ export default function ApiTokens() {
     defaultValue: { expiresIn: '90' },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateSchema }),
   })
+  const columns: Array<DataColumn<(typeof tokens)[number]>> = [
+    { header: 'Name', cell: (t) => t.name },
+    { header: 'Starts with', cell: (t) => <code>{t.prefix}…</code> },
+    { header: 'Created', cell: (t) => t.created },
+    { header: 'Last used', cell: (t) => t.lastUsed },
+    { header: 'Expires', cell: (t) => t.expires },
+    { header: 'State', cell: (t) => t.state },
+    {
+      header: <span className="visually-hidden">Action</span>,
+      cell: (t) =>
+        t.state === 'Active' ? (
+          <RowActionButton intent="revoke" values={{ id: t.id }} label="Revoke" subject={t.name} />
+        ) : null,
+    },
+  ]
   return (
     <>
       <ErrorSummary errors={fieldErrors([fields.name, fields.expiresIn])} />
@@ -113,49 +129,28 @@ export default function ApiTokens() {
       </PageHeader>
       <WarningText>Treat a token like a password: keep it out of code you share, emails and chat.</WarningText>
       {tokens.length > 0 ? (
-        <DataTable
-          caption="Your API tokens"
-          rows={tokens}
-          rowKey={(t) => t.id}
-          columns={[
-            { header: 'Name', cell: (t) => t.name },
-            { header: 'Starts with', cell: (t) => <code>{t.prefix}…</code> },
-            { header: 'Created', cell: (t) => t.created },
-            { header: 'Last used', cell: (t) => t.lastUsed },
-            { header: 'Expires', cell: (t) => t.expires },
-            { header: 'State', cell: (t) => t.state },
-            {
-              header: <span className="visually-hidden">Action</span>,
-              cell: (t) =>
-                t.state === 'Active' ? (
-                  <RowActionButton intent="revoke" values={{ id: t.id }} label="Revoke" subject={t.name} />
-                ) : null,
-            },
-          ]}
-        />
+        <DataTable caption="Your API tokens" rows={tokens} rowKey={(t) => t.id} columns={columns} />
       ) : (
         <p>You have no API tokens.</p>
       )}
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>Create a token</h2>
-          <Form method="post" {...getFormProps(form)}>
-            <input type="hidden" name="intent" value="create" />
-            <TextField field={fields.name} label="Name" hint="What it is for, like “Weekly briefing script”." />
-            <SelectField
-              field={fields.expiresIn}
-              label="Stops working after"
-              options={[
-                { value: '30', label: '30 days' },
-                { value: '90', label: '90 days' },
-                { value: '365', label: 'One year' },
-                { value: 'never', label: 'Never (until revoked)' },
-              ]}
-            />
-            <SubmitButton>Create token</SubmitButton>
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h2>Create a token</h2>
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value="create" />
+          <TextField field={fields.name} label="Name" hint="What it is for, like “Weekly briefing script”." />
+          <SelectField
+            field={fields.expiresIn}
+            label="Stops working after"
+            options={[
+              { value: '30', label: '30 days' },
+              { value: '90', label: '90 days' },
+              { value: '365', label: 'One year' },
+              { value: 'never', label: 'Never (until revoked)' },
+            ]}
+          />
+          <SubmitButton>Create token</SubmitButton>
+        </Form>
+      </QuestionPage>
     </>
   )
 }

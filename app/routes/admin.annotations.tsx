@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 import {
   CheckboxField,
   ErrorSummary,
@@ -15,6 +15,7 @@ import {
 } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import {
   createAnnotation,
   deleteAnnotation,
@@ -148,6 +149,32 @@ export default function AnnotationsAdmin() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AnnotationSchema }),
   })
   const done = DONE[params.get('done') ?? '']
+  const columns: Array<DataColumn<(typeof annotations)[number]>> = [
+    { header: 'Date', cell: (a) => a.eventDate },
+    { header: 'Board', cell: (a) => a.board },
+    { header: 'Service', cell: (a) => a.service },
+    { header: 'What happened', cell: (a) => a.text },
+    { header: 'Limits recalculated', cell: (a) => (a.rebase ? 'Yes' : 'No') },
+    { header: 'Last changed', cell: (a) => a.changed },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      cell: (a) => (
+        <>
+          <p className="ds_no-margin--top">
+            <Link to={`/admin/annotations?edit=${a.id}`}>
+              Change<span className="visually-hidden"> the event of {a.eventDate}</span>
+            </Link>
+          </p>
+          <RowActionButton
+            intent="delete"
+            values={{ id: a.id }}
+            label="Remove"
+            subject={`the event of ${a.eventDate}`}
+          />
+        </>
+      ),
+    },
+  ]
   return (
     <>
       <ErrorSummary errors={fieldErrors([fields.eventDate, fields.orgUnitId, fields.serviceId, fields.text])} />
@@ -165,48 +192,46 @@ export default function AnnotationsAdmin() {
         )}
       </PageHeader>
 
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>{editing ? 'Change an event' : 'Add an event'}</h2>
-          <Form method="post" {...getFormProps(form)}>
-            <input type="hidden" name="intent" value={editing ? 'update' : 'create'} />
-            {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
-            <TextField
-              field={fields.eventDate}
-              label="Date"
-              hint="The day it happened, as year, month and day, like 2024-03-15."
-              width="fixed-10"
-            />
-            <SelectField
-              field={fields.orgUnitId}
-              label="Board"
-              placeholder={national ? 'National: shown on every trend' : undefined}
-              options={choices.units.map((u) => ({ value: String(u.id), label: u.name }))}
-            />
-            <SelectField
-              field={fields.serviceId}
-              label="Service"
-              hint="Only if the event is about one service."
-              placeholder="Every service"
-              options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
-            />
-            <TextField
-              field={fields.text}
-              label="What happened"
-              hint="A few words, 500 characters at most: shown beside the trend."
-            />
-            <CheckboxField
-              field={fields.rebase}
-              label="Recalculate the control chart limits after this event"
-              hint="For a change in the process itself: the mean and limits start again from the first whole month after the date."
-            />
-            <FormButtons
-              submit={editing ? 'Save changes' : 'Add event'}
-              cancel={editing ? { to: '/admin/annotations' } : undefined}
-            />
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h2>{editing ? 'Change an event' : 'Add an event'}</h2>
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value={editing ? 'update' : 'create'} />
+          {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
+          <TextField
+            field={fields.eventDate}
+            label="Date"
+            hint="The day it happened, as year, month and day, like 2024-03-15."
+            width="fixed-10"
+          />
+          <SelectField
+            field={fields.orgUnitId}
+            label="Board"
+            placeholder={national ? 'National: shown on every trend' : undefined}
+            options={choices.units.map((u) => ({ value: String(u.id), label: u.name }))}
+          />
+          <SelectField
+            field={fields.serviceId}
+            label="Service"
+            hint="Only if the event is about one service."
+            placeholder="Every service"
+            options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
+          />
+          <TextField
+            field={fields.text}
+            label="What happened"
+            hint="A few words, 500 characters at most: shown beside the trend."
+          />
+          <CheckboxField
+            field={fields.rebase}
+            label="Recalculate the control chart limits after this event"
+            hint="For a change in the process itself: the mean and limits start again from the first whole month after the date."
+          />
+          <FormButtons
+            submit={editing ? 'Save changes' : 'Add event'}
+            cancel={editing ? { to: '/admin/annotations' } : undefined}
+          />
+        </Form>
+      </QuestionPage>
 
       <h2>{national ? 'Events' : 'Your board’s events'}</h2>
       {annotations.length === 0 ? (
@@ -216,32 +241,7 @@ export default function AnnotationsAdmin() {
           caption="Events on the trends, latest first"
           rows={annotations}
           rowKey={(a) => a.id}
-          columns={[
-            { header: 'Date', cell: (a) => a.eventDate },
-            { header: 'Board', cell: (a) => a.board },
-            { header: 'Service', cell: (a) => a.service },
-            { header: 'What happened', cell: (a) => a.text },
-            { header: 'Limits recalculated', cell: (a) => (a.rebase ? 'Yes' : 'No') },
-            { header: 'Last changed', cell: (a) => a.changed },
-            {
-              header: <span className="visually-hidden">Actions</span>,
-              cell: (a) => (
-                <>
-                  <p className="ds_no-margin--top">
-                    <Link to={`/admin/annotations?edit=${a.id}`}>
-                      Change<span className="visually-hidden"> the event of {a.eventDate}</span>
-                    </Link>
-                  </p>
-                  <RowActionButton
-                    intent="delete"
-                    values={{ id: a.id }}
-                    label="Remove"
-                    subject={`the event of ${a.eventDate}`}
-                  />
-                </>
-              ),
-            },
-          ]}
+          columns={columns}
         />
       )}
     </>

@@ -14,6 +14,7 @@ import {
 } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import {
   addTreatment,
   CatalogueError,
@@ -146,79 +147,77 @@ export default function ServiceCatalogue() {
       />
       {done ? <SuccessBanner title={done} /> : null}
       <PageHeader label="Service catalogue" title={service.name} />
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <Form method="post" {...getFormProps(form)}>
-            <input type="hidden" name="intent" value="service" />
-            <TextField field={fields.name} label="Name" />
-            <TextField
-              field={fields.description}
-              label="Description"
-              hint="One sentence in plain English, shown beside the service’s figures."
-            />
-            <fieldset id="measures" tabIndex={-1} className={`ds_question${measureError ? ' ds_question--error' : ''}`}>
-              <legend className="ds_label">Measures boards report each month</legend>
-              <p className="ds_hint-text">A measure that figures already use cannot be removed.</p>
-              {measureError ? <p className="ds_question__error-message">{measureError}</p> : null}
-              <div className="ds_field-group">
-                {measures.map((measure) => (
-                  <Choice
-                    key={measure.id}
-                    id={`measure-${measure.id}`}
-                    name="measureIds"
-                    value={measure.id}
-                    defaultChecked={measure.applies}
-                    label={
-                      <>
-                        {measure.label} ({measure.unit})
-                        {measure.figures > 0 ? `, ${measure.figures.toLocaleString('en-GB')} figures reported` : ''}
-                      </>
-                    }
-                  />
-                ))}
-              </div>
-            </fieldset>
-            <FormButtons submit="Save service" cancel={{ to: '/admin/catalogue', label: 'Back to the catalogue' }} />
-          </Form>
+      <QuestionPage>
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value="service" />
+          <TextField field={fields.name} label="Name" />
+          <TextField
+            field={fields.description}
+            label="Description"
+            hint="One sentence in plain English, shown beside the service’s figures."
+          />
+          <fieldset id="measures" tabIndex={-1} className={`ds_question${measureError ? ' ds_question--error' : ''}`}>
+            <legend className="ds_label">Measures boards report each month</legend>
+            <p className="ds_hint-text">A measure that figures already use cannot be removed.</p>
+            {measureError ? <p className="ds_question__error-message">{measureError}</p> : null}
+            <div className="ds_field-group">
+              {measures.map((measure) => (
+                <Choice
+                  key={measure.id}
+                  id={`measure-${measure.id}`}
+                  name="measureIds"
+                  value={measure.id}
+                  defaultChecked={measure.applies}
+                  label={
+                    <>
+                      {measure.label} ({measure.unit})
+                      {measure.figures > 0 ? `, ${measure.figures.toLocaleString('en-GB')} figures reported` : ''}
+                    </>
+                  }
+                />
+              ))}
+            </div>
+          </fieldset>
+          <FormButtons submit="Save service" cancel={{ to: '/admin/catalogue', label: 'Back to the catalogue' }} />
+        </Form>
 
-          <h2>Treatments</h2>
-          {treatments.length === 0 ? (
-            <p>This service offers no catalogued treatments.</p>
-          ) : (
-            <DataTable
-              caption={`Treatments offered under ${service.name}`}
-              rows={treatments}
-              rowKey={(treatment) => treatment.id}
-              columns={[
-                { header: 'Treatment', cell: (treatment) => treatment.name },
-                {
-                  header: 'Status',
-                  cell: (treatment) => (treatment.retiredOn ? `Retired ${treatment.retiredOn}` : 'Offered'),
-                },
-                {
-                  header: <span className="visually-hidden">Action</span>,
-                  cell: (treatment) =>
-                    treatment.retiredOn ? null : (
-                      <RowActionButton
-                        intent="retire-treatment"
-                        values={{ treatmentId: treatment.id }}
-                        label="Retire"
-                        subject={treatment.name}
-                      />
-                    ),
-                },
-              ]}
-            />
-          )}
-          <h3>Add a treatment</h3>
-          <Form method="post" {...getFormProps(treatmentForm)}>
-            <input type="hidden" name="intent" value="add-treatment" />
-            <TextField field={treatmentFields.treatmentName} label="Treatment name" />
-            <TextField field={treatmentFields.treatmentDescription} label="Description (optional)" />
-            <SubmitButton secondary>Add treatment</SubmitButton>
-          </Form>
-        </div>
-      </div>
+        <h2>Treatments</h2>
+        {treatments.length === 0 ? (
+          <p>This service offers no catalogued treatments.</p>
+        ) : (
+          <DataTable
+            caption={`Treatments offered under ${service.name}`}
+            rows={treatments}
+            rowKey={(treatment) => treatment.id}
+            columns={[
+              { header: 'Treatment', cell: (treatment) => treatment.name },
+              {
+                header: 'Status',
+                cell: (treatment) => (treatment.retiredOn ? `Retired ${treatment.retiredOn}` : 'Offered'),
+              },
+              {
+                header: <span className="visually-hidden">Action</span>,
+                cell: (treatment) =>
+                  treatment.retiredOn ? null : (
+                    <RowActionButton
+                      intent="retire-treatment"
+                      values={{ treatmentId: treatment.id }}
+                      label="Retire"
+                      subject={treatment.name}
+                    />
+                  ),
+              },
+            ]}
+          />
+        )}
+        <h3>Add a treatment</h3>
+        <Form method="post" {...getFormProps(treatmentForm)}>
+          <input type="hidden" name="intent" value="add-treatment" />
+          <TextField field={treatmentFields.treatmentName} label="Treatment name" />
+          <TextField field={treatmentFields.treatmentDescription} label="Description (optional)" />
+          <SubmitButton secondary>Add treatment</SubmitButton>
+        </Form>
+      </QuestionPage>
     </>
   )
 }

@@ -6,10 +6,11 @@ import { z } from 'zod'
 import { ErrorSummary, fieldErrors, SelectField, SubmitButton, TextField } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { CatalogueError, createService, listCatalogue } from '#app/models/catalogue.server.ts'
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { can } from '#app/utils/permissions.ts'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Service catalogue - Digital Therapies Programme Dashboard' }]
 
@@ -64,6 +65,15 @@ export default function Catalogue() {
     shouldValidate: 'onBlur',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NewServiceSchema }),
   })
+  const columns: Array<DataColumn<(typeof services)[number]>> = [
+    { header: 'Service', cell: (service) => <Link to={`/admin/catalogue/${service.slug}`}>{service.name}</Link> },
+    {
+      header: 'Delivered by',
+      cell: (service) => (service.delivery === 'national' ? 'Nationally' : 'Each board'),
+    },
+    { header: 'Measures reported', cell: (service) => service.measures.join(', ') || 'None yet' },
+    { header: 'Treatments', numeric: true, cell: (service) => service.treatments },
+  ]
   return (
     <>
       <ErrorSummary
@@ -75,56 +85,41 @@ export default function Catalogue() {
           The national digital services, the monthly measures boards report for each, and the treatments each offers.
         </p>
       </PageHeader>
-      <DataTable
-        caption="Services"
-        rows={services}
-        rowKey={(service) => service.id}
-        columns={[
-          { header: 'Service', cell: (service) => <Link to={`/admin/catalogue/${service.slug}`}>{service.name}</Link> },
-          {
-            header: 'Delivered by',
-            cell: (service) => (service.delivery === 'national' ? 'Nationally' : 'Each board'),
-          },
-          { header: 'Measures reported', cell: (service) => service.measures.join(', ') || 'None yet' },
-          { header: 'Treatments', numeric: true, cell: (service) => service.treatments },
-        ]}
-      />
+      <DataTable caption="Services" rows={services} rowKey={(service) => service.id} columns={columns} />
 
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>Add a service</h2>
-          <p>
-            Choose the measures that apply on the service’s page once it is added, then record where it is live on the
-            coverage page.
-          </p>
-          <Form method="post" {...getFormProps(form)}>
-            <TextField field={fields.name} label="Name" />
-            <TextField
-              field={fields.slug}
-              label="Short name for addresses"
-              hint="Lower-case words joined by hyphens, like ccbt-adults. It cannot be changed later."
-              width="fluid-half"
-              spellCheck={false}
-            />
-            <SelectField field={fields.family} label="Kind of service" placeholder="Choose a kind" options={FAMILIES} />
-            <SelectField
-              field={fields.delivery}
-              label="Delivered by"
-              placeholder="Choose who delivers it"
-              options={[
-                { value: 'board', label: 'Each board (reported by boards)' },
-                { value: 'national', label: 'Nationally (reported for Scotland as a whole)' },
-              ]}
-            />
-            <TextField
-              field={fields.description}
-              label="Description"
-              hint="One sentence in plain English, shown beside the service’s figures."
-            />
-            <SubmitButton>Add service</SubmitButton>
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h2>Add a service</h2>
+        <p>
+          Choose the measures that apply on the service’s page once it is added, then record where it is live on the
+          coverage page.
+        </p>
+        <Form method="post" {...getFormProps(form)}>
+          <TextField field={fields.name} label="Name" />
+          <TextField
+            field={fields.slug}
+            label="Short name for addresses"
+            hint="Lower-case words joined by hyphens, like ccbt-adults. It cannot be changed later."
+            width="fluid-half"
+            spellCheck={false}
+          />
+          <SelectField field={fields.family} label="Kind of service" placeholder="Choose a kind" options={FAMILIES} />
+          <SelectField
+            field={fields.delivery}
+            label="Delivered by"
+            placeholder="Choose who delivers it"
+            options={[
+              { value: 'board', label: 'Each board (reported by boards)' },
+              { value: 'national', label: 'Nationally (reported for Scotland as a whole)' },
+            ]}
+          />
+          <TextField
+            field={fields.description}
+            label="Description"
+            hint="One sentence in plain English, shown beside the service’s figures."
+          />
+          <SubmitButton>Add service</SubmitButton>
+        </Form>
+      </QuestionPage>
     </>
   )
 }

@@ -22,6 +22,7 @@ import {
 } from '#app/components/ui/form.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import {
   CoverageChangeError,
   listAvailabilityHistory,
@@ -35,7 +36,7 @@ import {
 import { requireUserWith } from '#app/utils/auth.server.ts'
 import { formatDateTime, fromMonthDate, isMonth, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import { can } from '#app/utils/permissions.ts'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Coverage changes - Digital Therapies Programme Dashboard' }]
 
@@ -161,6 +162,29 @@ export default function CoverageAdmin() {
       : params.get('done') === 'population'
         ? `Population vintage loaded (${params.get('rows')} rows): rates use it now`
         : null
+  const historyColumns: Array<DataColumn<(typeof history)[number]>> = [
+    { header: 'Board', cell: (h) => h.unitName },
+    { header: 'Service', cell: (h) => h.serviceName },
+    { header: 'Status', cell: (h) => h.status },
+    { header: 'From', cell: (h) => h.liveFrom },
+    { header: 'To', cell: (h) => h.liveTo ?? 'Open' },
+    { header: 'Note', cell: (h) => h.note },
+    {
+      header: 'Recorded',
+      cell: (h) => (
+        <>
+          {h.recordedAt}
+          <span className="app-secondary-text"> by {h.recordedBy}</span>
+        </>
+      ),
+    },
+  ]
+  const vintageColumns: Array<DataColumn<(typeof vintages)[number]>> = [
+    { header: 'Source', cell: (v) => v.source },
+    { header: 'Years', cell: (v) => v.years },
+    { header: 'Rows', numeric: true, cell: (v) => v.rows },
+    { header: 'Loaded', cell: (v) => v.loaded_at },
+  ]
   return (
     <>
       <ErrorSummary
@@ -180,46 +204,39 @@ export default function CoverageAdmin() {
         </p>
       </PageHeader>
 
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>Record a change</h2>
-          <Form method="post" {...getFormProps(form)}>
-            <SelectField
-              field={fields.orgUnitId}
-              label="Board"
-              placeholder="Choose a board"
-              options={choices.units.map((u) => ({
-                value: String(u.id),
-                label: u.kind === 'national' ? `${u.name} (national services)` : u.name,
-              }))}
-            />
-            <SelectField
-              field={fields.serviceId}
-              label="Service"
-              placeholder="Choose a service"
-              options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
-            />
-            <SelectField
-              field={fields.status}
-              label="New status"
-              placeholder="Choose a status"
-              options={[...STATUSES]}
-            />
-            <TextField
-              field={fields.fromMonth}
-              label="From month"
-              hint="The first month the new status applies, as year and month, like 2026-04."
-              width="fixed-10"
-            />
-            <TextField
-              field={fields.note}
-              label="Note (optional)"
-              hint="Why, in a few words: shown in the coverage history."
-            />
-            <SubmitButton>Record change</SubmitButton>
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h2>Record a change</h2>
+        <Form method="post" {...getFormProps(form)}>
+          <SelectField
+            field={fields.orgUnitId}
+            label="Board"
+            placeholder="Choose a board"
+            options={choices.units.map((u) => ({
+              value: String(u.id),
+              label: u.kind === 'national' ? `${u.name} (national services)` : u.name,
+            }))}
+          />
+          <SelectField
+            field={fields.serviceId}
+            label="Service"
+            placeholder="Choose a service"
+            options={choices.services.map((s) => ({ value: String(s.id), label: s.name }))}
+          />
+          <SelectField field={fields.status} label="New status" placeholder="Choose a status" options={[...STATUSES]} />
+          <TextField
+            field={fields.fromMonth}
+            label="From month"
+            hint="The first month the new status applies, as year and month, like 2026-04."
+            width="fixed-10"
+          />
+          <TextField
+            field={fields.note}
+            label="Note (optional)"
+            hint="Why, in a few words: shown in the coverage history."
+          />
+          <SubmitButton>Record change</SubmitButton>
+        </Form>
+      </QuestionPage>
 
       <h2>Recent changes</h2>
       {history.length === 0 ? (
@@ -229,23 +246,7 @@ export default function CoverageAdmin() {
           caption="Coverage periods, most recently recorded first"
           rows={history}
           rowKey={(h) => h.id}
-          columns={[
-            { header: 'Board', cell: (h) => h.unitName },
-            { header: 'Service', cell: (h) => h.serviceName },
-            { header: 'Status', cell: (h) => h.status },
-            { header: 'From', cell: (h) => h.liveFrom },
-            { header: 'To', cell: (h) => h.liveTo ?? 'Open' },
-            { header: 'Note', cell: (h) => h.note },
-            {
-              header: 'Recorded',
-              cell: (h) => (
-                <>
-                  {h.recordedAt}
-                  <span className="app-secondary-text"> by {h.recordedBy}</span>
-                </>
-              ),
-            },
-          ]}
+          columns={historyColumns}
         />
       )}
 
@@ -255,36 +256,29 @@ export default function CoverageAdmin() {
         caption="Population vintages loaded"
         rows={vintages}
         rowKey={(v) => v.source}
-        columns={[
-          { header: 'Source', cell: (v) => v.source },
-          { header: 'Years', cell: (v) => v.years },
-          { header: 'Rows', numeric: true, cell: (v) => v.rows },
-          { header: 'Loaded', cell: (v) => v.loaded_at },
-        ]}
+        columns={vintageColumns}
       />
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h3>Load a new vintage</h3>
-          <Form method="post" encType="multipart/form-data">
-            <InputField
-              id="population-source"
-              name="source"
-              label="Source"
-              hint="Where the estimates come from, like “NRS mid-2024 population estimates”."
-              type="text"
-            />
-            <InputField
-              id="population-file"
-              name="file"
-              label="CSV file"
-              hint="Columns code, year and population; one row per board (and S92000003 for Scotland) and year. 1 MB at most."
-              type="file"
-              accept=".csv,text/csv"
-            />
-            <SubmitButton secondary>Load estimates</SubmitButton>
-          </Form>
-        </div>
-      </div>
+      <QuestionPage>
+        <h3>Load a new vintage</h3>
+        <Form method="post" encType="multipart/form-data">
+          <InputField
+            id="population-source"
+            name="source"
+            label="Source"
+            hint="Where the estimates come from, like “NRS mid-2024 population estimates”."
+            type="text"
+          />
+          <InputField
+            id="population-file"
+            name="file"
+            label="CSV file"
+            hint="Columns code, year and population; one row per board (and S92000003 for Scotland) and year. 1 MB at most."
+            type="file"
+            accept=".csv,text/csv"
+          />
+          <SubmitButton secondary>Load estimates</SubmitButton>
+        </Form>
+      </QuestionPage>
     </>
   )
 }

@@ -13,6 +13,7 @@ import {
   TextField,
 } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { RoleAndBoardFields } from '#app/components/ui/role-board-fields.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { AccountChangeError, getUser, resetPassword, updateUser } from '#app/models/users.server.ts'
@@ -120,42 +121,40 @@ export default function ChangeAccount() {
           {account.email}. Account created {account.createdAt}; last signed in {account.lastSignedInAt}.
         </p>
       </PageHeader>
-      <div className="ds_layout ds_layout--question-page">
-        <div className="ds_layout__content">
-          <h2>Role, board and access</h2>
-          <p>Changing the role or board, or disabling the account, signs the person out at once.</p>
-          <Form method="post" {...getFormProps(form)}>
-            <input type="hidden" name="intent" value="change" />
-            <TextField field={fields.name} label="Full name" autoComplete="off" />
-            <RoleAndBoardFields role={fields.role} board={fields.orgUnitId} boards={boards} />
-            <CheckboxField
-              field={fields.disabled}
-              label="Disable this account"
-              hint={
-                isSelf
-                  ? 'You cannot disable your own account.'
-                  : 'The person is signed out and cannot sign in again until the account is enabled.'
-              }
-            />
-            <FormButtons submit="Save changes" cancel={{ to: '/admin/users' }} />
-          </Form>
+      <QuestionPage>
+        <h2>Role, board and access</h2>
+        <p>Changing the role or board, or disabling the account, signs the person out at once.</p>
+        <Form method="post" {...getFormProps(form)}>
+          <input type="hidden" name="intent" value="change" />
+          <TextField field={fields.name} label="Full name" autoComplete="off" />
+          <RoleAndBoardFields role={fields.role} board={fields.orgUnitId} boards={boards} />
+          <CheckboxField
+            field={fields.disabled}
+            label="Disable this account"
+            hint={
+              isSelf
+                ? 'You cannot disable your own account.'
+                : 'The person is signed out and cannot sign in again until the account is enabled.'
+            }
+          />
+          <FormButtons submit="Save changes" cancel={{ to: '/admin/users' }} />
+        </Form>
 
-          <h2>Reset the password</h2>
-          <p>
-            Set a temporary password and give it to the person by a separate, secure route. They are signed out at once.
-          </p>
-          <Form method="post" {...getFormProps(resetForm)}>
-            <input type="hidden" name="intent" value="reset-password" />
-            <PasswordField
-              field={resetFields.password}
-              label="New temporary password"
-              hint="At least 12 characters and hard to guess: three random words work well."
-              autoComplete="new-password"
-            />
-            <SubmitButton secondary>Reset password</SubmitButton>
-          </Form>
-        </div>
-      </div>
+        <h2>Reset the password</h2>
+        <p>
+          Set a temporary password and give it to the person by a separate, secure route. They are signed out at once.
+        </p>
+        <Form method="post" {...getFormProps(resetForm)}>
+          <input type="hidden" name="intent" value="reset-password" />
+          <PasswordField
+            field={resetFields.password}
+            label="New temporary password"
+            hint="At least 12 characters and hard to guess: three random words work well."
+            autoComplete="new-password"
+          />
+          <SubmitButton secondary>Reset password</SubmitButton>
+        </Form>
+      </QuestionPage>
     </>
   )
 }

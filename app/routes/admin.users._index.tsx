@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { listUsers } from '#app/models/users.server.ts'
@@ -32,6 +32,30 @@ export default function Accounts() {
   const { accounts } = useLoaderData<typeof loader>()
   const [params] = useSearchParams()
   const done = DONE_MESSAGES[params.get('done') ?? '']
+  const columns: Array<DataColumn<(typeof accounts)[number]>> = [
+    {
+      header: 'Name and email',
+      cell: (account) => (
+        <>
+          <Link to={`/admin/users/${account.id}`}>{account.name}</Link>
+          <br />
+          <span className="app-secondary-text">{account.email}</span>
+        </>
+      ),
+    },
+    { header: 'Role', cell: (account) => account.role },
+    { header: 'Board', cell: (account) => account.boardName ?? 'All boards' },
+    {
+      header: 'Status',
+      cell: (account) =>
+        account.disabled ? (
+          <strong className="ds_tag ds_tag--grey">Disabled</strong>
+        ) : (
+          <strong className="ds_tag ds_tag--green">Active</strong>
+        ),
+    },
+    { header: 'Last signed in', cell: (account) => account.lastSignedIn },
+  ]
   return (
     <>
       {done ? <SuccessBanner title={done} /> : null}
@@ -43,35 +67,7 @@ export default function Accounts() {
           Create an account
         </Link>
       </p>
-      <DataTable
-        caption="Accounts"
-        rows={accounts}
-        rowKey={(account) => account.id}
-        columns={[
-          {
-            header: 'Name and email',
-            cell: (account) => (
-              <>
-                <Link to={`/admin/users/${account.id}`}>{account.name}</Link>
-                <br />
-                <span className="app-secondary-text">{account.email}</span>
-              </>
-            ),
-          },
-          { header: 'Role', cell: (account) => account.role },
-          { header: 'Board', cell: (account) => account.boardName ?? 'All boards' },
-          {
-            header: 'Status',
-            cell: (account) =>
-              account.disabled ? (
-                <strong className="ds_tag ds_tag--grey">Disabled</strong>
-              ) : (
-                <strong className="ds_tag ds_tag--green">Active</strong>
-              ),
-          },
-          { header: 'Last signed in', cell: (account) => account.lastSignedIn },
-        ]}
-      />
+      <DataTable caption="Accounts" rows={accounts} rowKey={(account) => account.id} columns={columns} />
     </>
   )
 }

@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { ErrorSummary, fieldErrors, FormButtons, PasswordField, TextField } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { RoleAndBoardFields } from '#app/components/ui/role-board-fields.tsx'
 import { listBoards } from '#app/models/org-units.server.ts'
 import { createUser, EmailInUseError } from '#app/models/users.server.ts'
@@ -55,31 +56,27 @@ export default function NewAccount() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: createAccountSchema() }),
   })
   return (
-    <div className="ds_layout ds_layout--question-page">
-      <div className="ds_layout__content">
-        <ErrorSummary
-          errors={fieldErrors([fields.email, fields.name, fields.role, fields.orgUnitId, fields.password])}
+    <QuestionPage>
+      <ErrorSummary errors={fieldErrors([fields.email, fields.name, fields.role, fields.orgUnitId, fields.password])} />
+      <PageHeader label="Accounts" title="Create an account" />
+      <Form method="post" {...getFormProps(form)}>
+        <TextField field={fields.email} label="Email address" type="email" autoComplete="off" spellCheck={false} />
+        <TextField field={fields.name} label="Full name" autoComplete="off" />
+        <RoleAndBoardFields
+          role={fields.role}
+          board={fields.orgUnitId}
+          boards={boards}
+          roleHint="Board leads enter their own board’s returns; analysts export figures; the national lead does everything."
+          rolePlaceholder="Choose a role"
         />
-        <PageHeader label="Accounts" title="Create an account" />
-        <Form method="post" {...getFormProps(form)}>
-          <TextField field={fields.email} label="Email address" type="email" autoComplete="off" spellCheck={false} />
-          <TextField field={fields.name} label="Full name" autoComplete="off" />
-          <RoleAndBoardFields
-            role={fields.role}
-            board={fields.orgUnitId}
-            boards={boards}
-            roleHint="Board leads enter their own board’s returns; analysts export figures; the national lead does everything."
-            rolePlaceholder="Choose a role"
-          />
-          <PasswordField
-            field={fields.password}
-            label="Temporary password"
-            hint="At least 12 characters and hard to guess: three random words work well. Give it to the person by a separate, secure route."
-            autoComplete="new-password"
-          />
-          <FormButtons submit="Create account" cancel={{ to: '/admin/users' }} />
-        </Form>
-      </div>
-    </div>
+        <PasswordField
+          field={fields.password}
+          label="Temporary password"
+          hint="At least 12 characters and hard to guess: three random words work well. Give it to the person by a separate, secure route."
+          autoComplete="new-password"
+        />
+        <FormButtons submit="Create account" cancel={{ to: '/admin/users' }} />
+      </Form>
+    </QuestionPage>
   )
 }

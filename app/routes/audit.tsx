@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
-import { DataTable } from '#app/components/ui/data-table.tsx'
+import { type DataColumn, DataTable } from '#app/components/ui/data-table.tsx'
 import { InputField, SelectInput, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { Pagination } from '#app/components/ui/pagination.tsx'
@@ -85,6 +85,18 @@ export default function Audit() {
       if (value !== undefined && value !== '') params.set(key, String(value))
     return `?${params}`
   }
+  const columns: Array<DataColumn<(typeof events)[number]>> = [
+    { header: 'When', cell: (e) => e.at },
+    { header: 'Who', cell: (e) => e.who },
+    { header: 'What', cell: (e) => e.action },
+    { header: 'Subject', cell: (e) => (e.history ? <Link to={e.history}>{e.subject}</Link> : e.subject) },
+    { header: 'Board', cell: (e) => e.board },
+    {
+      header: 'Outcome',
+      cell: (e) => (e.outcome === 'success' ? 'Done' : e.outcome === 'refused' ? 'Refused' : 'Failed'),
+    },
+    { header: 'Address', cell: (e) => e.ip },
+  ]
   return (
     <>
       <PageHeader label="Administration" title="Audit trail">
@@ -143,23 +155,7 @@ export default function Audit() {
       {events.length === 0 ? (
         <p>No events match these filters.</p>
       ) : (
-        <DataTable
-          caption="Audit events, newest first"
-          rows={events}
-          rowKey={(e) => e.id}
-          columns={[
-            { header: 'When', cell: (e) => e.at },
-            { header: 'Who', cell: (e) => e.who },
-            { header: 'What', cell: (e) => e.action },
-            { header: 'Subject', cell: (e) => (e.history ? <Link to={e.history}>{e.subject}</Link> : e.subject) },
-            { header: 'Board', cell: (e) => e.board },
-            {
-              header: 'Outcome',
-              cell: (e) => (e.outcome === 'success' ? 'Done' : e.outcome === 'refused' ? 'Refused' : 'Failed'),
-            },
-            { header: 'Address', cell: (e) => e.ip },
-          ]}
-        />
+        <DataTable caption="Audit events, newest first" rows={events} rowKey={(e) => e.id} columns={columns} />
       )}
       <Pagination
         label="Pages of events"

@@ -5,6 +5,7 @@ import { Form, useActionData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
 import { ErrorSummary, fieldErrors, PasswordField, SubmitButton, TextField } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { QuestionPage } from '#app/components/ui/question-page.tsx'
 import { safeRedirect, signIn } from '#app/utils/auth.server.ts'
 import { getSessionUser, revokeRequestSession } from '#app/utils/session.server.ts'
 
@@ -69,29 +70,21 @@ export default function SignIn() {
     ...fieldErrors([fields.email, fields.password]),
   ]
   return (
-    <div className="ds_layout ds_layout--question-page">
-      <div className="ds_layout__content">
-        <ErrorSummary errors={errors} />
-        <PageHeader title="Sign in">
-          <p>Sign in with the email address and password of your dashboard account.</p>
-        </PageHeader>
-        <Form method="post" {...getFormProps(form)}>
-          <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
-          <TextField
-            field={fields.email}
-            label="Email address"
-            type="email"
-            autoComplete="username"
-            spellCheck={false}
-          />
-          <PasswordField field={fields.password} label="Password" autoComplete="current-password" />
-          <SubmitButton>Sign in</SubmitButton>
-        </Form>
-        <p>
-          If you have forgotten your password or your account has been disabled, ask the national programme team to
-          reset it.
-        </p>
-      </div>
-    </div>
+    <QuestionPage>
+      <ErrorSummary errors={errors} />
+      <PageHeader title="Sign in">
+        <p>Sign in with the email address and password of your dashboard account.</p>
+      </PageHeader>
+      <Form method="post" {...getFormProps(form)}>
+        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
+        <TextField field={fields.email} label="Email address" type="email" autoComplete="username" spellCheck={false} />
+        <PasswordField field={fields.password} label="Password" autoComplete="current-password" />
+        <SubmitButton>Sign in</SubmitButton>
+      </Form>
+      <p>
+        If you have forgotten your password or your account has been disabled, ask the national programme team to reset
+        it.
+      </p>
+    </QuestionPage>
   )
 }
