@@ -26,6 +26,7 @@ describe('parsing the filters in a URL', () => {
       sort: 'name',
       dir: 'asc',
       page: 1,
+      view: 'trends',
       sdc: 'off',
     })
   })
