@@ -10,34 +10,44 @@ export { PART_OF_WHOLE }
 export const COMMENT_MAX_LENGTH = 1_000
 
 /**
+ * Digits, optionally in groups of three split by one kind of separator, as people type counts:
+ * 1234, 1,234, 1 234 or 1\u00a0234 (a non-breaking or narrow space, as spreadsheets and word
+ * processors write them).
+ */
+const GROUPED_DIGITS = /^-?(?:\d+|\d{1,3}([,\u0020\u00a0\u202f])\d{3}(?:\1\d{3})*)$/
+
+/**
  * One figure as typed or uploaded: the text is checked here so that the message can say what
- * was wrong with it. An empty value means "not reported".
+ * was wrong with it. An empty value means "not reported". Separators out of groups of three
+ * (12,34) and decimal points (1.000 is 1,000 in much of Europe) are refused rather than read as
+ * some other number.
  */
 export const FigureValueSchema = z
   .string()
   .trim()
   .transform((text, ctx) => {
     if (text === '') return null
-    const plain = text.replace(/,/g, '')
-    if (!/^-?\d+(\.\d+)?$/.test(plain)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `“${text.slice(0, 20)}” is not a number: enter a whole number, like 120, or leave it empty if not reported`,
-      })
+    const refuse = (message: string) => {
+      ctx.addIssue({ code: 'custom', message })
       return z.NEVER
     }
-    const number = Number(plain)
-    if (!Number.isInteger(number)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${text} is not a whole number: counts are whole numbers of people, sessions or visits`,
-      })
-      return z.NEVER
+    const shown = text.slice(0, 20)
+    if (/^-?[\d,.\s\u00a0\u202f]*\d[\d,.\s\u00a0\u202f]*$/.test(text) && !GROUPED_DIGITS.test(text)) {
+      if (/^-?\d+\.\d+$/.test(text)) {
+        return refuse(
+          `“${shown}” is not a whole number as written: counts are whole numbers of people, sessions or visits, entered without a decimal point`,
+        )
+      }
+      return refuse(
+        `“${shown}” is not a whole number as written: separate thousands in groups of three, like 1,234 or 1 234, or not at all, like 1234`,
+      )
     }
-    if (number < 0) {
-      ctx.addIssue({ code: 'custom', message: `${text} is negative: counts cannot be less than 0` })
-      return z.NEVER
+    if (!GROUPED_DIGITS.test(text)) {
+      return refuse(`“${shown}” is not a number: enter a whole number, like 120, or leave it empty if not reported`)
     }
+    const number = Number(text.replace(/[^\d-]/g, '')) + 0 // + 0: -0 is 0
+    if (number < 0) return refuse(`${text} is negative: counts cannot be less than 0`)
+    if (!Number.isSafeInteger(number)) return refuse(`“${shown}” is too large to be a count`)
     return number
   })
 

@@ -60,6 +60,7 @@ describe(`checking an upload on ${ENGINE}`, () => {
       '2025-06,S08000024,video-1to1,referrals,3,',
       '2025-08,S08000024,ccbt-adults,completed,3,',
       '2025-06,S08000024,ccbt-adults,self_referrals,50,',
+      '2025-06,S08000024,video-group,sessions,"12,34",',
     ])
     expect(result.uploadId).toBeNull()
     expect(result.problems).toEqual([
@@ -74,6 +75,7 @@ describe(`checking an upload on ${ENGINE}`, () => {
         column: 'value',
         message: expect.stringMatching(/Self-referrals \(50\) cannot be more than referrals \(40\)/),
       },
+      { row: 10, column: 'value', message: expect.stringMatching(/“12,34” is not a whole number as written/) },
     ])
     expect(await state()).toEqual(before)
     expect(await queryRows(t.db, sql`select * from uploads`)).toEqual([])

@@ -41,6 +41,12 @@ describe('a figure as typed', () => {
   test.each([
     ['120', 120],
     ['1,204', 1204],
+    // Thousands split by a space, a non-breaking space or a narrow one, as spreadsheets write them.
+    ['1 204', 1204],
+    ['1\u00a0204', 1204],
+    ['1\u202f204', 1204],
+    ['1,234,567', 1234567],
+    ['-0', 0],
     [' 7 ', 7],
     ['0', 0],
     ['', null],
@@ -50,6 +56,13 @@ describe('a figure as typed', () => {
   test.each([
     ['twelve', /is not a number/],
     ['12.5', /not a whole number/],
+    // Never read as another number: 12,34 is not 1234, and 1.000 may mean 1,000.
+    ['12,34', /“12,34” is not a whole number as written: separate thousands in groups of three/],
+    ['1,2345', /groups of three/],
+    ['1,234 567', /groups of three/],
+    ['123,', /groups of three/],
+    ['1.000', /“1.000” is not a whole number as written: .* without a decimal point/],
+    ['99999999999999999999', /too large/],
     ['-3', /negative/],
     ['=1+1', /is not a number/],
     ['1e3', /is not a number/],
