@@ -4,7 +4,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { getConfig } from '#app/utils/config.server.ts'
 import { addMonths, lastCompleteMonth, monthRange, returnDeadline, toMonthDate } from '#app/utils/dates.ts'
-import { getDb } from '#app/utils/db.server.ts'
+import { getDb, inTransaction } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
 import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
 import {
@@ -443,7 +443,7 @@ export async function saveReturn({
     }
     return { ok: true, version, changed: changes.length, status }
   }
-  return executor ? run(executor) : getDb().transaction(run)
+  return executor ? run(executor) : inTransaction(run)
 }
 
 function editRefusal(actor: Actor, unit: ReturnUnit, status: ReturnStatus | null) {
@@ -530,7 +530,7 @@ async function moveReturn(
 ) {
   const transition = TRANSITIONS[kind]
   assertAllowed(can.approveReturn(actor), transition.refusal)
-  return getDb().transaction(async (tx) => {
+  return inTransaction(async (tx) => {
     const current = await lockReturn(tx, unit.id, month)
     if (!current || current.status !== transition.from) throw new ReturnWorkflowError(transition.wrongState)
     if (current.version !== expectedVersion) return { ok: false as const, version: current.version }

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto'
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import { addMonths, lastCompleteMonth, monthRange, toMonthDate } from '#app/utils/dates.ts'
-import { getDb } from '#app/utils/db.server.ts'
+import { getDb, inTransaction } from '#app/utils/db.server.ts'
 import { assertAllowed } from '#app/utils/http.server.ts'
 import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
 import {
@@ -303,7 +303,7 @@ export async function commitUpload({
   ip?: string | null
 }) {
   assertAllowed(actor.role !== 'analyst', 'Analysts cannot upload figures.')
-  return getDb().transaction(async (tx) => {
+  return inTransaction(async (tx) => {
     const [pending] = await tx
       .select()
       .from(uploads)

@@ -36,6 +36,11 @@ function createMetrics() {
       help: 'Rows written to exports and API answers, by format.',
       labelNames: ['format'] as const,
     }),
+    transactionRetries: new client.Counter({
+      name: 'database_transaction_retries_total',
+      help: 'Write transactions run again after PostgreSQL chose them to end a deadlock or a serialization conflict, by reason.',
+      labelNames: ['reason'] as const,
+    }),
     remindersSent: new client.Counter({
       name: 'reminders_sent_total',
       help: 'Return reminders e-mailed to board leads.',
@@ -101,6 +106,10 @@ export async function* countExportRows<R>(format: string, chunks: AsyncIterable<
     counter.inc(chunk.length)
     yield chunk
   }
+}
+
+export function countTransactionRetry(reason: 'deadlock' | 'serialization') {
+  getMetrics().transactionRetries.inc({ reason })
 }
 
 export function countReminderSent(count = 1) {

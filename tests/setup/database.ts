@@ -13,13 +13,14 @@ import { adminUrl, databaseUrlFor } from './postgres.ts'
 
 export const ENGINE = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 
-export async function openTestDatabase(): Promise<DatabaseConnection> {
+/** `maxConnections` applies on PostgreSQL: PGlite is one connection. */
+export async function openTestDatabase({ maxConnections = 4 } = {}): Promise<DatabaseConnection> {
   const databaseUrl = process.env.DATABASE_URL
   if (databaseUrl) {
     const name = `dtd_test_${crypto.randomBytes(6).toString('hex')}`
     const admin = await connectDatabase({ databaseUrl: adminUrl(databaseUrl), maxConnections: 1 })
     await admin.db.execute(sql.raw(`create database ${name} template ${inject('postgresTemplate')}`))
-    const connection = await connectDatabase({ databaseUrl: databaseUrlFor(databaseUrl, name), maxConnections: 4 })
+    const connection = await connectDatabase({ databaseUrl: databaseUrlFor(databaseUrl, name), maxConnections })
     return {
       ...connection,
       async close() {
@@ -44,10 +45,10 @@ export async function openTestDatabase(): Promise<DatabaseConnection> {
 }
 
 /** Opens this file's database before its tests, registers it for the models, closes it after. */
-export function useTestDatabase() {
+export function useTestDatabase(options: { maxConnections?: number } = {}) {
   const handle = {} as { connection: DatabaseConnection; db: Database }
   beforeAll(async () => {
-    handle.connection = await openTestDatabase()
+    handle.connection = await openTestDatabase(options)
     handle.db = handle.connection.db
     registerDatabase(handle.connection)
   })
