@@ -91,7 +91,7 @@ describe.runIf(process.env.DATABASE_URL && canRunPrivatePostgres)('PostgreSQL go
       database.stop()
       expect(await waitFor(async () => (await status(`${url}/readyz`)) === 503, 15_000)).toBe(true)
       const page = await app('/')
-      expect(page.status).toBe(503)
+      expect(page.status, server.output()).toBe(503)
       expect(await page.text()).toContain('cannot reach its database')
       expect((await app('/returns/S08000024/2025-06')).status).toBe(503)
       expect(server.child.exitCode).toBeNull()
@@ -104,7 +104,7 @@ describe.runIf(process.env.DATABASE_URL && canRunPrivatePostgres)('PostgreSQL go
       expect(server.output()).toMatch(/Database unreachable at 127\.0\.0\.1/)
       expect(server.output()).toMatch(/Database reachable again/)
       server.child.kill('SIGTERM')
-      expect(await within(server.exited, 10_000)).toBe(0)
+      expect(await within(server.exited, 10_000), server.output()).toBe(0)
     } finally {
       database.destroy()
     }

@@ -13,7 +13,9 @@ export function killServers() {
 
 export function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    // One app process unless the test asks for more: on PostgreSQL the default is one per core,
+    // and a test that checks /readyz, then a page, must reach the same process both times.
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', WEB_CONCURRENCY: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.push(child)
