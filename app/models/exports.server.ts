@@ -16,7 +16,9 @@ import {
 } from '#app/disclosure/activity-table.ts'
 import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
 import { addMonths, monthIndex, toMonthDate } from '#app/utils/dates.ts'
+import { processCache } from '#app/utils/cache.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { countCacheLookup } from '#app/utils/metrics.server.ts'
 import { RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
 import { type Grain, type Period, periodsBetween, periodStart } from '#app/domain/periods.ts'
 import { type Executor, queryRows } from '#db/client.ts'
@@ -232,6 +234,8 @@ export interface ReadActivityOptions {
   grain: Grain
   /** The moment whose figures are read. */
   asAt: Date
+  /** The moment of the request (by default the clock's): an asAt long before it is settled. */
+  now?: Date
   /** Disclosure control, or null for unsuppressed figures. */
   sdc: { threshold: number } | null
   filters: ActivityFilters
@@ -281,47 +285,35 @@ export async function* readActivity(
   const measureIds = reference.measures.filter((m) => measureNames.has(m.name)).map((m) => m.id)
   if (measureIds.length === 0) return
 
+  const servicesOf = filters.services.map((service) => ({
+    service,
+    units: service.delivery === 'board' ? boards : national ? [national] : [],
+    total: service.delivery === 'board' && national && (options.sdc || totalWanted) ? national : null,
+    measures: reference.measures.filter((m) => measureNames.has(m.name) && service.measures.includes(m.name)),
+  }))
+
   for (
     let yearStart = periodStart(options.from, 'fy');
     monthIndex(yearStart) <= monthIndex(options.to);
     yearStart = addMonths(yearStart, 12)
   ) {
     const yearEnd = addMonths(yearStart, 11)
-    const figures = await readYearFigures(db, {
+    const blocks = await yearBlocks(db, {
       yearStart,
-      yearEnd,
       asAt: options.asAt,
       unitIds: readIds,
-      serviceIds: filters.services.map((s) => s.id),
-      measureIds,
+      services: servicesOf,
+      availability: reference.availability,
+      sdc: options.sdc,
+      now: options.now ?? new Date(),
     })
-    const blocks = new Map<
-      number,
-      { service: ServiceRef; units: BlockUnit[]; total: BlockUnit | null; block: ServiceBlock }
-    >()
-    for (const service of filters.services) {
-      const units = service.delivery === 'board' ? boards : national ? [national] : []
-      const total = service.delivery === 'board' && national && (options.sdc || totalWanted) ? national : null
-      const ownMeasures = reference.measures.filter(
-        (m) => measureNames.has(m.name) && service.measures.includes(m.name),
-      )
-      const block = buildServiceBlock({
-        yearStart,
-        units,
-        total,
-        measures: ownMeasures,
-        figures: figures.get(service.id) ?? [],
-        expected: expectedIn(reference.availability, service.id),
-        sdc: options.sdc,
-      })
-      blocks.set(service.id, { service, units, total, block })
-    }
 
     const first = monthIndex(options.from) > monthIndex(yearStart) ? options.from : yearStart
     const last = monthIndex(options.to) < monthIndex(yearEnd) ? options.to : yearEnd
     const rows: ActivityRow[] = []
     for (const period of periodsBetween(first, last, options.grain)) {
-      for (const { service, units, total, block } of blocks.values()) {
+      for (const { service, units, total } of servicesOf) {
+        const block = blocks.get(service.id)!
         for (const unit of total ? [...units, total] : units) {
           if (!output.has(unit.id)) continue
           rows.push(...rowsFor(period, service, unit, block, filters))
@@ -330,6 +322,103 @@ export async function* readActivity(
     }
     if (rows.length) yield rows
   }
+}
+
+/** An asAt this far in the past names figures no save can still change: no save takes so long. */
+const SETTLED_AFTER_MS = 10 * 60_000
+/** A service's year of blocks is some hundreds of kilobytes: this bounds the cache near 100 MB. */
+const yearBlockCache = () => processCache<ServiceBlock>('disclosure-years', 400)
+
+interface ServiceInYear {
+  service: ServiceRef
+  units: BlockUnit[]
+  total: BlockUnit | null
+  measures: MeasureRef[]
+}
+
+/**
+ * The blocks (figures with disclosure control applied) of each service in one financial year.
+ * Working out a year's suppression pattern is the costly part of an export, so each service's
+ * block is kept and used again until a figure or a return event of that year changes: a save to
+ * one month leaves the other years' blocks valid, and an asAt well in the past is settled for
+ * good. The key holds everything else a block depends on, so no two different blocks share one.
+ */
+async function yearBlocks(
+  db: Executor,
+  query: {
+    yearStart: string
+    asAt: Date
+    now: Date
+    unitIds: number[]
+    services: ServiceInYear[]
+    availability: readonly AvailabilityRef[]
+    sdc: { threshold: number } | null
+  },
+): Promise<Map<number, ServiceBlock>> {
+  const yearEnd = addMonths(query.yearStart, 11)
+  const settled = query.now.getTime() - query.asAt.getTime() > SETTLED_AFTER_MS
+  const version = settled ? `at ${query.asAt.toISOString()}` : await yearVersion(db, query.yearStart, yearEnd)
+  const keyOf = ({ service, units, total, measures }: ServiceInYear) =>
+    JSON.stringify([
+      query.yearStart,
+      query.sdc?.threshold ?? null,
+      query.unitIds,
+      service.id,
+      service.measures,
+      units,
+      total,
+      measures.map((m) => [m.id, m.name]),
+      query.availability.filter((a) => a.serviceId === service.id),
+    ])
+  const cache = yearBlockCache()
+  const blocks = new Map<number, ServiceBlock>()
+  for (const entry of query.services) {
+    const block = cache.get(keyOf(entry), version)
+    countCacheLookup('disclosure-year', block !== undefined)
+    if (block) blocks.set(entry.service.id, block)
+  }
+  const missing = query.services.filter((entry) => !blocks.has(entry.service.id))
+  if (missing.length === 0) return blocks
+
+  const figures = await readYearFigures(db, {
+    yearStart: query.yearStart,
+    yearEnd,
+    asAt: query.asAt,
+    unitIds: query.unitIds,
+    serviceIds: missing.map((entry) => entry.service.id),
+    measureIds: [...new Set(missing.flatMap((entry) => entry.measures.map((m) => m.id)))],
+  })
+  for (const entry of missing) {
+    const block = buildServiceBlock({
+      yearStart: query.yearStart,
+      units: entry.units,
+      total: entry.total,
+      measures: entry.measures,
+      figures: figures.get(entry.service.id) ?? [],
+      expected: expectedIn(query.availability, entry.service.id),
+      sdc: query.sdc,
+    })
+    cache.set(keyOf(entry), version, block)
+    blocks.set(entry.service.id, block)
+  }
+  return blocks
+}
+
+/**
+ * Moves with every committed change to a financial year's figures or returns: each save adds a
+ * figure version and each workflow step an event, so the count of either grows with every commit,
+ * whatever order their ids were given in; the newest ids tell apart counts that happen to match.
+ */
+async function yearVersion(db: Executor, yearStart: string, yearEnd: string) {
+  const first = sql`${toMonthDate(yearStart)}::date`
+  const last = sql`${toMonthDate(yearEnd)}::date`
+  const [row] = await queryRows<{ version: string }>(
+    db,
+    sql`select concat_ws('.',
+      (select count(*) || ':' || coalesce(max(id), 0) from return_values where month between ${first} and ${last}),
+      (select count(*) || ':' || coalesce(max(id), 0) from return_events where month between ${first} and ${last})) as version`,
+  )
+  return row!.version
 }
 
 function rowsFor(period: Period, service: ServiceRef, unit: BlockUnit, block: ServiceBlock, filters: ActivityFilters) {

@@ -1,46 +1,77 @@
-// A small in-process cache for figures that are costly to compute and the same for everyone who
-// asks: each entry is kept with the data version it was computed at (see getDataVersion) and is
-// used only while that version is current, so a change shows on the next request.
+// Small in-process caches for work that is costly and the same for everyone who asks: each entry
+// is kept with the version of the data it was computed from, and used only while that version is
+// current, so a change shows on the next request. Bounded: the least recently used go first.
 
-const MAX_ENTRIES = 500
+/** Entries kept with their version, at most `maxEntries`, the least recently used dropped first. */
+export class VersionedCache<T> {
+  private readonly entries = new Map<string, { version: string; value: T }>()
 
-interface Entry {
-  version: string
-  value: Promise<unknown>
+  constructor(private readonly maxEntries: number) {}
+
+  /** The value for `key` at `version`, or undefined when there is none or it is older. */
+  get(key: string, version: string): T | undefined {
+    const hit = this.entries.get(key)
+    if (!hit || hit.version !== version) return undefined
+    // Most recently used last, so the oldest is the first to go.
+    this.entries.delete(key)
+    this.entries.set(key, hit)
+    return hit.value
+  }
+
+  set(key: string, version: string, value: T) {
+    this.entries.delete(key)
+    this.entries.set(key, { version, value })
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!)
+  }
+
+  /** Drops `key` if it still holds `value`. */
+  forget(key: string, value: T) {
+    if (this.entries.get(key)?.value === value) this.entries.delete(key)
+  }
+
+  clear() {
+    this.entries.clear()
+  }
+
+  get size() {
+    return this.entries.size
+  }
 }
 
-const CACHE_KEY = Symbol.for('digital-therapies.figures-cache')
-type Registry = { [CACHE_KEY]?: Map<string, Entry> }
+const CACHES_KEY = Symbol.for('digital-therapies.caches')
 
-function entries() {
-  const registry = globalThis as Registry
-  registry[CACHE_KEY] ??= new Map()
-  return registry[CACHE_KEY]
+function caches() {
+  const registry = globalThis as { [CACHES_KEY]?: Map<string, VersionedCache<unknown>> }
+  registry[CACHES_KEY] ??= new Map()
+  return registry[CACHES_KEY]
 }
+
+/**
+ * One cache per name for the whole process: the Remix build bundles its own copy of this module
+ * beside the server's, and both must share it.
+ */
+export function processCache<T>(name: string, maxEntries: number): VersionedCache<T> {
+  if (!caches().has(name)) caches().set(name, new VersionedCache<unknown>(maxEntries))
+  return caches().get(name) as VersionedCache<T>
+}
+
+const figures = () => processCache<Promise<unknown>>('figures', 500)
 
 /**
  * The value for `key` at `version`: computed once (concurrent callers share the computation),
  * then reused until the version moves on. A failed computation is not kept.
  */
 export function cachedAtVersion<T>(key: string, version: string, compute: () => Promise<T>): Promise<T> {
-  const cache = entries()
-  const hit = cache.get(key)
-  if (hit && hit.version === version) {
-    // Most recently used last, so the oldest is the first to go.
-    cache.delete(key)
-    cache.set(key, hit)
-    return hit.value as Promise<T>
-  }
+  const cache = figures()
+  const hit = cache.get(key, version)
+  if (hit) return hit as Promise<T>
   const value = compute()
-  cache.set(key, { version, value })
-  value.catch(() => {
-    if (cache.get(key)?.value === value) cache.delete(key)
-  })
-  while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!)
+  cache.set(key, version, value)
+  value.catch(() => cache.forget(key, value))
   return value
 }
 
-/** Empties the cache (tests). */
+/** Empties every cache (tests). */
 export function clearCache() {
-  entries().clear()
+  for (const cache of caches().values()) cache.clear()
 }

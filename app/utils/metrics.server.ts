@@ -95,8 +95,13 @@ export function countFiguresCache<T>(
     missed = true
     return compute()
   })
-  getMetrics().figuresCache.inc({ figures, outcome: missed ? 'miss' : 'hit' })
+  countCacheLookup(figures, !missed)
   return value
+}
+
+/** Counts one look-up in a cache of figures: served from memory (hit) or computed (miss). */
+export function countCacheLookup(figures: string, hit: boolean) {
+  getMetrics().figuresCache.inc({ figures, outcome: hit ? 'hit' : 'miss' })
 }
 
 /** Passes an export's rows through unchanged, counting them. */

@@ -8,6 +8,7 @@ import { drizzle } from 'drizzle-orm/pglite'
 import { afterAll, beforeAll, inject } from 'vitest'
 import { connectDatabase, type Database, type DatabaseConnection, queryRows, registerDatabase } from '#db/client.ts'
 import * as schema from '#db/schema/index.ts'
+import { clearCache } from '#app/utils/cache.server.ts'
 import { loadReferenceData } from '#seed/reference.ts'
 import { adminUrl, databaseUrlFor } from './postgres.ts'
 
@@ -59,8 +60,12 @@ export function useTestDatabase(options: { maxConnections?: number } = {}) {
   return handle
 }
 
-/** Back to the template's state: every table emptied, then the reference data loaded again. */
+/**
+ * Back to the template's state: every table emptied, then the reference data loaded again. The
+ * caches go too: tests write figures at past moments, which no save can do.
+ */
 export async function resetData(db: Database) {
+  clearCache()
   const tables = await queryRows<{ name: string }>(
     db,
     // The figure totals are emptied by the trigger on truncating the figures.

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { getDataVersion } from '#app/models/data-version.server.ts'
 import { findReturnUnit, saveReturn } from '#app/models/returns.server.ts'
-import { cachedAtVersion, clearCache } from '#app/utils/cache.server.ts'
+import { cachedAtVersion, clearCache, VersionedCache } from '#app/utils/cache.server.ts'
 import { createTestUser } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
@@ -21,6 +21,16 @@ describe('the figures cache', () => {
     expect(await cachedAtVersion('k', 'v1', compute)).toBe(1)
     expect(await cachedAtVersion('k', 'v2', compute)).toBe(2)
     expect(await cachedAtVersion('other', 'v2', compute)).toBe(3)
+  })
+
+  test('keeps at most its bound, dropping the least recently used first', () => {
+    const cache = new VersionedCache<number>(2)
+    cache.set('a', 'v', 1)
+    cache.set('b', 'v', 2)
+    expect(cache.get('a', 'v')).toBe(1) // a is now the most recently used
+    cache.set('c', 'v', 3)
+    expect([cache.get('a', 'v'), cache.get('b', 'v'), cache.get('c', 'v'), cache.size]).toEqual([1, undefined, 3, 2])
+    expect(cache.get('a', 'another version')).toBeUndefined()
   })
 
   test('a failed computation is not kept', async () => {

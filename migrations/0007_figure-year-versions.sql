@@ -1,0 +1,1 @@
+CREATE INDEX "return_values_month_id" ON "return_values" USING btree ("month","id");
