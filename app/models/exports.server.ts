@@ -327,7 +327,7 @@ export async function* readActivity(
 /** An asAt this far in the past names figures no save can still change: no save takes so long. */
 const SETTLED_AFTER_MS = 10 * 60_000
 /** A service's year of blocks is some hundreds of kilobytes: this bounds the cache near 100 MB. */
-const yearBlockCache = () => processCache<ServiceBlock>('disclosure-years', 400)
+const yearBlockCache = () => processCache<Promise<ServiceBlock>>('disclosure-years', 400)
 
 interface ServiceInYear {
   service: ServiceRef
@@ -371,36 +371,43 @@ async function yearBlocks(
       query.availability.filter((a) => a.serviceId === service.id),
     ])
   const cache = yearBlockCache()
-  const blocks = new Map<number, ServiceBlock>()
+  const pending = new Map<number, Promise<ServiceBlock>>()
   for (const entry of query.services) {
     const block = cache.get(keyOf(entry), version)
     countCacheLookup('disclosure-year', block !== undefined)
-    if (block) blocks.set(entry.service.id, block)
+    if (block) pending.set(entry.service.id, block)
   }
-  const missing = query.services.filter((entry) => !blocks.has(entry.service.id))
-  if (missing.length === 0) return blocks
-
-  const figures = await readYearFigures(db, {
-    yearStart: query.yearStart,
-    yearEnd,
-    asAt: query.asAt,
-    unitIds: query.unitIds,
-    serviceIds: missing.map((entry) => entry.service.id),
-    measureIds: [...new Set(missing.flatMap((entry) => entry.measures.map((m) => m.id)))],
-  })
-  for (const entry of missing) {
-    const block = buildServiceBlock({
+  // The services not kept are read in one query and worked out together; requests that ask for
+  // them meanwhile wait for this work instead of repeating it.
+  const missing = query.services.filter((entry) => !pending.has(entry.service.id))
+  if (missing.length > 0) {
+    const figures = readYearFigures(db, {
       yearStart: query.yearStart,
-      units: entry.units,
-      total: entry.total,
-      measures: entry.measures,
-      figures: figures.get(entry.service.id) ?? [],
-      expected: expectedIn(query.availability, entry.service.id),
-      sdc: query.sdc,
+      yearEnd,
+      asAt: query.asAt,
+      unitIds: query.unitIds,
+      serviceIds: missing.map((entry) => entry.service.id),
+      measureIds: [...new Set(missing.flatMap((entry) => entry.measures.map((m) => m.id)))],
     })
-    cache.set(keyOf(entry), version, block)
-    blocks.set(entry.service.id, block)
+    for (const entry of missing) {
+      const block = figures.then((byService) =>
+        buildServiceBlock({
+          yearStart: query.yearStart,
+          units: entry.units,
+          total: entry.total,
+          measures: entry.measures,
+          figures: byService.get(entry.service.id) ?? [],
+          expected: expectedIn(query.availability, entry.service.id),
+          sdc: query.sdc,
+        }),
+      )
+      cache.set(keyOf(entry), version, block)
+      block.catch(() => cache.forget(keyOf(entry), block))
+      pending.set(entry.service.id, block)
+    }
   }
+  const blocks = new Map<number, ServiceBlock>()
+  for (const [serviceId, block] of pending) blocks.set(serviceId, await block)
   return blocks
 }
 
