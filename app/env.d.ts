@@ -6,5 +6,7 @@ declare module '@remix-run/node' {
     cspNonce: string
     /** The client's address: from X-Forwarded-For only when TRUST_PROXY trusts the peer. */
     clientIp: string
+    /** Aborts when the client goes away before the response has been sent (server/app.ts). */
+    clientGone: AbortSignal
   }
 }

@@ -192,10 +192,25 @@ export function createApp(options: AppOptions) {
       getLoadContext: (req, res) => ({
         cspNonce: res.locals.cspNonce,
         clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        clientGone: clientGone(res),
       }),
     }),
   )
   return app
+}
+
+/**
+ * Aborts when the connection closes before the whole response was sent: the client went away.
+ * Remix's request.signal should say so too, but on Node 24 it never aborts (the Request it hands
+ * the loader is a copy whose signal loses the link to the original's), so a streamed export
+ * would read every remaining year for nobody.
+ */
+function clientGone(res: express.Response) {
+  const controller = new AbortController()
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort()
+  })
+  return controller.signal
 }
 
 function hasReplicas() {

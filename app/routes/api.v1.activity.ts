@@ -10,7 +10,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     params: new URL(request.url).searchParams,
     actor: user,
     now: new Date(),
-    signal: request.signal,
+    signal: context.clientGone,
     audit: (event) => recordExport({ user, event, ip: context.clientIp }),
   })
 }

@@ -23,6 +23,9 @@ function childrenOf(pid: number) {
     .filter(Boolean)
 }
 
+/** Every process, as a tree: what a failed check of the children saw. */
+const processTree = () => spawnSync('ps', ['-ef', '--forest'], { encoding: 'utf8' }).stdout
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0)
@@ -48,7 +51,10 @@ describe.skipIf(!process.env.DATABASE_URL)('WEB_CONCURRENCY=2 on PostgreSQL', ()
         PORT: String(BASE_PORT),
       })
       expect(await waitFor(async () => (await status(`${url}/readyz`)) === 200, 90_000), server.output()).toBe(true)
-      expect(await waitFor(async () => childrenOf(server.child.pid!).length === 2, 30_000), server.output()).toBe(true)
+      expect(
+        await waitFor(async () => childrenOf(server.child.pid!).length === 2, 30_000),
+        `children ${childrenOf(server.child.pid!).join(', ')}\n${processTree()}\n${server.output()}`,
+      ).toBe(true)
       // Both ready: each logs it once.
       expect(await waitFor(async () => server.output().split('Database ready').length - 1 === 2, 30_000)).toBe(true)
 
