@@ -100,7 +100,6 @@ export async function exportActivity(args: ActivityExportArgs): Promise<Response
     to: request.to,
     grain: request.grain,
     asAt: request.asAt,
-    now: args.now,
     sdc: request.sdc ? { threshold: prepared.threshold } : null,
     filters: prepared.filters,
     visibleOrgUnitIds: prepared.visible,

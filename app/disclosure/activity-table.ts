@@ -87,6 +87,11 @@ export interface ServiceBlockInput {
    * relation in `measures`, whichever were asked for, so that the pattern does not depend on it.
    */
   relations?: readonly MeasureRelation[]
+  /**
+   * The pattern disclosure control found for these very figures before (kept by the caller, who
+   * must be sure the figures are the same): applied instead of working it out again.
+   */
+  pattern?: SuppressionPattern
 }
 
 export interface PublishedCell {
@@ -110,11 +115,19 @@ const QUARTER_SLOT = 12
 const YEAR_SLOT = 16
 const SLOTS = 17
 
+/**
+ * Which cells disclosure control suppressed: for each measure, the positions (row x slot) of its
+ * suppressed cells. Small, so it can be kept and applied again to the same figures read later.
+ */
+export type SuppressionPattern = ReadonlyMap<string, readonly number[]>
+
 export interface ServiceBlock {
   /** A measure's figure for a unit (or the total) and period of this year; undefined if no figure is due or reported. */
   figure(measure: string, unitId: number, period: Period): PublishedCell | undefined
   /** numerator / denominator as published: suppressed if either count is. */
   rate(numerator: string, denominator: string, unitId: number, period: Period): PublishedCell | undefined
+  /** The cells disclosure control suppressed (none without it). */
+  pattern: SuppressionPattern
 }
 
 export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
@@ -128,12 +141,24 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
     const figures = input.figures.filter((f) => f.measureId === measure.id)
     tables.set(measure.name, buildMeasure(input, months, rows.length, totalRow, rowOf, figures))
   }
-  if (input.sdc) {
+  if (input.sdc && input.pattern) {
+    for (const [measure, positions] of input.pattern) {
+      const table = tables.get(measure)!
+      for (const position of positions) table[Math.floor(position / SLOTS)]![position % SLOTS]!.suppressed = true
+    }
+  } else if (input.sdc) {
     const names = input.measures.map((m) => m.name)
     const relations = input.relations ?? partOfWholeRelations(names)
     for (const group of relatedGroups(names, relations)) {
       applyDisclosureControl(tables, group, unitRows, totalRow, input.sdc.threshold)
     }
+  }
+  const pattern = new Map<string, number[]>()
+  for (const [measure, table] of tables) {
+    const positions = table.flatMap((row, r) =>
+      row.flatMap((cell, slot) => (cell.suppressed ? [r * SLOTS + slot] : [])),
+    )
+    if (positions.length > 0) pattern.set(measure, positions)
   }
 
   const slotOf = (period: Period) => {
@@ -153,6 +178,7 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
   }
 
   return {
+    pattern,
     figure(measure, unitId, period) {
       const cell = state(measure, unitId, period)
       if (!cell) return undefined

@@ -5,6 +5,7 @@
 // is one bounded query, on PGlite and PostgreSQL alike, served by the return_values_history
 // index), so memory stays flat however long the period, and the embedded database is never held
 // by one long query while a slow client downloads.
+import crypto from 'node:crypto'
 import { sql, type SQL } from 'drizzle-orm'
 import { type ActivityRequest, type ParameterProblem } from '#app/api/parameters.ts'
 import {
@@ -13,6 +14,7 @@ import {
   type MonthFigure,
   type Qualifier,
   type ServiceBlock,
+  type SuppressionPattern,
 } from '#app/disclosure/activity-table.ts'
 import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
 import { addMonths, monthIndex, toMonthDate } from '#app/utils/dates.ts'
@@ -234,8 +236,6 @@ export interface ReadActivityOptions {
   grain: Grain
   /** The moment whose figures are read. */
   asAt: Date
-  /** The moment of the request (by default the clock's): an asAt long before it is settled. */
-  now?: Date
   /** Disclosure control, or null for unsuppressed figures. */
   sdc: { threshold: number } | null
   filters: ActivityFilters
@@ -305,7 +305,6 @@ export async function* readActivity(
       services: servicesOf,
       availability: reference.availability,
       sdc: options.sdc,
-      now: options.now ?? new Date(),
     })
 
     const first = monthIndex(options.from) > monthIndex(yearStart) ? options.from : yearStart
@@ -324,10 +323,8 @@ export async function* readActivity(
   }
 }
 
-/** An asAt this far in the past names figures no save can still change: no save takes so long. */
-const SETTLED_AFTER_MS = 10 * 60_000
-/** A service's year of blocks is some hundreds of kilobytes: this bounds the cache near 100 MB. */
-const yearBlockCache = () => processCache<Promise<ServiceBlock>>('disclosure-years', 400)
+/** A pattern is some hundreds of numbers: thousands of them take a few megabytes. */
+const patternCache = () => processCache<SuppressionPattern>('suppression-patterns', 5_000)
 
 interface ServiceInYear {
   service: ServiceRef
@@ -338,94 +335,67 @@ interface ServiceInYear {
 
 /**
  * The blocks (figures with disclosure control applied) of each service in one financial year.
- * Working out a year's suppression pattern is the costly part of an export, so each service's
- * block is kept and used again until a figure or a return event of that year changes: a save to
- * one month leaves the other years' blocks valid, and an asAt well in the past is settled for
- * good. The key holds everything else a block depends on, so no two different blocks share one.
+ * Working out the suppression pattern is the costly part of an export, so each pattern is kept,
+ * keyed by a digest of everything it was worked out from (the figures themselves, the units, the
+ * measures, the coverage and the threshold), and applied again whenever exactly those come back:
+ * a save changes the digest of its own service and year only, and a pattern is never applied to
+ * figures other than its own.
  */
 async function yearBlocks(
   db: Executor,
   query: {
     yearStart: string
     asAt: Date
-    now: Date
     unitIds: number[]
     services: ServiceInYear[]
     availability: readonly AvailabilityRef[]
     sdc: { threshold: number } | null
   },
 ): Promise<Map<number, ServiceBlock>> {
-  const yearEnd = addMonths(query.yearStart, 11)
-  const settled = query.now.getTime() - query.asAt.getTime() > SETTLED_AFTER_MS
-  const version = settled ? `at ${query.asAt.toISOString()}` : await yearVersion(db, query.yearStart, yearEnd)
-  const keyOf = ({ service, units, total, measures }: ServiceInYear) =>
-    JSON.stringify([
+  const figures = await readYearFigures(db, {
+    yearStart: query.yearStart,
+    yearEnd: addMonths(query.yearStart, 11),
+    asAt: query.asAt,
+    unitIds: query.unitIds,
+    serviceIds: query.services.map((entry) => entry.service.id),
+    measureIds: [...new Set(query.services.flatMap((entry) => entry.measures.map((m) => m.id)))],
+  })
+  const cache = patternCache()
+  const blocks = new Map<number, ServiceBlock>()
+  for (const { service, units, total, measures } of query.services) {
+    const input = {
+      yearStart: query.yearStart,
+      units,
+      total,
+      measures,
+      figures: figures.get(service.id) ?? [],
+      expected: expectedIn(query.availability, service.id),
+      sdc: query.sdc,
+    }
+    if (!query.sdc) {
+      blocks.set(service.id, buildServiceBlock(input))
+      continue
+    }
+    const key = digestOf([
       query.yearStart,
-      query.sdc?.threshold ?? null,
-      query.unitIds,
-      service.id,
-      service.measures,
+      query.sdc.threshold,
       units,
       total,
       measures.map((m) => [m.id, m.name]),
       query.availability.filter((a) => a.serviceId === service.id),
+      input.figures.map((f) => [f.unitId, f.measureId, f.month, f.value]).sort(),
     ])
-  const cache = yearBlockCache()
-  const pending = new Map<number, Promise<ServiceBlock>>()
-  for (const entry of query.services) {
-    const block = cache.get(keyOf(entry), version)
-    countCacheLookup('disclosure-year', block !== undefined)
-    if (block) pending.set(entry.service.id, block)
+    const pattern = cache.get(key)
+    countCacheLookup('suppression-pattern', pattern !== undefined)
+    const block = buildServiceBlock({ ...input, pattern })
+    if (!pattern) cache.set(key, block.pattern)
+    blocks.set(service.id, block)
   }
-  // The services not kept are read in one query and worked out together; requests that ask for
-  // them meanwhile wait for this work instead of repeating it.
-  const missing = query.services.filter((entry) => !pending.has(entry.service.id))
-  if (missing.length > 0) {
-    const figures = readYearFigures(db, {
-      yearStart: query.yearStart,
-      yearEnd,
-      asAt: query.asAt,
-      unitIds: query.unitIds,
-      serviceIds: missing.map((entry) => entry.service.id),
-      measureIds: [...new Set(missing.flatMap((entry) => entry.measures.map((m) => m.id)))],
-    })
-    for (const entry of missing) {
-      const block = figures.then((byService) =>
-        buildServiceBlock({
-          yearStart: query.yearStart,
-          units: entry.units,
-          total: entry.total,
-          measures: entry.measures,
-          figures: byService.get(entry.service.id) ?? [],
-          expected: expectedIn(query.availability, entry.service.id),
-          sdc: query.sdc,
-        }),
-      )
-      cache.set(keyOf(entry), version, block)
-      block.catch(() => cache.forget(keyOf(entry), block))
-      pending.set(entry.service.id, block)
-    }
-  }
-  const blocks = new Map<number, ServiceBlock>()
-  for (const [serviceId, block] of pending) blocks.set(serviceId, await block)
   return blocks
 }
 
-/**
- * Moves with every committed change to a financial year's figures or returns: each save adds a
- * figure version and each workflow step an event, so the count of either grows with every commit,
- * whatever order their ids were given in; the newest ids tell apart counts that happen to match.
- */
-async function yearVersion(db: Executor, yearStart: string, yearEnd: string) {
-  const first = sql`${toMonthDate(yearStart)}::date`
-  const last = sql`${toMonthDate(yearEnd)}::date`
-  const [row] = await queryRows<{ version: string }>(
-    db,
-    sql`select concat_ws('.',
-      (select count(*) || ':' || coalesce(max(id), 0) from return_values where month between ${first} and ${last}),
-      (select count(*) || ':' || coalesce(max(id), 0) from return_events where month between ${first} and ${last})) as version`,
-  )
-  return row!.version
+function digestOf(value: unknown) {
+  return crypto.createHash('sha256').update(JSON.stringify(value)).digest('base64')
 }
 
 function rowsFor(period: Period, service: ServiceRef, unit: BlockUnit, block: ServiceBlock, filters: ActivityFilters) {

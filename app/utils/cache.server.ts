@@ -1,32 +1,31 @@
-// Small in-process caches for work that is costly and the same for everyone who asks: each entry
-// is kept with the version of the data it was computed from, and used only while that version is
-// current, so a change shows on the next request. Bounded: the least recently used go first.
+// Small in-process caches for work that is costly and the same for everyone who asks, bounded:
+// the least recently used go first. The figures cache keeps each entry with the version of the
+// data it was computed from and uses it only while that version is current, so a change shows on
+// the next request; other caches key their entries by everything the value depends on.
 
-/** Entries kept with their version, at most `maxEntries`, the least recently used dropped first. */
-export class VersionedCache<T> {
-  private readonly entries = new Map<string, { version: string; value: T }>()
+/** At most `maxEntries` values, the least recently used dropped first. */
+export class BoundedCache<T> {
+  private readonly entries = new Map<string, T>()
 
   constructor(private readonly maxEntries: number) {}
 
-  /** The value for `key` at `version`, or undefined when there is none or it is older. */
-  get(key: string, version: string): T | undefined {
+  get(key: string): T | undefined {
     const hit = this.entries.get(key)
-    if (!hit || hit.version !== version) return undefined
+    if (hit === undefined) return undefined
     // Most recently used last, so the oldest is the first to go.
     this.entries.delete(key)
     this.entries.set(key, hit)
-    return hit.value
+    return hit
   }
 
-  set(key: string, version: string, value: T) {
+  set(key: string, value: T) {
     this.entries.delete(key)
-    this.entries.set(key, { version, value })
+    this.entries.set(key, value)
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!)
   }
 
-  /** Drops `key` if it still holds `value`. */
-  forget(key: string, value: T) {
-    if (this.entries.get(key)?.value === value) this.entries.delete(key)
+  delete(key: string) {
+    this.entries.delete(key)
   }
 
   clear() {
@@ -41,7 +40,7 @@ export class VersionedCache<T> {
 const CACHES_KEY = Symbol.for('digital-therapies.caches')
 
 function caches() {
-  const registry = globalThis as { [CACHES_KEY]?: Map<string, VersionedCache<unknown>> }
+  const registry = globalThis as { [CACHES_KEY]?: Map<string, BoundedCache<unknown>> }
   registry[CACHES_KEY] ??= new Map()
   return registry[CACHES_KEY]
 }
@@ -50,12 +49,12 @@ function caches() {
  * One cache per name for the whole process: the Remix build bundles its own copy of this module
  * beside the server's, and both must share it.
  */
-export function processCache<T>(name: string, maxEntries: number): VersionedCache<T> {
-  if (!caches().has(name)) caches().set(name, new VersionedCache<unknown>(maxEntries))
-  return caches().get(name) as VersionedCache<T>
+export function processCache<T>(name: string, maxEntries: number): BoundedCache<T> {
+  if (!caches().has(name)) caches().set(name, new BoundedCache<unknown>(maxEntries))
+  return caches().get(name) as BoundedCache<T>
 }
 
-const figures = () => processCache<Promise<unknown>>('figures', 500)
+const figures = () => processCache<{ version: string; value: Promise<unknown> }>('figures', 500)
 
 /**
  * The value for `key` at `version`: computed once (concurrent callers share the computation),
@@ -63,11 +62,13 @@ const figures = () => processCache<Promise<unknown>>('figures', 500)
  */
 export function cachedAtVersion<T>(key: string, version: string, compute: () => Promise<T>): Promise<T> {
   const cache = figures()
-  const hit = cache.get(key, version)
-  if (hit) return hit as Promise<T>
+  const hit = cache.get(key)
+  if (hit?.version === version) return hit.value as Promise<T>
   const value = compute()
-  cache.set(key, version, value)
-  value.catch(() => cache.forget(key, value))
+  cache.set(key, { version, value })
+  value.catch(() => {
+    if (cache.get(key)?.value === value) cache.delete(key)
+  })
   return value
 }
 

@@ -111,9 +111,6 @@ export const returnValues = pgTable(
     index('return_values_current_service_month')
       .on(t.serviceId, t.month, t.measureId)
       .where(sql`${t.validTo} is null`),
-    // Tells whether any figure of a financial year has changed (how many versions, the newest
-    // id), so the disclosure-control pattern of a year is worked out again only when it has.
-    index('return_values_month_id').on(t.month, t.id),
     // Serves national and per-measure aggregates over a period of current figures.
     index('return_values_current_month_measure')
       .on(t.month, t.measureId)

@@ -1,6 +1,7 @@
-// The export keeps each financial year's disclosure-control work until that year's figures
-// change: a save to one month leaves the other years' work valid, and a moment settled in the
-// past is kept for good. Each look-up is counted in /metrics.
+// The export keeps each service's suppression pattern of a financial year, keyed by a digest of
+// the figures it was worked out from: a save changes its own service and year only, a moment in
+// the past keeps its pattern whatever changes since, and a pattern is only ever applied to its
+// own figures. Each look-up is counted in /metrics.
 import { beforeEach, expect, test } from 'vitest'
 import { exportActivity } from '#app/api/handlers.server.ts'
 import { getMetrics } from '#app/utils/metrics.server.ts'
@@ -29,7 +30,7 @@ beforeEach(async () => {
 async function lookups() {
   const { values } = await getMetrics().figuresCache.get()
   const count = (outcome: string) =>
-    values.find((v) => v.labels.figures === 'disclosure-year' && v.labels.outcome === outcome)?.value ?? 0
+    values.find((v) => v.labels.figures === 'suppression-pattern' && v.labels.outcome === outcome)?.value ?? 0
   return { hits: count('hit'), misses: count('miss') }
 }
 
@@ -44,9 +45,14 @@ async function exportNow(query = QUERY) {
     deadlineDay: 15,
   })
   expect(response.status).toBe(200)
-  const { rows } = (await response.json()) as { rows: { board_code: string; period: string; value: number | null }[] }
+  const { rows } = (await response.json()) as {
+    rows: { board_code: string; period: string; value: number | null; qualifier: string | null }[]
+  }
   const after = await lookups()
-  const april = (period: string) => rows.find((r) => r.board_code === LOTHIAN && r.period === period)?.value
+  const april = (period: string) => {
+    const row = rows.find((r) => r.board_code === LOTHIAN && r.period === period)
+    return `${row?.value} ${row?.qualifier}`
+  }
   return {
     hits: after.hits - before.hits,
     misses: after.misses - before.misses,
@@ -56,29 +62,33 @@ async function exportNow(query = QUERY) {
 }
 
 test('a year is worked out again only when its own figures change', async () => {
-  // One service in two financial years: two blocks, worked out once, then served from memory.
-  expect(await exportNow()).toEqual({ hits: 0, misses: 2, april2024: 300, april2025: 500 })
-  expect(await exportNow()).toEqual({ hits: 2, misses: 0, april2024: 300, april2025: 500 })
+  // One service in two financial years: two patterns, worked out once, then applied again.
+  expect(await exportNow()).toEqual({ hits: 0, misses: 2, april2024: '300 p', april2025: '500 p' })
+  expect(await exportNow()).toEqual({ hits: 2, misses: 0, april2024: '300 p', april2025: '500 p' })
 
   // A save to April 2025 changes 2025/26 only.
   await f.figure(LOTHIAN, 'video-1to1', '2025-04', 'sessions', 520, new Date().toISOString())
-  expect(await exportNow()).toEqual({ hits: 1, misses: 1, april2024: 300, april2025: 520 })
+  expect(await exportNow()).toEqual({ hits: 1, misses: 1, april2024: '300 p', april2025: '520 p' })
 
-  // So does a workflow step (an approval makes the figures final: the qualifiers change).
+  // An approval changes the qualifiers, not the figures: the pattern stands, the qualifier is new.
   await f.approve(LOTHIAN, '2025-04', new Date().toISOString())
-  expect(await exportNow()).toEqual({ hits: 1, misses: 1, april2024: 300, april2025: 520 })
+  expect(await exportNow()).toEqual({ hits: 2, misses: 0, april2024: '300 p', april2025: '520 null' })
 })
 
-test('figures as at a settled moment in the past are worked out once, whatever changes since', async () => {
+test('figures as at a moment in the past keep their pattern, whatever changes since', async () => {
   const past = `${QUERY}&asAt=2025-06-01T00:00:00Z`
-  expect(await exportNow(past)).toEqual({ hits: 0, misses: 2, april2024: 300, april2025: 500 })
+  expect(await exportNow(past)).toEqual({ hits: 0, misses: 2, april2024: '300 p', april2025: '500 p' })
   await f.figure(LOTHIAN, 'video-1to1', '2025-04', 'sessions', 520, new Date().toISOString())
-  expect(await exportNow(past)).toEqual({ hits: 2, misses: 0, april2024: 300, april2025: 500 })
+  expect(await exportNow(past)).toEqual({ hits: 2, misses: 0, april2024: '300 p', april2025: '500 p' })
 })
 
-test('disclosure control on and off, and different thresholds, are kept apart', async () => {
-  const on = await exportNow()
-  const off = await exportNow(`${QUERY}&sdc=off`)
-  expect(on.misses).toBe(2)
-  expect(off).toEqual({ hits: 0, misses: 2, april2024: 300, april2025: 500 })
+test('a pattern is applied only to the figures it was worked out from', async () => {
+  // Two boards with small counts: their patterns differ from the patterns of the figures above.
+  expect((await exportNow()).misses).toBe(2)
+  await f.figure('S08000029', 'video-1to1', '2025-04', 'sessions', 3, new Date().toISOString())
+  await f.submit('S08000029', '2025-04', new Date().toISOString())
+  const after = await exportNow(`${QUERY}&board=S08000029`)
+  expect(after).toMatchObject({ hits: 1, misses: 1 })
+  // Without disclosure control nothing is kept or looked up.
+  expect(await exportNow(`${QUERY}&sdc=off`)).toMatchObject({ hits: 0, misses: 0 })
 })

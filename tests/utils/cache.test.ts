@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { getDataVersion } from '#app/models/data-version.server.ts'
 import { findReturnUnit, saveReturn } from '#app/models/returns.server.ts'
-import { cachedAtVersion, clearCache, VersionedCache } from '#app/utils/cache.server.ts'
+import { cachedAtVersion, clearCache, BoundedCache } from '#app/utils/cache.server.ts'
 import { createTestUser } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
@@ -24,13 +24,12 @@ describe('the figures cache', () => {
   })
 
   test('keeps at most its bound, dropping the least recently used first', () => {
-    const cache = new VersionedCache<number>(2)
-    cache.set('a', 'v', 1)
-    cache.set('b', 'v', 2)
-    expect(cache.get('a', 'v')).toBe(1) // a is now the most recently used
-    cache.set('c', 'v', 3)
-    expect([cache.get('a', 'v'), cache.get('b', 'v'), cache.get('c', 'v'), cache.size]).toEqual([1, undefined, 3, 2])
-    expect(cache.get('a', 'another version')).toBeUndefined()
+    const cache = new BoundedCache<number>(2)
+    cache.set('a', 1)
+    cache.set('b', 2)
+    expect(cache.get('a')).toBe(1) // a is now the most recently used
+    cache.set('c', 3)
+    expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.size]).toEqual([1, undefined, 3, 2])
   })
 
   test('a failed computation is not kept', async () => {

@@ -1,1 +1,0 @@
-CREATE INDEX "return_values_month_id" ON "return_values" USING btree ("month","id");
