@@ -3,41 +3,17 @@
 // exactly the figures of their table.
 import { parse } from 'csv-parse/sync'
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { Figure } from '#app/domain/figure.ts'
 import { lastCompleteMonth, latestDueMonth, addMonths } from '#app/utils/dates.ts'
 import { queryRows } from '#db/client.ts'
-import { DEMO_PASSWORD, loadDemoData } from '#seed/demo.ts'
-import { TestClient } from '#tests/setup/client.ts'
 import { ENGINE, useTestDatabase } from '#tests/setup/database.ts'
-import { startTestServer } from '#tests/setup/server.ts'
+import { useDemoServer } from '#tests/setup/demo-server.ts'
 
 const t = useTestDatabase()
-let server: Awaited<ReturnType<typeof startTestServer>>
 const now = new Date()
-let cookie = ''
-/** fetch, signed in. */
-const get = (input: string | URL, init: RequestInit = {}) =>
-  fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } })
-
-beforeAll(async () => {
-  // The server reads the clock, so the demo is generated to the same day.
-  await loadDemoData(t.db, { now, deadlineDay: 15 })
-  server = await startTestServer()
-  // Dashboards are open to every role: these tests read them as the demo analyst.
-  const analyst = new TestClient(server.url)
-  await analyst.signIn('analyst@demo.scot', DEMO_PASSWORD)
-  cookie = analyst.cookie
-})
-afterAll(() => server?.close())
-
-async function data<T>(path: string, route: string): Promise<T> {
-  const url = new URL(path, server.url)
-  url.searchParams.set('_data', route)
-  const response = await get(url)
-  expect(response.status, path).toBe(200)
-  return (await response.json()) as T
-}
+const server = useDemoServer(t, now)
+const { get, data } = server
 
 type Page = { figures: Figure[]; view: { period: { from: string; to: string } } }
 

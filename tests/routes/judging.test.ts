@@ -1,33 +1,13 @@
 // The control chart and the funnel plot, checked against computations written here from the
 // API's own figures (DESIGN.md, "Judging the figures"), not from the code that draws them.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { Figure } from '#app/domain/figure.ts'
-import { DEMO_PASSWORD, loadDemoData } from '#seed/demo.ts'
-import { TestClient } from '#tests/setup/client.ts'
 import { ENGINE, useTestDatabase } from '#tests/setup/database.ts'
-import { startTestServer } from '#tests/setup/server.ts'
+import { useDemoServer } from '#tests/setup/demo-server.ts'
 
 const t = useTestDatabase()
-let server: Awaited<ReturnType<typeof startTestServer>>
-let cookie = ''
-const get = (input: string | URL) => fetch(input, { headers: { cookie } })
-
-beforeAll(async () => {
-  await loadDemoData(t.db, { now: new Date(), deadlineDay: 15 })
-  server = await startTestServer()
-  const analyst = new TestClient(server.url)
-  await analyst.signIn('analyst@demo.scot', DEMO_PASSWORD)
-  cookie = analyst.cookie
-})
-afterAll(() => server?.close())
-
-async function data<T>(path: string, route: string): Promise<T> {
-  const url = new URL(path, server.url)
-  url.searchParams.set('_data', route)
-  const response = await get(url)
-  expect(response.status, path).toBe(200)
-  return (await response.json()) as T
-}
+const server = useDemoServer(t, new Date())
+const { get, data } = server
 
 type Page = { figures?: Figure[]; figure?: Figure; view: { period: { from: string; to: string } } }
 const SCOTLAND = 'S92000003'
