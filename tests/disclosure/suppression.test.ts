@@ -434,6 +434,30 @@ describe('relations between measures', () => {
     checkRelated(table, state, 4)
   })
 
+  test('a count the bounds hold within less than 1 of its value is protected too', () => {
+    // Found by the property below: with a threshold of 1, a suppressed 1 that the relations and
+    // the bounds of the other cells held between 1 and 1.5, so it could only be 1.
+    const table = partOfWholeTable([
+      [
+        { whole: 2, rest: 0 },
+        { whole: 5, rest: 0 },
+        { whole: 3, rest: 2 },
+        { whole: 0, rest: 0 },
+        { whole: 2, rest: 5 },
+        { whole: 0, rest: 0 },
+      ],
+      [
+        { whole: 1, rest: 1 },
+        { whole: 3, rest: 1 },
+        { whole: 5, rest: 0 },
+        { whole: 0, rest: 1 },
+        { whole: 5, rest: 0 },
+        { whole: 0, rest: 5 },
+      ],
+    ])
+    checkRelated(table, suppressTable(table, { threshold: 1 }), 1)
+  })
+
   test.prop([pairSeries, threshold], { numRuns: 60 })(
     'random wholes and parts with Scotland, quarters and a year: no small count or small rest published or recoverable',
     (series, t) => {
