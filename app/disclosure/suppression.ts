@@ -345,10 +345,8 @@ function audit(
     byGroup.get(groups.find(relation.members.find(unknownCell)!))!.equations.push(relation)
 
   const fixedCells = new Set<number>()
-  const narrowCells = new Set<number>()
   for (const group of byGroup.values()) {
     const system = reduce(relationMatrix(group.cells, group.equations), group.cells.length)
-    for (const cell of narrowlyBounded(group.cells, system, values, lowerBound, protectedCell)) narrowCells.add(cell)
     const pinned = pinnedAtLowerBound(group.cells, system, values, lowerBound)
     for (const cell of pinned) fixedCells.add(cell)
     // Once the pinned cells are known, the relations may fix others.
@@ -362,8 +360,7 @@ function audit(
   }
   const workedOut = (cell: number) => isKnown(cell) || fixedCells.has(cell)
   for (let cell = 0; cell < values.length; cell++) {
-    if (hidden(cell) && (workedOut(cell) || narrowCells.has(cell)) && protectedCell(cell))
-      disclosures.push({ kind: 'pinned', cell })
+    if (hidden(cell) && workedOut(cell) && protectedCell(cell)) disclosures.push({ kind: 'pinned', cell })
   }
 
   // A published (or worked-out) total less its known parts is the sum of the rest.
@@ -440,63 +437,6 @@ function pinnedAtLowerBound(
     if (x[2 * k + j]! < 0.5) pinned.add(cells[i]!)
   })
   return pinned
-}
-
-/**
- * Protected cells the bounds hold within less than 1 of their value: whole numbers, so the only
- * one in such a range is the count itself. A cell may move along the changes that keep every
- * relation (d = N z), as far as no cell falls below its public lower bound: each cell has room
- * (its value less its bound) that the change may use up. A basis vector that moves the cell
- * settles most cases; the rest take one linear programme each way, capped at 1.
- */
-function narrowlyBounded(
-  cells: readonly number[],
-  system: ReducedSystem,
-  values: readonly (number | null)[],
-  lowerBound: (cell: number) => number,
-  protectedCell: (cell: number) => boolean,
-) {
-  const narrow: number[] = []
-  const targets = cells.map((cell, i) => (protectedCell(cell) ? i : -1)).filter((i) => i >= 0)
-  if (targets.length === 0) return narrow
-  const basis = nullSpace(system)
-  const room = cells.map((cell) => values[cell]! - lowerBound(cell))
-  const EPSILON = 1e-9
-
-  // How far a change can go before some cell reaches its bound.
-  const reach = (change: readonly number[]) => {
-    let step = Infinity
-    change.forEach((d, j) => {
-      if (d < -EPSILON) step = Math.min(step, room[j]! / -d)
-    })
-    return step
-  }
-  // The furthest the target moves up (direction 1) or down (-1), at most 1.
-  const furthest = (target: number, direction: 1 | -1) => {
-    if (basis.length === 0) return 0
-    const along = (j: number) => [...basis.map((v) => v[j]!), ...basis.map((v) => -v[j]!)]
-    const constraints = cells.map((_, j) => along(j).map((a) => -a))
-    const movement = along(target).map((a) => direction * a)
-    return maximiseFromOrigin(movement, [...constraints, movement], [...room, 1]).value
-  }
-
-  for (const i of targets) {
-    let up = 0
-    let down = 0
-    for (const vector of basis) {
-      for (const sign of [1, -1]) {
-        const change = vector.map((d) => sign * d)
-        const moved = Math.abs(change[i]!) * reach(change)
-        if (change[i]! > EPSILON) up = Math.max(up, moved)
-        if (change[i]! < -EPSILON) down = Math.max(down, moved)
-      }
-    }
-    if (up + down >= 1 - EPSILON) continue
-    if (up < 1) up = furthest(i, 1)
-    if (up + down < 1 - EPSILON && down < 1) down = furthest(i, -1)
-    if (up + down < 1 - EPSILON) narrow.push(cells[i]!)
-  }
-  return narrow
 }
 
 /** The relations as equations over the cells given (`total - sum of parts = constant`). */
