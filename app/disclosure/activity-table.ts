@@ -116,10 +116,11 @@ const YEAR_SLOT = 16
 const SLOTS = 17
 
 /**
- * Which cells disclosure control suppressed: for each measure, the positions (row x slot) of its
- * suppressed cells. Small, so it can be kept and applied again to the same figures read later.
+ * Which cells disclosure control suppressed: their positions, measure by measure (in the order
+ * of the block's measures), row by row, slot by slot. Four bytes a suppressed cell, so it can be
+ * kept and applied again to the same figures read later.
  */
-export type SuppressionPattern = ReadonlyMap<string, readonly number[]>
+export type SuppressionPattern = Uint32Array
 
 export interface ServiceBlock {
   /** A measure's figure for a unit (or the total) and period of this year; undefined if no figure is due or reported. */
@@ -141,10 +142,13 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
     const figures = input.figures.filter((f) => f.measureId === measure.id)
     tables.set(measure.name, buildMeasure(input, months, rows.length, totalRow, rowOf, figures))
   }
+  const measureTables = [...tables.values()]
+  const positionOf = (m: number, r: number, slot: number) => (m * rows.length + r) * SLOTS + slot
   if (input.sdc && input.pattern) {
-    for (const [measure, positions] of input.pattern) {
-      const table = tables.get(measure)!
-      for (const position of positions) table[Math.floor(position / SLOTS)]![position % SLOTS]!.suppressed = true
+    for (const position of input.pattern) {
+      const rest = Math.floor(position / SLOTS)
+      const table = measureTables[Math.floor(rest / rows.length)]!
+      table[rest % rows.length]![position % SLOTS]!.suppressed = true
     }
   } else if (input.sdc) {
     const names = input.measures.map((m) => m.name)
@@ -153,13 +157,11 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
       applyDisclosureControl(tables, group, unitRows, totalRow, input.sdc.threshold)
     }
   }
-  const pattern = new Map<string, number[]>()
-  for (const [measure, table] of tables) {
-    const positions = table.flatMap((row, r) =>
-      row.flatMap((cell, slot) => (cell.suppressed ? [r * SLOTS + slot] : [])),
-    )
-    if (positions.length > 0) pattern.set(measure, positions)
-  }
+  const pattern = Uint32Array.from(
+    measureTables.flatMap((table, m) =>
+      table.flatMap((row, r) => row.flatMap((cell, slot) => (cell.suppressed ? [positionOf(m, r, slot)] : []))),
+    ),
+  )
 
   const slotOf = (period: Period) => {
     const offset = monthIndex(period.firstMonth) - monthIndex(input.yearStart)

@@ -82,8 +82,8 @@ test('the pattern names the suppressed cells, and is empty without disclosure co
     expected: () => true,
   }
   const block = buildServiceBlock({ ...input, sdc: { threshold: 4 } })
-  // Board 1's April (row 0, slot 0) is the primary; others go with it to protect it.
-  expect(block.pattern.get('started')).toContain(0)
+  // Board 1's April (measure 0, row 0, slot 0) is the primary; others go with it to protect it.
+  expect([...block.pattern]).toContain(0)
   expect(block.figure('started', 1, PERIODS[0]!)).toEqual({ value: null, qualifier: 'c' })
-  expect(buildServiceBlock({ ...input, sdc: null }).pattern.size).toBe(0)
+  expect(buildServiceBlock({ ...input, sdc: null }).pattern).toHaveLength(0)
 })
