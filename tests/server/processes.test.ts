@@ -14,12 +14,13 @@ afterAll(killServers)
 const BASE_PORT = freePortBase() + 60
 const TOKEN = 'metrics-token-for-the-process-test'
 
-/** The app processes the supervisor has started. */
+/** The app processes the supervisor has started (not helpers such as tsx's esbuild service). */
 function childrenOf(pid: number) {
-  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout
+  const out = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout
   return out
     .split('\n')
-    .map((line) => Number(line.trim()))
+    .filter((line) => line.includes('server.ts'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]))
     .filter(Boolean)
 }
 
