@@ -1,4 +1,5 @@
 export * from './annotations.ts'
+export * from './breakdowns.ts'
 export * from './catalogue.ts'
 export * from './org-units.ts'
 export * from './returns.ts'
