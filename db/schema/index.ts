@@ -1,6 +1,7 @@
 export * from './annotations.ts'
 export * from './breakdowns.ts'
 export * from './catalogue.ts'
+export * from './costs.ts'
 export * from './org-units.ts'
 export * from './returns.ts'
 export * from './rollups.ts'
