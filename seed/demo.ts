@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm'
 import {
   addMonths,
+  financialYear,
   lastCompleteMonth,
   monthIndex,
   monthRange,
@@ -18,7 +19,7 @@ import {
 } from '#app/utils/dates.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import { type Database, queryRows, type Transaction } from '#db/client.ts'
-import { annotations, users } from '#db/schema/index.ts'
+import { annotations, costs, users } from '#db/schema/index.ts'
 import type { ReferenceData } from './reference.ts'
 import { readReferenceData } from './reference.ts'
 
@@ -46,6 +47,8 @@ const REFERRAL_SHARE: Record<string, number> = {
   'ccbt-prisons': 0.02,
   iecbt: 0.17,
 }
+/** The workforce entry of the catalogue: supporter hours, staff in post and staff trained. */
+const TEAM_SERVICE = 'digital-therapies-team'
 /** Calendar-month seasonality (January first): a dip in summer and at Christmas. */
 const SEASON = [1.1, 1.04, 1.02, 0.98, 1.0, 0.96, 0.9, 0.92, 1.05, 1.06, 1.04, 0.93]
 /** Boards hosting cross-region groups share them by these weights. */
@@ -169,6 +172,14 @@ export function generateDemoValues(reference: ReferenceData, through: string): D
         add('proms_completed', noisyCount(enrolments * 3.8, `${key}:completed`))
       } else if (SELF_HELP_VISITS_PER_MONTH[a.service] !== undefined) {
         add('visits', noisyCount(SELF_HELP_VISITS_PER_MONTH[a.service]! * trend, `${key}:visits`))
+      } else if (a.service === TEAM_SERVICE) {
+        // Supporters give about 2 hours to each person who starts cCBT or ieCBT; a team of about
+        // one clinician per 40,000 people grows with the programme; a few complete the course.
+        const started = THERAPY_REFERRALS_PER_MONTH * share * trend * 0.82
+        const staff = Math.max(2, noisyCount(((population.get(a.code) ?? 0) / 40_000) * growth(month), `${key}:staff`))
+        add('supporter_hours', noisyCount(started * 2 * boardFactor(a.code, 'support'), `${key}:hours`))
+        add('staff_in_post', staff)
+        add('staff_trained', part(staff, 0.08, `${key}:trained`))
       }
     }
   }
@@ -447,7 +458,98 @@ export async function loadDemoData(
       org_unit_id int, service_id int, month date, measure_id int, changed_by int, value int,
       valid_from timestamptz, valid_to timestamptz, change_reason text`,
     )
+    // Costs of every financial year, recorded by the national lead.
+    const demoCosts = generateDemoCosts(reference, generateDemoValues(reference, through), through)
+    if (demoCosts.length > 0) {
+      await tx.insert(costs).values(
+        demoCosts.map((c) => ({
+          financialYear: c.financialYear,
+          orgUnitId: unitId.get(c.code)!,
+          serviceId: serviceId.get(c.service)!,
+          kind: c.kind,
+          amount: c.amount,
+          changedBy: nationalLead,
+        })),
+      )
+    }
   })
+}
+
+/** National contracts and licences of each service in 2021/22, in pounds; 3% a year more after. */
+const NATIONAL_COSTS: Record<string, { kind: 'contract' | 'licence' | 'other'; amount: number }> = {
+  'ccbt-adults': { kind: 'licence', amount: 1_050_000 },
+  'ccbt-perinatal': { kind: 'licence', amount: 110_000 },
+  'ccbt-cyp': { kind: 'licence', amount: 230_000 },
+  'ccbt-ltc': { kind: 'licence', amount: 150_000 },
+  'ccbt-higher-education': { kind: 'licence', amount: 120_000 },
+  'ccbt-prisons': { kind: 'licence', amount: 60_000 },
+  iecbt: { kind: 'contract', amount: 1_150_000 },
+  'video-1to1': { kind: 'licence', amount: 680_000 },
+  'video-group': { kind: 'licence', amount: 110_000 },
+  'video-group-cross-region': { kind: 'other', amount: 40_000 },
+  'proms-pathway': { kind: 'licence', amount: 240_000 },
+  'self-help-guides': { kind: 'contract', amount: 300_000 },
+  'lived-experience-wellbeing': { kind: 'contract', amount: 130_000 },
+  [TEAM_SERVICE]: { kind: 'other', amount: 160_000 },
+}
+/** What a board's supporters cost for each course of cCBT or ieCBT completed, in 2021/22 pounds. */
+const BOARD_STAFF_COST_PER_COMPLETED = 95
+
+export interface DemoCost {
+  financialYear: string
+  code: string
+  service: string
+  kind: 'contract' | 'licence' | 'staff' | 'other'
+  amount: number
+}
+
+/**
+ * Costs of every financial year from the programme's start to the one `through` falls in: the
+ * national contracts and licences (known for the whole year in advance, so the current year has
+ * them too), and each board's supporter staff cost of each cCBT and ieCBT service, from the
+ * courses it completed, for the years that are over (boards report them once the year closes).
+ */
+export function generateDemoCosts(reference: ReferenceData, values: DemoValue[], through: string): DemoCost[] {
+  const nationalCode = reference.orgUnits.find((u) => u.kind === 'national')?.code
+  const years = [...new Set(monthRange(PROGRAMME_START_MONTH, through).map(financialYear))]
+  const closed = new Set(years.filter((y) => financialYear(addMonths(through, 1)) !== y))
+  const completed = new Map<string, number>()
+  for (const v of values) {
+    if (v.measure !== 'completed') continue
+    const key = `${financialYear(v.month)}:${v.code}:${v.service}`
+    completed.set(key, (completed.get(key) ?? 0) + v.value)
+  }
+  const list: DemoCost[] = []
+  years.forEach((year, i) => {
+    const uplift = 1.03 ** i
+    if (nationalCode) {
+      for (const service of reference.services) {
+        const cost = NATIONAL_COSTS[service.slug]
+        if (cost)
+          list.push({
+            financialYear: year,
+            code: nationalCode,
+            service: service.slug,
+            kind: cost.kind,
+            amount: Math.round((cost.amount * uplift) / 1000) * 1000,
+          })
+      }
+    }
+    if (!closed.has(year)) return
+    for (const [key, courses] of completed) {
+      const [y, code, service] = key.split(':') as [string, string, string]
+      if (y !== year) continue
+      const perCourse = BOARD_STAFF_COST_PER_COMPLETED * uplift * boardFactor(code, 'cost')
+      list.push({
+        financialYear: year,
+        code,
+        service,
+        kind: 'staff',
+        amount: Math.round((courses * perCourse) / 100) * 100,
+      })
+    }
+  })
+  return list
 }
 
 export interface DemoAnnotation {

@@ -10,6 +10,10 @@ import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { type Database, type Executor, queryRows } from '#db/client.ts'
 import {
+  breakdownCategories,
+  breakdownDimensions,
+  breakdownMeasures,
+  breakdownPopulations,
   measures,
   orgUnitAliases,
   orgUnitPopulations,
@@ -39,6 +43,8 @@ const code = z.string().regex(/^[A-Z]\d{8}$/, 'must be a 9-character GSS code su
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens')
 const name = z.string().trim().min(1, 'must not be empty')
 const count = z.coerce.number().int('must be a whole number').positive('must be more than 0')
+const year = z.coerce.number().int('must be a whole number').min(1900).max(2200)
+const population = z.coerce.number().int('must be a whole number').min(0, 'must not be negative')
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM')
 
 const FILES = {
@@ -114,6 +120,36 @@ const FILES = {
         message: 'must not be before from_month',
       }),
   },
+  breakdownDimensions: {
+    file: 'breakdown-dimensions.csv',
+    row: z.object({ dimension: slug, label: name, sort_order: z.coerce.number().int() }),
+  },
+  breakdownCategories: {
+    file: 'breakdown-categories.csv',
+    row: z.object({
+      dimension: slug,
+      category: z.string().regex(/^[a-z0-9+-]+$/, 'must be lower-case letters, digits, "-" or "+"'),
+      label: name,
+      rank: z.coerce
+        .number()
+        .int('must be a whole number')
+        .positive()
+        .or(z.literal('').transform(() => null)),
+      sort_order: z.coerce.number().int(),
+    }),
+  },
+  breakdowns: {
+    file: 'breakdowns.csv',
+    row: z.object({ service: slug, measure: name, dimension: slug }),
+  },
+  simdPopulations: {
+    file: 'populations-simd.csv',
+    row: z.object({ code, year, simd_quintile: z.string(), population, source: name }),
+  },
+  ageSexPopulations: {
+    file: 'populations-age-sex.csv',
+    row: z.object({ code, year, age_band: z.string(), sex: z.string(), population, source: name }),
+  },
 } as const
 
 type Files = typeof FILES
@@ -177,7 +213,13 @@ export function readReferenceData(dir: string = REFERENCE_DIR): ReferenceData {
   const cells = new Set<string>()
   for (const t of data.tiles) {
     must(unitCodes.has(t.code), FILES.tiles.file, t.line, 'code', `${t.code} is not in ${FILES.orgUnits.file}`)
-    must(!cells.has(`${t.row},${t.column}`), FILES.tiles.file, t.line, 'column', `row ${t.row}, column ${t.column} already holds another board`)
+    must(
+      !cells.has(`${t.row},${t.column}`),
+      FILES.tiles.file,
+      t.line,
+      'column',
+      `row ${t.row}, column ${t.column} already holds another board`,
+    )
     cells.add(`${t.row},${t.column}`)
   }
   for (const p of data.populations) {
@@ -224,7 +266,87 @@ export function readReferenceData(dir: string = REFERENCE_DIR): ReferenceData {
       `${a.service} is not in ${FILES.services.file}`,
     )
   }
+  const dimensions = new Set(data.breakdownDimensions.map((d) => d.dimension))
+  const categories = new Set(data.breakdownCategories.map((c) => `${c.dimension}=${c.category}`))
+  for (const c of data.breakdownCategories) {
+    must(
+      dimensions.has(c.dimension),
+      FILES.breakdownCategories.file,
+      c.line,
+      'dimension',
+      `${c.dimension} is not in ${FILES.breakdownDimensions.file}`,
+    )
+  }
+  const serviceMeasure = new Set(data.serviceMeasures.map((sm) => `${sm.service}:${sm.measure}`))
+  for (const b of data.breakdowns) {
+    must(
+      serviceMeasure.has(`${b.service}:${b.measure}`),
+      FILES.breakdowns.file,
+      b.line,
+      'measure',
+      `${b.measure} is not a measure of ${b.service} in ${FILES.serviceMeasures.file}`,
+    )
+    must(
+      dimensions.has(b.dimension),
+      FILES.breakdowns.file,
+      b.line,
+      'dimension',
+      `${b.dimension} is not in ${FILES.breakdownDimensions.file}`,
+    )
+  }
+  const checkCategory = (file: string, line: number, field: string, dimension: string, category: string) =>
+    must(
+      categories.has(`${dimension}=${category}`),
+      file,
+      line,
+      field,
+      `${category} is not a ${dimension} category in ${FILES.breakdownCategories.file}`,
+    )
+  for (const p of data.simdPopulations) {
+    must(
+      unitCodes.has(p.code),
+      FILES.simdPopulations.file,
+      p.line,
+      'code',
+      `${p.code} is not in ${FILES.orgUnits.file}`,
+    )
+    checkCategory(FILES.simdPopulations.file, p.line, 'simd_quintile', 'simd', p.simd_quintile)
+  }
+  for (const p of data.ageSexPopulations) {
+    must(
+      unitCodes.has(p.code),
+      FILES.ageSexPopulations.file,
+      p.line,
+      'code',
+      `${p.code} is not in ${FILES.orgUnits.file}`,
+    )
+    checkCategory(FILES.ageSexPopulations.file, p.line, 'age_band', 'age', p.age_band)
+    checkCategory(FILES.ageSexPopulations.file, p.line, 'sex', 'sex', p.sex)
+  }
   return data
+}
+
+/**
+ * Populations by category, one dimension at a time: the SIMD file as it is, and the age and
+ * sex file summed over sex for the age bands and over age for the sexes.
+ */
+export function breakdownPopulationRows(data: ReferenceData) {
+  const rows = new Map<
+    string,
+    { code: string; year: number; dimension: string; category: string; population: number; source: string }
+  >()
+  const add = (code: string, year: number, dimension: string, category: string, population: number, source: string) => {
+    const key = [code, year, dimension, category, source].join('|')
+    const row = rows.get(key) ?? { code, year, dimension, category, population: 0, source }
+    row.population += population
+    rows.set(key, row)
+  }
+  for (const p of data.simdPopulations) add(p.code, p.year, 'simd', p.simd_quintile, p.population, p.source)
+  for (const p of data.ageSexPopulations) {
+    add(p.code, p.year, 'age', p.age_band, p.population, p.source)
+    add(p.code, p.year, 'sex', p.sex, p.population, p.source)
+  }
+  return [...rows.values()]
 }
 
 /** Adds whatever reference rows the database does not have yet, in one transaction. */
@@ -296,6 +418,58 @@ export async function loadReferenceData(db: Database, data: ReferenceData = read
       )
       .onConflictDoNothing()
 
+    await tx
+      .insert(breakdownDimensions)
+      .values(data.breakdownDimensions.map((d) => ({ name: d.dimension, label: d.label, sortOrder: d.sort_order })))
+      .onConflictDoNothing()
+    const dimensionId = await idMap(tx, 'breakdown_dimensions', 'name')
+    await tx
+      .insert(breakdownCategories)
+      .values(
+        data.breakdownCategories.map((c) => ({
+          dimensionId: dimensionId(c.dimension),
+          name: c.category,
+          label: c.label,
+          rank: c.rank,
+          sortOrder: c.sort_order,
+        })),
+      )
+      .onConflictDoNothing()
+    const categoryRows = await tx
+      .select({
+        id: breakdownCategories.id,
+        dimensionId: breakdownCategories.dimensionId,
+        name: breakdownCategories.name,
+      })
+      .from(breakdownCategories)
+    const categoryId = new Map(categoryRows.map((c) => [`${c.dimensionId}=${c.name}`, c.id]))
+    await tx
+      .insert(breakdownMeasures)
+      .values(
+        data.breakdowns.map((b) => ({
+          serviceId: serviceId(b.service),
+          measureId: measureId(b.measure),
+          dimensionId: dimensionId(b.dimension),
+        })),
+      )
+      .onConflictDoNothing()
+    const populations = breakdownPopulationRows(data)
+    if (populations.length > 0) {
+      await tx
+        .insert(breakdownPopulations)
+        .values(
+          populations.map((p) => ({
+            orgUnitId: unitId(p.code),
+            year: p.year,
+            dimensionId: dimensionId(p.dimension),
+            categoryId: categoryId.get(`${dimensionId(p.dimension)}=${p.category}`)!,
+            population: p.population,
+            source: p.source,
+          })),
+        )
+        .onConflictDoNothing()
+    }
+
     // Coverage history comes from the file only for a board and service with no history yet:
     // once an administrator has recorded changes, those stand.
     const known = await tx
@@ -316,7 +490,11 @@ export async function loadReferenceData(db: Database, data: ReferenceData = read
   })
 }
 
-async function idMap(tx: Executor, table: 'org_units' | 'services' | 'measures', key: 'code' | 'slug' | 'name') {
+async function idMap(
+  tx: Executor,
+  table: 'org_units' | 'services' | 'measures' | 'breakdown_dimensions',
+  key: 'code' | 'slug' | 'name',
+) {
   const rows = await queryRows<{ id: number; key: string }>(
     tx,
     sql`select id, ${sql.identifier(key)} as key from ${sql.identifier(table)}`,

@@ -17,7 +17,9 @@ import {
 } from '#app/returns/rules.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
 import { measures, returnEvents, returns, serviceMeasures, services, users } from '#db/schema/index.ts'
+import { type BreakdownFigure, breakdownKey, checkBreakdowns, mergeBreakdowns } from '#app/returns/breakdowns.ts'
 import { recordAuditEvent } from './audit.server.ts'
+import { listCurrentBreakdowns, loadBreakdownCatalogue, writeBreakdownVersions } from './breakdowns.server.ts'
 import { getReturnHistory, listCurrentFigures, writeFigureVersions } from './figures.server.ts'
 import { findOrgUnitByCode, type OrgUnit } from './org-units.server.ts'
 
@@ -71,6 +73,7 @@ export async function loadRuleCatalogue(db: Executor) {
   const serviceRows = await db
     .select({ id: services.id, slug: services.slug, name: services.name, delivery: services.delivery })
     .from(services)
+  const breakdowns = await loadBreakdownCatalogue(db)
   const applies = new Map<string, Set<string>>()
   for (const pair of pairRows) {
     if (!applies.has(pair.slug)) applies.set(pair.slug, new Set())
@@ -84,6 +87,7 @@ export async function loadRuleCatalogue(db: Executor) {
     applies,
     services: new Map(serviceRows.map((s) => [s.slug, s])),
     serviceNames: new Map(serviceRows.map((s) => [s.slug, s.name])),
+    breakdowns,
   }
 }
 
@@ -140,6 +144,21 @@ export interface ReturnFormData {
     }>
   }>
   events: Array<{ action: string; at: string; by: string | null; reason: string | null }>
+  /** Each service whose figures can be broken down, with the breakdowns it holds. */
+  breakdowns: ServiceBreakdowns[]
+}
+
+export interface ServiceBreakdowns {
+  service: string
+  name: string
+  measures: Array<{ name: string; label: string; total: number | null }>
+  dimensions: Array<{
+    name: string
+    label: string
+    /** The measures this dimension splits; the others' cells are not applicable. */
+    measures: string[]
+    categories: Array<{ name: string; label: string; values: Record<string, number | null> }>
+  }>
 }
 
 const FAMILY_ORDER = ['ccbt', 'iecbt', 'video', 'proms', 'self-help']
@@ -174,7 +193,10 @@ export async function getReturnForm({
       .orderBy(asc(returnEvents.at)),
   ])
   const historyMonths = monthRange(addMonths(month, -12), addMonths(month, -1))
-  const figures = await listCurrentFigures(db, unit.id, [month, ...historyMonths])
+  const [figures, heldBreakdowns] = await Promise.all([
+    listCurrentFigures(db, unit.id, [month, ...historyMonths]),
+    listCurrentBreakdowns(db, unit.id, month),
+  ])
   const at = (service: string, measure: string, m: string) =>
     figures.find((f) => f.service === service && f.measure === measure && f.month === m)
   const status = (row?.status ?? null) as ReturnStatus | null
@@ -216,6 +238,41 @@ export async function getReturnForm({
   // ccbt and iecbt share a table: skip the duplicate.
   const uniqueGroups = groups.filter((g) => g.family !== 'iecbt')
 
+  const held = new Map(heldBreakdowns.map((b) => [`${breakdownKey(b)}|${b.category}`, b.value]))
+  const breakdowns = serviceRows.flatMap((s): ServiceBreakdowns[] => {
+    const split = [...catalogue.measures.values()].filter((m) =>
+      catalogue.breakdowns.applies.has(`${s.slug}|${m.name}`),
+    )
+    if (split.length === 0) return []
+    const dimensions = [...catalogue.breakdowns.dimensions.values()].filter((d) =>
+      split.some((m) => catalogue.breakdowns.applies.get(`${s.slug}|${m.name}`)!.includes(d)),
+    )
+    return [
+      {
+        service: s.slug,
+        name: s.name,
+        measures: split.map((m) => ({ name: m.name, label: m.label, total: at(s.slug, m.name, month)?.value ?? null })),
+        dimensions: dimensions.map((d) => ({
+          name: d.name,
+          label: d.label,
+          measures: split
+            .filter((m) => catalogue.breakdowns.applies.get(`${s.slug}|${m.name}`)!.includes(d))
+            .map((m) => m.name),
+          categories: d.categories.map((c) => ({
+            name: c.name,
+            label: c.label,
+            values: Object.fromEntries(
+              split.map((m) => [
+                m.name,
+                held.get(`${breakdownKey({ service: s.slug, measure: m.name, dimension: d.name })}|${c.name}`) ?? null,
+              ]),
+            ),
+          })),
+        })),
+      },
+    ]
+  })
+
   const firstSubmittedAt = row?.firstSubmittedAt ?? null
   return {
     unit,
@@ -234,6 +291,7 @@ export async function getReturnForm({
     monthProblem: monthProblem(month, lastCompleteMonth(now)),
     groups: uniqueGroups,
     events: events.map((e) => ({ action: e.action, at: e.at.toISOString(), by: e.by, reason: e.reason })),
+    breakdowns,
   }
 }
 
@@ -267,6 +325,7 @@ export async function saveReturn({
   month,
   expectedVersion,
   figures,
+  breakdowns = [],
   submit,
   reason,
   source = 'form',
@@ -280,6 +339,8 @@ export async function saveReturn({
   month: string
   expectedVersion: number | null
   figures: Figure[]
+  /** Breakdown categories to set or clear; those not named keep their value. */
+  breakdowns?: BreakdownFigure[]
   submit: boolean
   /** Why figures change after the month was first approved. */
   reason: string | null
@@ -354,8 +415,21 @@ export async function saveReturn({
         message: `${f.service} ${f.measure} is not a service and measure in the catalogue`,
       })
     }
+    const split = mergeBreakdowns(await listCurrentBreakdowns(tx, unit.id, month), breakdowns)
+    problems.push(
+      ...checkBreakdowns({
+        figures: [...merged.values()],
+        breakdowns: split.merged,
+        applies: catalogue.breakdowns.applies,
+        labels: {
+          measure: (name) => catalogue.measures.get(name)?.label ?? name,
+          service: (slug) => catalogue.serviceNames.get(slug) ?? slug,
+        },
+      }),
+    )
     if (submit) problems.push(...(await warningsWithoutComment(tx, unit.id, month, [...merged.values()], catalogue)))
-    if (current?.firstApprovedAt && changes.length > 0 && !reason?.trim()) {
+    const changed = changes.length + split.changes.length
+    if (current?.firstApprovedAt && changed > 0 && !reason?.trim()) {
       problems.push({
         service: '',
         measure: '',
@@ -367,7 +441,7 @@ export async function saveReturn({
     const errors = problems.filter((p) => p.severity === 'error')
     if (errors.length > 0) return { ok: false, kind: 'invalid', problems: errors }
     // Nothing to change and nothing to submit: leave the return, and its version, as they are.
-    if (changes.length === 0 && !(submit && current?.status === 'draft') && current) {
+    if (changed === 0 && !(submit && current?.status === 'draft') && current) {
       return { ok: true, version: currentVersion, changed: 0, status: current.status }
     }
 
@@ -378,13 +452,19 @@ export async function saveReturn({
         .values({ orgUnitId: unit.id, month: toMonthDate(month), status: 'draft', version: 1, updatedAt: now })
       current = await lockReturn(tx, unit.id, month)
     }
-    await writeFigureVersions(tx, {
+    const changeReason = current!.firstApprovedAt ? reason!.trim() : null
+    await writeFigureVersions(tx, { unit, month, changes, catalogue, actor, reason: changeReason, now })
+    await writeBreakdownVersions(tx, {
       unit,
       month,
-      changes,
-      catalogue,
+      changes: split.changes,
+      ids: {
+        service: (slug) => catalogue.services.get(slug)!.id,
+        measure: (name) => catalogue.measures.get(name)!.id,
+        dimensions: catalogue.breakdowns.dimensions,
+      },
       actor,
-      reason: current!.firstApprovedAt ? reason!.trim() : null,
+      reason: changeReason,
       now,
     })
 
@@ -407,7 +487,7 @@ export async function saveReturn({
         .insert(returnEvents)
         .values({ orgUnitId: unit.id, month: toMonthDate(month), action: 'submitted', at: now, userId: actor.id })
 
-    if (changes.length > 0) {
+    if (changed > 0) {
       await recordAuditEvent(
         {
           action: 'return.figures_changed',
@@ -419,6 +499,7 @@ export async function saveReturn({
             month,
             source,
             changed: changes.length,
+            ...(split.changes.length > 0 ? { breakdownsChanged: split.changes.length } : {}),
             revision: Boolean(current!.firstApprovedAt),
             reason: reason?.trim() || null,
           },
@@ -441,7 +522,7 @@ export async function saveReturn({
         tx,
       )
     }
-    return { ok: true, version, changed: changes.length, status }
+    return { ok: true, version, changed, status }
   }
   return executor ? run(executor) : inTransaction(run)
 }

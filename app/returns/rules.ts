@@ -86,9 +86,21 @@ export interface Problem {
   service: string
   measure: string
   /** Which rule fired, for messages and tests. */
-  rule: 'not-applicable' | 'cap' | 'part-of-whole' | 'month-range' | 'unusual' | 'reason-required' | 'not-a-number'
+  rule:
+    | 'not-applicable'
+    | 'cap'
+    | 'part-of-whole'
+    | 'month-range'
+    | 'unusual'
+    | 'reason-required'
+    | 'not-a-number'
+    | 'breakdown-incomplete'
+    | 'breakdown-sum'
   severity: 'error' | 'warning'
   message: string
+  /** For a breakdown: its dimension, and the category the message is about. */
+  dimension?: string
+  category?: string
 }
 
 /** Whether figures may be entered for `month` at `now`: after the programme began, once the month has ended. */

@@ -5,6 +5,7 @@ import { ErrorSummary } from '#app/components/ui/form.tsx'
 import { SuccessBanner, WarningText } from '#app/components/ui/notification.tsx'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { BreakdownSection } from '#app/components/returns/breakdown-section.tsx'
 import { FigureGrid } from '#app/components/returns/figure-grid.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
 import {
@@ -20,6 +21,7 @@ import { describeDeadline } from '#app/returns/deadlines.server.ts'
 import { formatDateTime, formatMonth, isMonth } from '#app/utils/dates.ts'
 import { formatCount } from '#app/domain/format.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
+import { breakdownFieldId, parseBreakdownForm } from '#app/returns/breakdowns.ts'
 import { fieldId, parseReturnForm } from '#app/returns/form.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -62,7 +64,7 @@ const IntentSchema = z.object({
   reason: z.string().trim().max(1_000).default(''),
 })
 
-type Problems = Array<{ service: string; measure: string; message: string }>
+type Problems = Array<{ service: string; measure: string; message: string; dimension?: string; category?: string }>
 type ActionData =
   | { kind: 'invalid'; problems: Problems; typed: Record<string, string>; reason: string }
   | {
@@ -118,8 +120,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 
   const form = parseReturnForm(formData)
-  if (form.errors.length > 0) {
-    return json<ActionData>({ kind: 'invalid', problems: form.errors, typed: form.typed, reason }, { status: 400 })
+  const split = parseBreakdownForm(formData)
+  const typed = { ...form.typed, ...split.typed }
+  if (form.errors.length > 0 || split.errors.length > 0) {
+    return json<ActionData>(
+      { kind: 'invalid', problems: [...form.errors, ...split.errors], typed, reason },
+      { status: 400 },
+    )
   }
   const outcome = await saveReturn({
     actor: user,
@@ -127,13 +134,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     month,
     expectedVersion: version,
     figures: form.figures,
+    breakdowns: split.breakdowns,
     submit: intent === 'submit',
     reason: reason || null,
     ip,
   })
   if (outcome.ok) return redirect(`${here}?done=${intent === 'submit' ? 'submitted' : 'saved'}`)
   if (outcome.kind === 'invalid') {
-    return json<ActionData>({ kind: 'invalid', problems: outcome.problems, typed: form.typed, reason }, { status: 400 })
+    return json<ActionData>({ kind: 'invalid', problems: outcome.problems, typed, reason }, { status: 400 })
   }
   const theirs = new Map(outcome.current.map((f) => [`${f.service}|${f.measure}`, f.value]))
   const differences = form.figures
@@ -173,13 +181,24 @@ export default function MonthlyReturn() {
   const invalid = actionData?.kind === 'invalid' ? actionData : null
   const problems = invalid?.problems ?? []
   const cellErrors = new Map(
-    problems.filter((p) => p.service && p.measure).map((p) => [`${p.service}|${p.measure}`, p.message]),
+    problems.filter((p) => p.service && p.measure && !p.dimension).map((p) => [`${p.service}|${p.measure}`, p.message]),
   )
+  const breakdownErrors = new Map(
+    problems
+      .filter((p) => p.dimension)
+      .map((p) => [[p.service, p.measure, p.dimension, ...(p.category ? [p.category] : [])].join('|'), p.message]),
+  )
+  const fieldOf = (p: Problems[number]) => {
+    if (!p.service || !p.measure) return p.message.includes('reason') ? 'reason' : 'figures'
+    if (!p.dimension) return fieldId(p.service, p.measure)
+    const breakdown = form.breakdowns.find((b) => b.service === p.service)
+    const category = p.category ?? breakdown?.dimensions.find((d) => d.name === p.dimension)?.categories[0]?.name
+    return category
+      ? breakdownFieldId({ service: p.service, measure: p.measure, dimension: p.dimension, category })
+      : 'breakdowns-title'
+  }
   const summary = [
-    ...problems.map((p) => ({
-      id: p.service && p.measure ? fieldId(p.service, p.measure) : p.message.includes('reason') ? 'reason' : 'figures',
-      message: p.message,
-    })),
+    ...problems.map((p) => ({ id: fieldOf(p), message: p.message })),
     ...(actionData?.kind === 'workflow' ? [{ id: 'workflow-actions', message: actionData.message }] : []),
   ]
   const monthName = formatMonth(form.month)
@@ -224,6 +243,12 @@ export default function MonthlyReturn() {
             errors={cellErrors}
             historyHref={`${here}/history`}
           />
+          <BreakdownSection
+            services={form.breakdowns}
+            editable
+            typed={invalid?.typed ?? null}
+            errors={breakdownErrors}
+          />
           {needsReason ? (
             <div className={`ds_question${summary.some((s) => s.id === 'reason') ? ' ds_question--error' : ''}`}>
               <label className="ds_label" htmlFor="reason">
@@ -266,6 +291,7 @@ export default function MonthlyReturn() {
             errors={cellErrors}
             historyHref={`${here}/history`}
           />
+          <BreakdownSection services={form.breakdowns} editable={false} typed={null} errors={breakdownErrors} />
         </>
       )}
 
