@@ -90,7 +90,7 @@ export function checkBreakdowns({
         ...b,
         rule: 'not-applicable',
         severity: 'error',
-        message: `${b.category} is not a category of ${dimension.label.toLowerCase()}: use ${dimension.categories.map((c) => c.name).join(', ')}`,
+        message: `${b.category} is not a category of ${dimension.label}: use ${dimension.categories.map((c) => c.name).join(', ')}`,
       })
       continue
     }
@@ -102,7 +102,7 @@ export function checkBreakdowns({
     if (given.length === 0) continue
     const { service, measure, dimension: name } = group[0]!
     const dimension = applies.get(`${service}|${measure}`)!.find((d) => d.name === name)!
-    const what = `${labels.measure(measure)} for ${labels.service(service)} by ${dimension.label.toLowerCase()}`
+    const what = `${labels.measure(measure)} for ${labels.service(service)} by ${dimension.label}`
     const missing = dimension.categories.filter((c) => !given.some((b) => b.category === c.name))
     const at = { service, measure, dimension: name, severity: 'error' as const }
     if (missing.length > 0) {

@@ -7,7 +7,7 @@
 // Two kinds of figure:
 // - a rate: count / population x multiplier (default per 1,000); 95% interval exact Poisson,
 //   lower = chi2(0.025; 2O) / 2, upper = chi2(0.975; 2O + 2) / 2 as counts (the same limits the
-//   funnels use; Byar's method, which Fingertips uses for large counts, approximates these);
+//   funnels use; Byar's method, which Fingertips uses for rates, approximates these);
 // - a proportion: count / denominator (recovered / at caseness) x multiplier (default 1, a
 //   fraction, as every figure of the dashboard holds them); 95% interval Wilson score.
 //
@@ -22,7 +22,9 @@
 // - categories with a denominator of 0 are left out (they hold no share; the others' ranks are
 //   what they would be with it in);
 // - each category's share a = denominator / total, and its relative rank b = the midpoint of its
-//   range in the cumulative share, most deprived first (0.12 of people in rank 1: b = 0.06);
+//   range in the cumulative share, most deprived first (0.12 of people in rank 1: b = 0.06).
+//   For a proportion the denominators are the people it is of (at caseness), as in PHE's
+//   function when given a count and a population;
 // - the rates y are regressed on b by least squares weighted by a (PHE fits y sqrt(a) on sqrt(a)
 //   and b sqrt(a) with no intercept, which is the same fit). With the weighted mean of b, which
 //   is always 1/2, the slope is  beta = sum a (b - 1/2) y / sum a (b - 1/2)^2  and the fitted
@@ -53,7 +55,7 @@ export const RATE_PER_1000 = 1_000
 export const DEFAULT_REPETITIONS = 100_000
 
 /** The seed of the generator behind the simulated intervals: any fixed number gives reproducible figures. */
-export const DEFAULT_SEED = 20_040_388
+export const DEFAULT_SEED = 1
 
 export interface RankedGroup {
   /** Position on the dimension: 1 is the most deprived (SIMD quintile 1), a higher rank is less deprived. */
@@ -104,7 +106,8 @@ export function groupRate(group: RankedGroup, options: InequalityOptions): Estim
 
 /** Wilson score interval of `count` out of `n` at z (default 95%), as fractions. */
 export function wilsonInterval(count: number, n: number, z = Z_95): { lower: number; upper: number } {
-  if (!(n > 0) || !(count >= 0 && count <= n)) throw new RangeError(`need 0 <= count <= n and n > 0, got ${count} of ${n}`)
+  if (!(n > 0) || !(count >= 0 && count <= n))
+    throw new RangeError(`need 0 <= count <= n and n > 0, got ${count} of ${n}`)
   const p = count / n
   const centre = 2 * count + z * z
   const spread = z * Math.sqrt(z * z + 4 * count * (1 - p))
@@ -150,6 +153,8 @@ export function rateGap(groups: readonly RankedGroup[], options: InequalityOptio
 /** Each category's share of the total denominator and the midpoint of its cumulative share, in the order given. */
 export function relativeRanks(denominators: readonly number[]): Array<{ share: number; relativeRank: number }> {
   const total = denominators.reduce((sum, d) => sum + d, 0)
+  if (!(total > 0 && Number.isFinite(total)))
+    throw new RangeError(`denominators must add up to more than 0, got ${total}`)
   let before = 0
   return denominators.map((d) => {
     const share = d / total
@@ -228,9 +233,11 @@ export function slopeIndex(
   if (!Array.isArray(usable)) return usable
 
   const ranks = relativeRanks(usable.map((g) => g.denominator))
-  const points = usable.map(
-    (group, i): SlopeIndexPoint => ({ ...group, rate: groupRate(group, options)!, ...ranks[i]! }),
-  )
+  const points = usable.map((group, i): SlopeIndexPoint => ({
+    ...group,
+    rate: groupRate(group, options)!,
+    ...ranks[i]!,
+  }))
   const fit = lineFit(points)
   const values = points.map((p) => p.rate.value)
   const [mostEnd, leastEnd] = fit(values)

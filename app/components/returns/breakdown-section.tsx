@@ -1,7 +1,7 @@
 // The optional breakdowns of a return: for each service, one table per dimension (SIMD
 // quintile, age band, sex) with a row for each category and a column for each measure it
 // splits, under a details element so boards that report totals only never need to open it.
-import { formatCount } from '#app/domain/format.ts'
+import { capitalise, formatCount } from '#app/domain/format.ts'
 import { breakdownField, breakdownFieldId } from '#app/returns/breakdowns.ts'
 import type { ServiceBreakdowns } from '#app/models/returns.server.ts'
 
@@ -80,11 +80,11 @@ function DimensionTable({
       ))}
       <table className="ds_table app-return-table">
         <caption>
-          {service.name} by {dimension.label.toLowerCase()}
+          {service.name} by {dimension.label}
         </caption>
         <thead>
           <tr>
-            <th scope="col">{dimension.label}</th>
+            <th scope="col">{capitalise(dimension.label)}</th>
             {service.measures.map((m) => (
               <th scope="col" key={m.name}>
                 {m.label}
@@ -124,7 +124,7 @@ function DimensionTable({
                     {editable ? (
                       <>
                         <label className="visually-hidden" htmlFor={id}>
-                          {service.name}: {m.label}, {dimension.label.toLowerCase()} {category.label}
+                          {service.name}: {m.label}, {dimension.label}: {category.label}
                         </label>
                         <input
                           className={`ds_input app-return-input${error ? ' ds_input--error' : ''}`}
