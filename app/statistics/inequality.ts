@@ -40,10 +40,16 @@
 // round(0.975 n) of the sorted draws). PHE documents no analytic alternative, so this is the
 // method; the draws come from a seeded generator so a figure is the same on every request.
 // A count of 0 (or, for a proportion, a count equal to its denominator) has no log or logit, so
-// no interval is simulated then (PHE's function refuses such input); the indices are still given.
+// no interval is simulated then (PHE's function cannot simulate these either); the indices are
+// still given. PHE asks for 5 to 100 quantiles; two categories with a population are enough here
+// (the line then passes through both), so a board missing a quintile still gets a figure.
 //
 // Data that do not allow an estimate give a reason, never NaN; options that make no sense
 // (repetitions below 1,000, a multiplier that is not positive) are a programming error and throw.
+//
+// References: PHEindicatormethods, `phe_sii` (UK Health Security Agency, on CRAN); Low A, Low A.
+// Measuring the gap: quantifying and comparing local health inequalities. J Public Health 2004;
+// 26:388-395.
 import { poissonCountLimits, Z_95 } from './funnels.ts'
 
 export type InequalityMeasure = 'rate' | 'proportion'
