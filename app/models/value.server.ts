@@ -122,6 +122,7 @@ export async function readValue(
       ...computeValueYear({
         financialYear: year,
         boards,
+        boardNames: new Map(catalogue.units.map((u) => [u.code, u.name])),
         services: catalogue.services,
         teamService: catalogue.services.some((s) => s.slug === TEAM_SERVICE) ? TEAM_SERVICE : null,
         nationalCosts,

@@ -87,6 +87,8 @@ export interface ValueYearInput {
   financialYear: string
   /** Board codes, in display order. */
   boards: string[]
+  /** Board names by code, for the notes. */
+  boardNames?: Map<string, string>
   services: ValueService[]
   /** The service that reports supporter hours (the workforce entry). */
   teamService: string | null
@@ -116,6 +118,8 @@ export interface ValueRow {
   qualifier: 'z' | ':' | null
   /** Why a figure is not available, or what it is based on. */
   note?: string
+  /** The count a unit cost divides by: disclosure control hides a unit cost of a small count. */
+  denominator?: number
 }
 
 const sum = (values: Iterable<number>) => {
@@ -169,16 +173,32 @@ export function computeValueYear(input: ValueYearInput): ValueRow[] {
       boardCost.set(`${b}:${service.slug}`, (input.boardCosts.get(`${b}:${service.slug}`) ?? 0) + (shares.get(b) ?? 0))
   }
 
+  const nameOf = (b: string) => input.boardNames?.get(b) ?? b
   const missingNote = (b: string) => {
     const missing = input.missingMonths.get(b) ?? []
-    return `${missing.length} of 12 months of ${financialYear} not reported (${missing.join(', ')}): a unit cost would divide a year's costs by less than a year's activity.`
+    return `${nameOf(b)}: ${missing.length} of 12 months of ${financialYear} not reported (${missing.join(', ')}): a unit cost would divide a year's costs by less than a year's activity.`
   }
 
   /** The rows of one group of services, for one board or Scotland. */
   const group = (board: string | null, service: string, slugs: ValueService[], unitCosts: boolean) => {
     const therapy = slugs.filter((s) => s.therapy)
-    const add = (measure: ValueMeasure, value: number | null, qualifier: ValueRow['qualifier'] = null, note?: string) =>
-      rows.push({ financialYear, board, service, measure, value, qualifier, ...(note ? { note } : {}) })
+    const add = (
+      measure: ValueMeasure,
+      value: number | null,
+      qualifier: ValueRow['qualifier'] = null,
+      note?: string,
+      denominator?: number,
+    ) =>
+      rows.push({
+        financialYear,
+        board,
+        service,
+        measure,
+        value,
+        qualifier,
+        ...(note ? { note } : {}),
+        ...(denominator !== undefined ? { denominator } : {}),
+      })
     const who = board === null ? complete : [board]
     const costKnown = (b: string) => input.boardsWithCosts.has(b)
     // Total cost: Scotland's is every national and board cost; a board's is its own and its shares.
@@ -196,7 +216,7 @@ export function computeValueYear(input: ValueYearInput): ValueRow[] {
     } else if (costKnown(board)) {
       add('total_cost', sum(slugs.map((s) => boardCost.get(`${board}:${s.slug}`) ?? 0)))
     } else {
-      add('total_cost', null, ':', `${board} recorded no costs for ${financialYear}.`)
+      add('total_cost', null, ':', `${nameOf(board)} recorded no costs for ${financialYear}.`)
     }
 
     const teamHours = (list: string[]) =>
@@ -216,31 +236,26 @@ export function computeValueYear(input: ValueYearInput): ValueRow[] {
     let note: string | undefined
     let unavailable: string | null = null
     if (board !== null && !complete.includes(board)) unavailable = missingNote(board)
-    else if (board !== null && !costKnown(board)) unavailable = `${board} recorded no costs for ${financialYear}.`
-    else if (board === null && complete.length === 0)
-      unavailable = `No board reported every month of ${financialYear}: a unit cost would divide a year's costs by less than a year's activity.`
-    else if (board === null && complete.length < boards.length)
-      note = `Of the ${complete.length} boards that reported every month of ${financialYear} (the others are left out, costs and activity, not estimated).`
+    else if (board !== null && !costKnown(board))
+      unavailable = `${nameOf(board)} recorded no costs for ${financialYear}.`
+    else if (board === null && basis.length === 0)
+      unavailable = `No board reported every month of ${financialYear} and recorded its costs: a unit cost would divide a year's costs by less than a year's activity.`
+    else if (board === null && basis.length < boards.length)
+      note = `Of the ${basis.length} of ${boards.length} boards that reported every month of ${financialYear} and recorded their costs (the others are left out, costs and activity, not estimated).`
     const cost = sum(basis.flatMap((b) => slugs.map((s) => boardCost.get(`${b}:${s.slug}`) ?? 0)))
     for (const [measure, denominator] of Object.entries(UNIT_COST_DENOMINATORS) as [ValueMeasure, string][]) {
       if (unavailable) add(measure, null, ':', unavailable)
-      else
-        add(
-          measure,
-          perUnit(cost, sum(basis.flatMap((b) => therapy.map((s) => count(b, s.slug, denominator))))),
-          null,
-          note,
-        )
+      else {
+        const units = sum(basis.flatMap((b) => therapy.map((s) => count(b, s.slug, denominator))))
+        add(measure, perUnit(cost, units), null, note, units)
+      }
     }
     if (!hoursApply) add('supporter_hours_per_completed', null, 'z')
     else if (unavailable) add('supporter_hours_per_completed', null, ':', unavailable)
-    else
-      add(
-        'supporter_hours_per_completed',
-        perUnit(teamHours(basis), sum(basis.flatMap((b) => therapy.map((s) => count(b, s.slug, 'completed'))))),
-        null,
-        note,
-      )
+    else {
+      const courses = sum(basis.flatMap((b) => therapy.map((s) => count(b, s.slug, 'completed'))))
+      add('supporter_hours_per_completed', perUnit(teamHours(basis), courses), null, note, courses)
+    }
   }
 
   const therapies = input.services.filter((s) => s.therapy)

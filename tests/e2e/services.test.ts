@@ -8,7 +8,7 @@ describe('every service', () => {
     const { page, errors } = await browser.open('/services', { as: ANALYST })
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Every service')
     const rows = page.locator('table tbody tr')
-    expect(await rows.count()).toBe(13)
+    expect(await rows.count()).toBe(14)
     expect(await rows.first().innerText()).toMatch(
       /^cCBT Adults\tBy each board\tReferrals\t[\d,]+\tpeople\t14 of 14\t100\.0%$/,
     )

@@ -25,7 +25,7 @@ describe(`boards, services and coverage on ${ENGINE}`, () => {
 
   test('services: each with the measures and indicators that apply, and its treatments', async () => {
     const services = await listServices()
-    expect(services).toHaveLength(13)
+    expect(services).toHaveLength(14)
     const adults = services.find((s) => s.slug === 'ccbt-adults')!
     expect(adults.measures.map((m) => m.name)).toEqual([
       'referrals',

@@ -20,10 +20,11 @@ function referenceWith(file: string, change: (text: string) => string) {
 }
 
 describe('reading the reference files', () => {
-  test('the shipped files describe 14 boards, 13 services and 37 treatments', () => {
+  test('the shipped files describe 14 boards, 14 catalogue entries (13 services and the digital therapies team) and 37 treatments', () => {
     const data = readReferenceData()
     expect(data.orgUnits.filter((u) => u.kind === 'board')).toHaveLength(14)
-    expect(data.services).toHaveLength(13)
+    expect(data.services).toHaveLength(14)
+    expect(data.services.at(-1)).toMatchObject({ slug: 'digital-therapies-team', family: 'workforce' })
     expect(data.treatments).toHaveLength(37)
   })
 
@@ -79,7 +80,7 @@ describe('loading the reference data', () => {
         )
       )[0]
     const before = await counts()
-    expect(before).toMatchObject({ units: 15, services: 13, treatments: 37 })
+    expect(before).toMatchObject({ units: 15, services: 14, treatments: 37 })
     await t.db.execute(sql`update services set name = 'Renamed by an administrator' where slug = 'iecbt'`)
     await loadReferenceData(t.db)
     expect(await counts()).toEqual(before)
