@@ -14,10 +14,12 @@ import {
   PART_OF_WHOLE,
   unusualValue,
 } from '#app/returns/rules.ts'
+import { breakdownKey, checkBreakdowns, mergeBreakdowns, parseBreakdownCell } from '#app/returns/breakdowns.ts'
 import { type UploadProblem, UploadRejected, type UploadRow } from '#app/returns/upload-parse.server.ts'
 import { queryRows, type Executor } from '#db/client.ts'
 import { type UploadedFigure, uploads } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
+import { listCurrentBreakdowns } from './breakdowns.server.ts'
 import { listOrgUnitAliases, listOrgUnits, type OrgUnit } from './org-units.server.ts'
 import { loadRuleCatalogue, saveReturn } from './returns.server.ts'
 
@@ -114,14 +116,51 @@ export async function checkUpload({
     }
     const monthIssue = monthProblem(r.month, latest)
     if (monthIssue) rowProblems.push({ row, column: 'month', message: monthIssue })
+    const breakdown = r.breakdown ? parseBreakdownCell(r.breakdown) : undefined
+    if (breakdown === null)
+      rowProblems.push({
+        row,
+        column: 'breakdown',
+        message: `“${r.breakdown.slice(0, 30)}” is not a breakdown: write the dimension and the category, like simd=1, age=18-24 or sex=female, or leave it empty for the total`,
+      })
+    else if (breakdown && rowProblems.length === 0) {
+      const dimension = catalogue.breakdowns.applies
+        .get(`${r.service}|${r.measure}`)
+        ?.find((d) => d.name === breakdown.dimension)
+      if (!dimension)
+        rowProblems.push({
+          row,
+          column: 'breakdown',
+          message: `${r.measure} of ${r.service} is not broken down by ${breakdown.dimension}${
+            catalogue.breakdowns.applies.has(`${r.service}|${r.measure}`)
+              ? `: use ${catalogue.breakdowns.applies
+                  .get(`${r.service}|${r.measure}`)!
+                  .map((d) => d.name)
+                  .join(', ')}`
+              : ''
+          }`,
+        })
+      else if (!dimension.categories.some((c) => c.name === breakdown.category))
+        rowProblems.push({
+          row,
+          column: 'breakdown',
+          message: `${breakdown.category} is not a category of ${dimension.label}: use ${dimension.categories.map((c) => c.name).join(', ')}`,
+        })
+      else if (r.comment)
+        rowProblems.push({
+          row,
+          column: 'comment',
+          message: 'Comments go on the total’s row, not on a breakdown’s',
+        })
+    }
     if (unit) {
-      const key = `${unit.code}|${r.month}|${r.service}|${r.measure}`
+      const key = `${unit.code}|${r.month}|${r.service}|${r.measure}|${r.breakdown.toLowerCase().replace(/\s/g, '')}`
       const first = seen.get(key)
       if (first !== undefined)
         rowProblems.push({
           row,
           column: '(whole row)',
-          message: `Repeats row ${first}: the same month, board, service and measure`,
+          message: `Repeats row ${first}: the same month, board, service${r.breakdown ? ', measure and breakdown category' : ' and measure'}`,
         })
       else seen.set(key, row)
     }
@@ -135,6 +174,7 @@ export async function checkUpload({
         measure: r.measure,
         value: r.value,
         comment: r.comment,
+        ...(breakdown ? { breakdown } : {}),
       })
     }
   }
@@ -177,13 +217,41 @@ export async function checkUpload({
     const merged = new Map<string, Figure>(existing.map((e) => [`${e.service}|${e.measure}`, e]))
     let added = 0
     let changed = 0
-    for (const f of group) {
+    const totals = group.filter((f) => !f.breakdown)
+    const split = group.filter((f) => f.breakdown)
+    if (split.length > 0) {
+      // Breakdowns as they would stand, against the totals as they would stand.
+      const heldSplit = await listCurrentBreakdowns(db, unit.id, month)
+      const after = mergeBreakdowns(heldSplit, split.map(toBreakdown))
+      changed += after.changes.length
+      const totalsAfter = new Map(merged)
+      for (const f of totals) totalsAfter.set(`${f.service}|${f.measure}`, f)
+      const rowOfSplit = new Map<string, number>()
+      for (const f of split) {
+        const key = breakdownKey({ ...f, ...f.breakdown! })
+        if (!rowOfSplit.has(key)) rowOfSplit.set(key, f.row)
+      }
+      for (const problem of checkBreakdowns({
+        figures: [...totalsAfter.values()],
+        breakdowns: after.merged,
+        applies: catalogue.breakdowns.applies,
+        labels: {
+          measure: (name) => catalogue.measures.get(name)?.label ?? name,
+          service: (slug) => catalogue.serviceNames.get(slug) ?? slug,
+        },
+      })) {
+        const row = rowOfSplit.get(breakdownKey({ ...problem, dimension: problem.dimension! }))
+        if (row !== undefined)
+          problems.push({ row, column: 'value', message: `${unit.name}, ${month}: ${problem.message}` })
+      }
+    }
+    for (const f of totals) {
       const before = merged.get(`${f.service}|${f.measure}`)
       if (!before) added += f.value === null && f.comment === null ? 0 : 1
       else if (before.value !== f.value || (before.comment ?? null) !== f.comment) changed++
       merged.set(`${f.service}|${f.measure}`, f)
     }
-    const rowOf = new Map(group.map((f) => [`${f.service}|${f.measure}`, f.row]))
+    const rowOf = new Map(totals.map((f) => [`${f.service}|${f.measure}`, f.row]))
     for (const problem of checkFigures({
       figures: [...merged.values()],
       applies: catalogue.applies,
@@ -200,7 +268,7 @@ export async function checkUpload({
       if (row !== undefined)
         problems.push({ row, column: 'value', message: `${unit.name}, ${month}: ${problem.message}` })
     }
-    warnings.push(...(await unusualFigures(db, unit, month, group)))
+    warnings.push(...(await unusualFigures(db, unit, month, totals)))
     summary.push({
       code,
       name: unit.name,
@@ -335,7 +403,11 @@ export async function commitUpload({
     for (const [key, figures] of groups) {
       const [code, month] = key.split('|') as [string, string]
       const unit = units.find((u) => u.code === code)!
-      const rowOf = new Map(figures.map((f) => [`${f.service}|${f.measure}`, f.row]))
+      const rowOf = new Map(figures.filter((f) => !f.breakdown).map((f) => [`${f.service}|${f.measure}`, f.row]))
+      for (const f of figures) {
+        const key = f.breakdown ? breakdownKey({ ...f, ...f.breakdown }) : null
+        if (key && !rowOf.has(key)) rowOf.set(key, f.row)
+      }
       let outcome
       try {
         outcome = await saveReturn({
@@ -343,7 +415,10 @@ export async function commitUpload({
           unit,
           month,
           expectedVersion: null,
-          figures: figures.map((f) => ({ service: f.service, measure: f.measure, value: f.value, comment: f.comment })),
+          figures: figures
+            .filter((f) => !f.breakdown)
+            .map((f) => ({ service: f.service, measure: f.measure, value: f.value, comment: f.comment })),
+          breakdowns: figures.filter((f) => f.breakdown).map(toBreakdown),
           submit: false,
           reason: reason?.trim() || null,
           source: 'upload',
@@ -364,7 +439,10 @@ export async function commitUpload({
       else if (outcome.kind === 'invalid') {
         problems.push(
           ...outcome.problems.map((p) => ({
-            row: rowOf.get(`${p.service}|${p.measure}`) ?? 0,
+            row:
+              (p.dimension ? rowOf.get(breakdownKey({ ...p, dimension: p.dimension })) : undefined) ??
+              rowOf.get(`${p.service}|${p.measure}`) ??
+              0,
             column: p.rule === 'reason-required' ? 'reason' : 'value',
             message: `${unit.name}, ${month}: ${p.message}`,
           })),
@@ -393,4 +471,8 @@ export async function commitUpload({
     )
     return { changedFigures, months: groups.size }
   })
+}
+
+function toBreakdown(f: UploadedFigure) {
+  return { service: f.service, measure: f.measure, ...f.breakdown!, value: f.value }
 }

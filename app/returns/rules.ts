@@ -65,6 +65,8 @@ export const FigureRowSchema = z.object({
   measure: z.string().trim().toLowerCase().min(1, 'Enter the measure, like referrals'),
   value: FigureValueSchema,
   comment: FigureCommentSchema.default(''),
+  /** Empty for a total; `simd=1`, `age=18-24` or `sex=female` for one category of a breakdown. */
+  breakdown: z.string().trim().default(''),
 })
 export type FigureRow = z.output<typeof FigureRowSchema>
 

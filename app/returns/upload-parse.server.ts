@@ -11,7 +11,7 @@ export const MAX_XLSX_ENTRIES = 200
 export const MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 export const MAX_UPLOAD_ROWS = 250_000
 
-export const UPLOAD_COLUMNS = ['month', 'board_code', 'service', 'measure', 'value', 'comment'] as const
+export const UPLOAD_COLUMNS = ['month', 'board_code', 'service', 'measure', 'breakdown', 'value', 'comment'] as const
 const REQUIRED_COLUMNS = ['month', 'board_code', 'service', 'measure', 'value'] as const
 
 export interface UploadProblem {

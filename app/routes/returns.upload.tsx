@@ -178,6 +178,12 @@ export default function Upload() {
               (like ccbt-adults), <code>measure</code> (like referrals), <code>value</code> (a whole number, or empty if
               not reported) and <code>comment</code> (optional).
             </li>
+            <li>
+              Breakdowns (optional): a <code>breakdown</code> column naming one category, like <code>simd=1</code> (SIMD
+              quintile 1, most deprived, to 5, least deprived), <code>age=18-24</code> or <code>sex=female</code>, with{' '}
+              <code>unknown</code> for people whose category is not recorded. Leave it empty on the row of the total. Give
+              every category of a breakdown, with 0 where there were none: they must add up to the total.
+            </li>
             <li>CSV must be UTF-8 (Excel: “CSV UTF-8”); XLSX must hold figures, not formulas. At most 20 MB.</li>
             <li>Old board codes (such as S08000018 for Fife) are accepted and read as the current code.</li>
           </ul>

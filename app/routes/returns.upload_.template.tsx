@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   if (format === 'csv') {
     const body = stringify(
-      rows.map((r) => [month, r.code, r.service, r.measure, '', '']),
+      rows.map((r) => [month, r.code, r.service, r.measure, '', '', '']),
       { header: true, columns: [...UPLOAD_COLUMNS], bom: true, record_delimiter: 'windows' },
     )
     return new Response(body, { headers: { ...headers, 'Content-Type': 'text/csv; charset=utf-8' } })
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const cell = (value: string) => ({ type: String, value })
   const data = [
     UPLOAD_COLUMNS.map((c) => ({ ...cell(c), fontWeight: 'bold' as const })),
-    ...rows.map((r) => [cell(month), cell(r.code), cell(r.service), cell(r.measure), null, null]),
+    ...rows.map((r) => [cell(month), cell(r.code), cell(r.service), cell(r.measure), null, null, null]),
   ]
   const buffer = await writeXlsxFile(data, { sheet: 'Figures' }).toBuffer()
   return new Response(new Uint8Array(buffer), {

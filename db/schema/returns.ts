@@ -176,4 +176,6 @@ export interface UploadedFigure {
   measure: string
   value: number | null
   comment: string | null
+  /** One category of a breakdown, or absent for the total. */
+  breakdown?: { dimension: string; category: string }
 }
