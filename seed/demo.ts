@@ -22,6 +22,7 @@ import { type Database, queryRows, type Transaction } from '#db/client.ts'
 import { annotations, costs, users } from '#db/schema/index.ts'
 import type { ReferenceData } from './reference.ts'
 import { readReferenceData } from './reference.ts'
+import { generateDemoBreakdowns } from './demo-breakdowns.ts'
 
 export const DEMO_PASSWORD = 'scotland-demo-2026'
 const DAY = 86_400_000
@@ -457,6 +458,39 @@ export async function loadDemoData(
       `
       org_unit_id int, service_id int, month date, measure_id int, changed_by int, value int,
       valid_from timestamptz, valid_to timestamptz, change_reason text`,
+    )
+    // Breakdowns by deprivation, age and sex, recorded with the figures they split.
+    const categoryId = new Map(
+      (
+        await queryRows<{ id: number; dimension_id: number; key: string }>(
+          tx,
+          sql`select c.id, c.dimension_id, d.name || '=' || c.name as key
+              from breakdown_categories c join breakdown_dimensions d on d.id = c.dimension_id`,
+        )
+      ).map((r) => [r.key, { id: Number(r.id), dimensionId: Number(r.dimension_id) }]),
+    )
+    await insertJson(
+      tx,
+      'breakdown_values',
+      generateDemoBreakdowns(reference, figures).map((b) => {
+        const s = stateOf.get(`${b.code}:${b.month}`)!
+        const id = unitId.get(b.code)!
+        const category = categoryId.get(`${b.dimension}=${b.category}`)!
+        return {
+          org_unit_id: id,
+          service_id: serviceId.get(b.service)!,
+          month: `${b.month}-01`,
+          measure_id: measureId.get(b.measure)!,
+          dimension_id: category.dimensionId,
+          category_id: category.id,
+          value: b.value,
+          valid_from: (s.revisedAt ?? s.savedAt).toISOString(),
+          changed_by: leadOf.get(id) ?? nationalLead,
+        }
+      }),
+      `
+      org_unit_id int, service_id int, month date, measure_id int, dimension_id int, category_id int,
+      value int, valid_from timestamptz, changed_by int`,
     )
     // Costs of every financial year, recorded by the national lead.
     const demoCosts = generateDemoCosts(reference, generateDemoValues(reference, through), through)
