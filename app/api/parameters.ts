@@ -179,7 +179,7 @@ function readSearchParams(params: URLSearchParams) {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: ParameterProblem[] }
 
-function parseWith<S extends z.ZodType>(
+export function parseWith<S extends z.ZodType>(
   schema: S,
   params: URLSearchParams,
   known: readonly string[],

@@ -11,6 +11,7 @@ import { listCostTotals, listMonthlyCounts, listReportedMonths } from './costs.s
 export const TEAM_SERVICE = 'digital-therapies-team'
 
 export interface ValueUnit {
+  id: number
   code: string
   name: string
   national: boolean
@@ -23,9 +24,9 @@ export interface ValueCatalogue {
 
 /** Units and services as the value figures use them: each service's measures in catalogue order. */
 export async function loadValueCatalogue(db: Executor = getDb()): Promise<ValueCatalogue> {
-  const units = await queryRows<{ code: string; name: string; kind: string }>(
+  const units = await queryRows<{ id: number; code: string; name: string; kind: string }>(
     db,
-    sql`select code, name, kind::text as kind from org_units order by kind desc, name`,
+    sql`select id, code, name, kind::text as kind from org_units order by kind desc, name`,
   )
   const rows = await queryRows<{ slug: string; name: string; delivery: string; measure: string | null }>(
     db,
@@ -48,7 +49,7 @@ export async function loadValueCatalogue(db: Executor = getDb()): Promise<ValueC
     services.set(r.slug, s)
   }
   return {
-    units: units.map((u) => ({ code: u.code, name: u.name, national: u.kind === 'national' })),
+    units: units.map((u) => ({ id: Number(u.id), code: u.code, name: u.name, national: u.kind === 'national' })),
     services: [...services.values()],
   }
 }

@@ -114,8 +114,8 @@ export interface ValueRow {
   service: string
   measure: ValueMeasure
   value: number | null
-  /** z not applicable; ':' not available (a month not yet reported, or costs not known). */
-  qualifier: 'z' | ':' | null
+  /** z not applicable; ':' not available (a month not yet reported, or costs not known); c withheld by disclosure control. */
+  qualifier: 'z' | ':' | 'c' | null
   /** Why a figure is not available, or what it is based on. */
   note?: string
   /** The count a unit cost divides by: disclosure control hides a unit cost of a small count. */
