@@ -6,10 +6,10 @@ import { readValue } from '#app/models/value.server.ts'
 import {
   ALL_SERVICES,
   APPORTIONING_RULE,
+  protectValueRow,
   THERAPIES,
   VALUE_MEASURE_DEFINITIONS,
   VALUE_MEASURES,
-  type ValueRow,
 } from '#app/statistics/value.ts'
 import { getConfig } from '#app/utils/config.server.ts'
 import { latestDueMonth, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
@@ -80,13 +80,6 @@ export function roundValue(measure: string, value: number | null) {
   if (value === null) return null
   if (measure === 'total_cost' || measure === 'supporter_hours') return Math.round(value)
   return Math.round(value * 100) / 100
-}
-
-/** Withholds a unit cost of a count from 1 to the threshold (it and the cost would give the count). */
-export function protectValueRow(row: ValueRow, threshold: number): ValueRow {
-  if (row.denominator !== undefined && row.denominator >= 1 && row.denominator <= threshold && row.value !== null)
-    return { ...row, value: null, qualifier: 'c' }
-  return row
 }
 
 /** `GET /api/v1/value` */

@@ -3,9 +3,9 @@
 // drawn by a chart component, printed by FigureTable and written by the CSV resource route.
 import type { FunnelCurvePoint, FunnelKind, FunnelPoint } from '#app/statistics/funnels.ts'
 import type { SpcPoint, SpcValueKind } from '#app/statistics/spc.ts'
-import { formatCount, formatPercent, formatPointChange, formatRate } from './format.ts'
+import { formatCount, formatMoney, formatPercent, formatPointChange, formatRate } from './format.ts'
 
-export type CellKind = 'text' | 'count' | 'percent' | 'rate'
+export type CellKind = 'text' | 'count' | 'percent' | 'rate' | 'money'
 export type Cell = string | number | null
 
 export interface FigureColumn {
@@ -138,6 +138,7 @@ export function formatCell(value: Cell, kind: CellKind): string {
   if (kind === 'text' || typeof value === 'string') return String(value)
   if (kind === 'count') return formatCount(value)
   if (kind === 'percent') return formatPercent(value)
+  if (kind === 'money') return formatMoney(value)
   return formatRate(value)
 }
 
@@ -151,6 +152,7 @@ export function csvCell(value: Cell, kind: CellKind): string {
   if (kind === 'text' || typeof value === 'string') return String(value)
   if (kind === 'count') return String(Math.round(value))
   if (kind === 'percent') return (Math.round(value * 1000) / 10).toFixed(1)
+  if (kind === 'money') return (Math.round(value * 100) / 100).toFixed(2)
   return (Math.round(value * 10) / 10).toFixed(1)
 }
 

@@ -19,6 +19,19 @@ export function formatRate(value: number | null | undefined) {
   return value === null || value === undefined ? '–' : RATE.format(value)
 }
 
+/**
+ * Pounds as people read them: whole pounds from £1,000 ('£294,000'), pounds and pence below
+ * ('£163.33'), so a unit cost keeps its pence and a budget does not carry them.
+ */
+export function formatMoney(value: number | null | undefined) {
+  if (value === null || value === undefined) return '–'
+  const whole = Math.abs(value) >= 1_000
+  return `${value < 0 ? '−' : ''}£${Math.abs(value).toLocaleString('en-GB', {
+    minimumFractionDigits: whole ? 0 : 2,
+    maximumFractionDigits: whole ? 0 : 2,
+  })}`
+}
+
 /** A signed change in percentage points: 0.012 -> '+1.2 percentage points'. */
 export function formatPointChange(change: number) {
   const points = Math.round(change * 1000) / 10

@@ -270,6 +270,13 @@ export function computeValueYear(input: ValueYearInput): ValueRow[] {
   return rows
 }
 
+/** Withholds a unit cost of a count from 1 to the threshold (it and the cost would give the count). */
+export function protectValueRow(row: ValueRow, threshold: number): ValueRow {
+  if (row.denominator !== undefined && row.denominator >= 1 && row.denominator <= threshold && row.value !== null)
+    return { ...row, value: null, qualifier: 'c' }
+  return row
+}
+
 export interface BudgetScenario {
   name: 'low' | 'central' | 'high'
   /** Growth a year, as a ratio (0.05 for 5%). */

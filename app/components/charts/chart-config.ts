@@ -79,6 +79,7 @@ export function formatTick(value: number, kind: CellKind): string {
   if (kind === 'percent') return `${Math.round(value * 100)}%`
   if (kind === 'count' && Math.abs(value) >= 1_000_000) return `${formatCell(value / 1_000_000, 'rate')}m`
   if (kind === 'rate') return formatCell(Math.round(value), 'count')
+  if (kind === 'money') return `£${formatCell(Math.round(value), 'count')}`
   return formatCell(value, kind === 'text' ? 'count' : kind)
 }
 

@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'vitest'
+import { ANALYST, expectNoAxeViolations, saveScreenshot, useBrowser } from './browser.ts'
+
+const browser = useBrowser()
+
+describe('resources and value for money', () => {
+  test('unit costs, their trend, each service and board, the workforce and the budget impact', async () => {
+    const { page, errors } = await browser.open('/value', { as: ANALYST })
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(
+      'What digital therapy costs, and what it achieves',
+    )
+    const trend = page.locator('section', { has: page.getByRole('heading', { name: /^What it cost, year by year/ }) })
+    // Every financial year since the programme started, with pounds in it.
+    expect(await trend.locator('tbody tr').first().innerText()).toMatch(/^2021\/22\t£[\d,]+\t£\d+\.\d\d/)
+    // The current year is not over: its unit costs are not given, and the notes say why.
+    expect(await trend.locator('tbody tr').last().innerText()).toMatch(/not available/)
+    expect(await trend.locator('.app-figure__notes').innerText()).toMatch(/not reported/)
+    await page.locator('[data-chart="value-trend"] svg.recharts-surface').first().waitFor()
+    const budget = page.locator('section', { has: page.getByRole('heading', { name: /^Budget impact/ }) })
+    expect(await budget.locator('tbody tr').count()).toBe(3)
+    await expectNoAxeViolations(page)
+    await saveScreenshot(page, 'value')
+    await trend.screenshot({ path: 'test-results/screenshots/value-trend.png' })
+    await budget.screenshot({ path: 'test-results/screenshots/value-budget.png' })
+    expect(errors).toEqual([])
+  })
+
+  test('a board lead sees other boards’ unit costs, not the amounts they spend', async () => {
+    const { page, errors } = await browser.open('/value?board=S08000031', { as: 'lead.lothian@demo.scot' })
+    const trend = page.locator('section', { has: page.getByRole('heading', { name: /^What it cost, year by year/ }) })
+    expect(await trend.locator('tbody tr').first().innerText()).toMatch(/^2021\/22\tnot shown\t£\d+\.\d\d/)
+    const boards = page.locator('section', { has: page.getByRole('heading', { name: /^Each board's unit costs/ }) })
+    await boards.getByText('Show the figures in a table').click()
+    const text = await boards.locator('tbody').innerText()
+    expect(text).toMatch(/Lothian\t£[\d,]+\t/)
+    expect(text).toMatch(/Greater Glasgow and Clyde\tnot shown\t£/)
+    expect(errors).toEqual([])
+  })
+
+  test('works without JavaScript: the filters and growth rates through the address', async () => {
+    const { page } = await browser.open('/value', { javaScript: false, as: ANALYST })
+    await page.getByLabel('Board', { exact: true }).selectOption('S08000024')
+    await page.getByLabel('Service', { exact: true }).selectOption('ccbt-adults')
+    await page.getByLabel('Central', { exact: true }).fill('7.5')
+    await page.getByRole('button', { name: 'Apply filters' }).click()
+    await page.waitForURL(/growth=7\.5/)
+    expect(new URL(page.url()).searchParams.get('board')).toBe('S08000024')
+    expect(await page.getByRole('heading', { name: 'What it cost, year by year: cCBT Adults, Lothian' }).count()).toBe(
+      1,
+    )
+    expect(await page.getByRole('columnheader', { name: /Central \(7\.5% a year\)/ }).count()).toBe(1)
+    // Without JavaScript the tables hold every figure; the charts say where to find them.
+    expect(await page.getByText('Your browser draws this chart with JavaScript').count()).toBeGreaterThan(0)
+    await saveScreenshot(page, 'value-without-javascript')
+  })
+})
