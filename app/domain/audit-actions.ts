@@ -18,6 +18,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'annotation.changed': 'Event on the trends changed',
   'annotation.deleted': 'Event removed from the trends',
   'population.vintage_loaded': 'Population estimates loaded',
+  'costs.changed': 'Costs recorded or changed',
   'return.figures_changed': 'Figures changed',
   'return.submitted': 'Return submitted',
   'return.approved': 'Month approved',

@@ -20,12 +20,12 @@ export function formatRate(value: number | null | undefined) {
 }
 
 /**
- * Pounds as people read them: whole pounds from £1,000 ('£294,000'), pounds and pence below
- * ('£163.33'), so a unit cost keeps its pence and a budget does not carry them.
+ * Pounds as people read them: whole pounds from £1,000 ('£294,000') and for whole amounts ('£0'),
+ * pounds and pence below ('£163.33'), so a unit cost keeps its pence and a budget does not carry them.
  */
 export function formatMoney(value: number | null | undefined) {
   if (value === null || value === undefined) return '–'
-  const whole = Math.abs(value) >= 1_000
+  const whole = Math.abs(value) >= 1_000 || Number.isInteger(value)
   return `${value < 0 ? '−' : ''}£${Math.abs(value).toLocaleString('en-GB', {
     minimumFractionDigits: whole ? 0 : 2,
     maximumFractionDigits: whole ? 0 : 2,

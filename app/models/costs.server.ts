@@ -5,10 +5,9 @@ import { and, asc, eq, gte, isNull, lte, sql } from 'drizzle-orm'
 import { getDb } from '#app/utils/db.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { type Executor, queryRows } from '#db/client.ts'
-import { type CostKind, costKind, costs, orgUnits, services, users } from '#db/schema/index.ts'
+import { type CostKind, costs, orgUnits, services, users } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
 
-export const COST_KINDS = costKind.enumValues
 
 export interface CostListItem {
   id: number

@@ -33,6 +33,11 @@ const AREAS = [
     text: 'Dated events that explain a trend, like a platform change or a service going live; where control limits restart.',
   },
   {
+    to: '/admin/costs',
+    title: 'Costs',
+    text: 'National contract and licence costs and boards’ own costs by financial year and service, for resources and value.',
+  },
+  {
     to: '/audit',
     title: 'Audit trail',
     text: 'Who did what and when: sign-ins, changes to accounts, the catalogue, coverage and figures, exports.',
