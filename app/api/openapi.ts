@@ -5,6 +5,9 @@ import { z } from 'zod'
 import { QUALIFIERS } from '#app/disclosure/activity-table.ts'
 import { ActivityParamsSchema, CoverageParamsSchema } from './parameters.ts'
 import { LONG_COLUMN_DESCRIPTIONS } from './metadata.ts'
+import { ValueParamsSchema } from './value-parameters.ts'
+import { VALUE_COLUMN_DESCRIPTIONS, VALUE_COLUMNS, VALUE_QUALIFIERS } from './value.server.ts'
+import { VALUE_MEASURES } from '#app/statistics/value.ts'
 
 type JsonObject = { [key: string]: unknown }
 
@@ -124,6 +127,37 @@ export const OPENAPI_DOCUMENT = {
           '400': problem('A parameter is unknown or has a bad value.'),
           '401': unauthorised,
           '403': problem('The caller may not export a board asked for.'),
+        },
+      },
+    },
+    '/api/v1/value': {
+      get: {
+        operationId: 'getValue',
+        summary: 'Costs, supporter hours and unit costs by financial year, board and service',
+        description:
+          'Total cost (national contract and licence costs plus boards’ own costs, national costs shared among the boards by activity), supporter hours, cost per referral, per treatment started, per completed course and per person recovered, and supporter hours per completed course. Money in pounds. A year with a month not yet reported gives no unit cost (qualifier `:`), with a note saying which months. Board leads get their own board and Scotland only.',
+        parameters: queryParameters(ValueParamsSchema),
+        responses: {
+          '200': {
+            description: 'The figures, as an attachment.',
+            headers: {
+              ...noStore,
+              'Content-Disposition': {
+                description: 'attachment, with a file name giving the financial years.',
+                schema: { type: 'string', example: 'attachment; filename="value_2023-24_2024-25.csv"' },
+              },
+            },
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/ValueExport' } },
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', contentEncoding: 'binary' },
+              },
+            },
+          },
+          '400': problem('A parameter is unknown or has a bad value.'),
+          '401': unauthorised,
+          '403': problem('A board lead asked for another board’s costs.'),
         },
       },
     },
@@ -322,6 +356,39 @@ export const OPENAPI_DOCUMENT = {
             },
           },
           notes: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      ValueRow: {
+        type: 'object',
+        description: 'One figure of /api/v1/value.',
+        required: [...VALUE_COLUMNS],
+        properties: {
+          financial_year: {
+            type: 'string',
+            pattern: '^\\d{4}/\\d{2}$',
+            description: VALUE_COLUMN_DESCRIPTIONS.financial_year,
+          },
+          board_code: { type: 'string', pattern: '^[A-Z]\\d{8}$', description: VALUE_COLUMN_DESCRIPTIONS.board_code },
+          board_name: { type: 'string', description: VALUE_COLUMN_DESCRIPTIONS.board_name },
+          service: { type: 'string', description: VALUE_COLUMN_DESCRIPTIONS.service },
+          measure: { enum: [...VALUE_MEASURES], description: VALUE_COLUMN_DESCRIPTIONS.measure },
+          value: { type: ['number', 'null'], description: VALUE_COLUMN_DESCRIPTIONS.value },
+          qualifier: {
+            enum: [...VALUE_QUALIFIERS.map((q) => q.code), null],
+            description: VALUE_QUALIFIERS.map((q) => `${q.code}: ${q.name}. ${q.meaning}`).join('\n'),
+          },
+        },
+      },
+      ValueExport: {
+        type: 'object',
+        required: ['metadata', 'rows'],
+        properties: {
+          metadata: {
+            type: 'object',
+            description:
+              'Title, source, extraction time, the request with every parameter explicit, columns, measures with units and definitions, the apportioning rule, qualifiers, disclosure control and notes (which months are missing from which year).',
+          },
+          rows: { type: 'array', items: { $ref: '#/components/schemas/ValueRow' } },
         },
       },
       Problem: {

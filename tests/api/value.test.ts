@@ -4,7 +4,9 @@
 import { sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { exportActivity } from '#app/api/handlers.server.ts'
-import { exportValue } from '#app/api/value.server.ts'
+import { OPENAPI_DOCUMENT } from '#app/api/openapi.ts'
+import { ValueParamsSchema } from '#app/api/value-parameters.ts'
+import { exportValue, VALUE_COLUMNS } from '#app/api/value.server.ts'
 import { queryRows } from '#db/client.ts'
 import { actor } from '#tests/models/actors.ts'
 import { useTestDatabase } from '#tests/setup/database.ts'
@@ -166,5 +168,20 @@ describe('GET /api/v1/value', () => {
     expect(bad.response.status).toBe(400)
     const problems = ((await bad.response.json()) as { problems: { parameter: string }[] }).problems
     expect(problems.map((p) => p.parameter).sort()).toEqual(['colour', 'from'])
+  })
+
+  test('the OpenAPI description lists exactly its parameters and columns', () => {
+    const operation = OPENAPI_DOCUMENT.paths['/api/v1/value'].get
+    expect(operation.parameters.map((p) => p.name)).toEqual(Object.keys(ValueParamsSchema.shape))
+    expect(OPENAPI_DOCUMENT.components.schemas.ValueRow.required).toEqual([...VALUE_COLUMNS])
+    expect(VALUE_COLUMNS).toEqual([
+      'financial_year',
+      'board_code',
+      'board_name',
+      'service',
+      'measure',
+      'value',
+      'qualifier',
+    ])
   })
 })
