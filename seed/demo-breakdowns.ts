@@ -102,10 +102,10 @@ export function generateDemoBreakdowns(reference: ReferenceData, values: DemoVal
   const rows: DemoBreakdown[] = []
   for (const [key, measures] of byReturn) {
     const [code, month, service] = key.split('|') as [string, string, string]
-    // Most boards report breakdowns; two island boards began a year later, and a few returns lack them.
+    // Every board reports breakdowns, but two island boards began a year later: Scotland's
+    // breakdowns are complete, and so published, from April 2023.
     const startsLate = code === 'S08000028' || code === 'S08000026'
     if (startsLate && month < addMonths(DEMO_BREAKDOWNS_FROM, 12)) continue
-    if (uniform(`${key}:no-breakdowns`) < 0.04) continue
     const simdWeights = (simdPopulation.get(code) ?? [1, 1, 1, 1, 1]).map((p, i) => p * SIMD_ACTIVITY[i]!)
     const ageActivity = AGE_ACTIVITY[service] ?? AGE_ACTIVITY.adult!
     const ageWeights = (agePopulation.get(code) ?? ageBands.map(() => 1)).map((p, i) => p * ageActivity[i]!)

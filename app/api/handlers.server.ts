@@ -10,10 +10,13 @@ import {
   readActivity,
   resolveActivityFilters,
 } from '#app/models/exports.server.ts'
+import { BREAKDOWN_LONG_COLUMNS, readBreakdownActivity } from '#app/models/breakdown-exports.server.ts'
+import { type BreakdownCatalogue, loadBreakdownCatalogue } from '#app/models/breakdowns.server.ts'
 import { listServiceDirectory } from '#app/models/catalogue.server.ts'
 import { getCoverageOfMonth } from '#app/models/coverage.server.ts'
 import { listOrgUnitDirectory } from '#app/models/org-units.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
 import { buildActivityMetadata, type ActivityMetadata } from './metadata.ts'
 import {
   type ActivityRequest,
@@ -74,6 +77,8 @@ export interface ActivityExportArgs {
 interface PreparedExport {
   request: ActivityRequest
   filters: ActivityFilters
+  /** The dimension figures are split by, when asked (`breakdown=`). */
+  breakdown: { name: string; splits: (service: string, measure: string) => boolean } | null
   reference: ExportReference
   visible: number[] | null
   metadata: ActivityMetadata
@@ -95,7 +100,7 @@ export async function exportActivity(args: ActivityExportArgs): Promise<Response
     boards: metadata.filters.boards.map((b) => b.code),
   })
 
-  const long = readActivity({
+  const options = {
     from: request.from,
     to: request.to,
     grain: request.grain,
@@ -104,22 +109,27 @@ export async function exportActivity(args: ActivityExportArgs): Promise<Response
     filters: prepared.filters,
     visibleOrgUnitIds: prepared.visible,
     reference: prepared.reference,
-  })
+  }
+  const { breakdown } = prepared
+  const long = breakdown ? readBreakdownActivity({ ...options, dimension: breakdown.name }) : readActivity(options)
+  const applies = (slug: string, name: string) => {
+    const service = prepared.reference.services.find((s) => s.slug === slug)!
+    const indicator = prepared.filters.indicators.find((i) => i.id === name)
+    const counts = indicator ? [indicator.numerator, indicator.denominator] : [name]
+    return counts.every((m) => service.measures.includes(m) && (!breakdown || breakdown.splits(slug, m)))
+  }
+  const names = [...prepared.filters.measures.map((m) => m.name), ...prepared.filters.indicators.map((i) => i.id)]
   const spec = {
-    measures: [...prepared.filters.measures.map((m) => m.name), ...prepared.filters.indicators.map((i) => i.id)],
-    applies: (slug: string, name: string) => {
-      const service = prepared.reference.services.find((s) => s.slug === slug)!
-      const indicator = prepared.filters.indicators.find((i) => i.id === name)
-      return indicator
-        ? service.measures.includes(indicator.numerator) && service.measures.includes(indicator.denominator)
-        : service.measures.includes(name)
-    },
+    measures: breakdown ? names.filter((n) => prepared.filters.services.some((s) => applies(s.slug, n))) : names,
+    applies,
+    ...(breakdown ? { keys: ['breakdown', 'category'] } : {}),
   }
   const rows: AsyncIterable<Record[]> = countExportRows(
     request.format,
     request.layout === 'wide' ? widen(long, spec) : (long as AsyncIterable<Record[]>),
   )
-  const columns = request.layout === 'wide' ? wideColumns(spec) : [...LONG_COLUMNS]
+  const columns =
+    request.layout === 'wide' ? wideColumns(spec) : breakdown ? [...BREAKDOWN_LONG_COLUMNS] : [...LONG_COLUMNS]
   const headers = exportHeaders(request, metadata)
 
   if (request.format === 'csv') {
@@ -161,6 +171,36 @@ async function prepareActivityExport(args: ActivityExportArgs): Promise<Prepared
   const found = resolveActivityFilters(request, reference)
   if (!found.ok) return problemResponse(400, found.problems)
   const filters = found.filters
+  let breakdown: PreparedExport['breakdown'] = null
+  let dimension: ReturnType<BreakdownCatalogue['dimensions']['get']> = undefined
+  if (request.breakdown) {
+    const catalogue = await loadBreakdownCatalogue(getDb())
+    dimension = catalogue.dimensions.get(request.breakdown)
+    if (!dimension) {
+      return problemResponse(400, [
+        {
+          parameter: 'breakdown',
+          message: `${request.breakdown} is not a breakdown: use ${[...catalogue.dimensions.keys()].join(', ')}`,
+        },
+      ])
+    }
+    const name = dimension.name
+    const splits = (service: string, measure: string) =>
+      catalogue.applies.get(`${service}|${measure}`)?.some((d) => d.name === name) ?? false
+    const asked = [
+      ...filters.measures.map((m) => [m.name]),
+      ...filters.indicators.map((i) => [i.numerator, i.denominator]),
+    ]
+    if (!asked.some((counts) => filters.services.some((s) => counts.every((m) => splits(s.slug, m))))) {
+      return problemResponse(400, [
+        {
+          parameter: 'breakdown',
+          message: `none of the measures asked for is broken down by ${dimension.label} for the services asked for`,
+        },
+      ])
+    }
+    breakdown = { name, splits }
+  }
 
   // Authorisation: a board lead exports their own board; nobody turns disclosure control off
   // for figures they may not see unsuppressed. readActivity applies the same limit again.
@@ -216,8 +256,9 @@ async function prepareActivityExport(args: ActivityExportArgs): Promise<Prepared
     periods: periodsBetween(request.from, request.to, request.grain),
     returnsNotReceived,
     notes: filters.notes,
+    breakdown: dimension ?? null,
   })
-  return { request, filters, reference, visible, metadata, threshold }
+  return { request, filters, breakdown, reference, visible, metadata, threshold }
 }
 
 /** The export with every parameter explicit and the moment fixed. */
@@ -228,6 +269,7 @@ function canonicalRequest(request: ActivityRequest) {
   if (request.boards) params.set('board', request.boards.join(','))
   if (request.services) params.set('service', request.services.join(','))
   if (request.measures) params.set('measure', request.measures.join(','))
+  if (request.breakdown) params.set('breakdown', request.breakdown)
   params.set('grain', request.grain)
   params.set('layout', request.layout)
   params.set('format', request.format)

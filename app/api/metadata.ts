@@ -42,6 +42,8 @@ export interface ActivityMetadata {
   /** Board-months of the period whose return had not been submitted at the moment read. */
   returnsNotReceived: { board_code: string; board_name: string; month: string }[]
   notes: string[]
+  /** The dimension figures are split by (`breakdown=`), with its categories; null for totals. */
+  breakdown: { dimension: string; label: string; categories: { category: string; label: string }[] } | null
 }
 
 export interface MetadataInput {
@@ -63,6 +65,8 @@ export interface MetadataInput {
   periods: Period[]
   returnsNotReceived: { board_code: string; board_name: string; month: string }[]
   notes: string[]
+  /** The dimension figures are split by, or null. */
+  breakdown?: { name: string; label: string; categories: { name: string; label: string }[] } | null
 }
 
 export const LONG_COLUMN_DESCRIPTIONS: Record<string, string> = {
@@ -79,6 +83,12 @@ export const LONG_COLUMN_DESCRIPTIONS: Record<string, string> = {
     'Empty, or one code: p provisional, r revised, c suppressed, z not applicable, : not available. See qualifiers.',
 }
 
+const BREAKDOWN_COLUMN_DESCRIPTIONS: Record<string, string> = {
+  breakdown: 'The dimension the figure is split by: simd, age or sex (see breakdown).',
+  category:
+    'The category: SIMD quintile 1 (most deprived) to 5 (least deprived), an age band or a sex, or unknown where it was not recorded. The categories of a figure add up to its total.',
+}
+
 export function disclosureRule(threshold: number) {
   return [
     `Counts from 1 to ${threshold} are suppressed (c). Zeros are shown.`,
@@ -89,6 +99,9 @@ export function disclosureRule(threshold: number) {
     'The pattern is worked out for each service, group of related measures and financial year over every board, month, quarter and the year at once, so every export made as at the same moment suppresses the same figures, whatever its period, grain, boards or measures.',
   ].join(' ')
 }
+
+const BREAKDOWN_RULE =
+  'Breakdowns: the categories of a figure add up to it, so they are protected with it, over every board, month, quarter and the year of a service at once, with the totals as the export without a breakdown publishes them: the categories of a suppressed total are all suppressed, zeros included, and once any category of a figure is suppressed its zeros are too, so a suppressed category may be 0 and nobody can count which categories are positive.'
 
 export function buildActivityMetadata(input: MetadataInput): ActivityMetadata {
   const asAtWords = formatDateTime(input.asAt)
@@ -127,22 +140,34 @@ export function buildActivityMetadata(input: MetadataInput): ActivityMetadata {
       applied: input.sdc,
       threshold: input.threshold,
       rule: input.sdc
-        ? disclosureRule(input.threshold)
+        ? disclosureRule(input.threshold) + (input.breakdown ? ` ${BREAKDOWN_RULE}` : '')
         : 'Not applied: these figures include small counts and are not for publication.',
     },
     completeness:
       'A board-month counts once its return has been submitted. A missing month has qualifier ":". A quarter, year or Scotland figure is given only when every month and board in it has reported; otherwise it is ":" and the monthly figures show what has been reported. returnsNotReceived lists the returns not submitted at the moment read.',
     returnsNotReceived: input.returnsNotReceived,
     notes: input.notes,
+    breakdown: input.breakdown
+      ? {
+          dimension: input.breakdown.name,
+          label: input.breakdown.label,
+          categories: input.breakdown.categories.map((c) => ({ category: c.name, label: c.label })),
+        }
+      : null,
   }
 }
 
 function columnsFor(input: MetadataInput) {
-  const fixed = ['period', 'financial_year', 'board_code', 'board_name', 'service']
+  const split = input.breakdown ? Object.keys(BREAKDOWN_COLUMN_DESCRIPTIONS) : []
+  const describe = (name: string) => ({
+    name,
+    description: LONG_COLUMN_DESCRIPTIONS[name] ?? BREAKDOWN_COLUMN_DESCRIPTIONS[name]!,
+  })
   if (input.layout === 'long') {
-    return Object.entries(LONG_COLUMN_DESCRIPTIONS).map(([name, description]) => ({ name, description }))
+    const long = Object.keys(LONG_COLUMN_DESCRIPTIONS)
+    return [...long.slice(0, 6), ...split, ...long.slice(6)].map(describe)
   }
-  const columns = fixed.map((name) => ({ name, description: LONG_COLUMN_DESCRIPTIONS[name]! }))
+  const columns = ['period', 'financial_year', 'board_code', 'board_name', 'service', ...split].map(describe)
   for (const m of input.measures) {
     columns.push({ name: m.name, description: `${m.label} (${m.unit}). Empty when its qualifier says why.` })
     columns.push({ name: `${m.name}_qualifier`, description: `Qualifier of ${m.name}.` })

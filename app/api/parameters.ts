@@ -69,6 +69,15 @@ export const ActivityParamsSchema = z
       'Measures (counts, e.g. referrals) and indicators (rates, e.g. eighteen_weeks) by name, comma-separated. Default: every measure of the chosen services, no indicators.',
       'referrals,started,eighteen_weeks',
     ).optional(),
+    breakdown: z
+      .string()
+      .regex(/^[a-z]+$/, 'must be a dimension name such as simd')
+      .meta({
+        description:
+          'Split each figure by one dimension: simd (SIMD quintile 1, most deprived, to 5, least deprived), age (age bands) or sex, each with unknown. Adds the columns breakdown and category; only the measures (and rates of two such measures) split by that dimension appear. Default: no breakdown.',
+        example: 'simd',
+      })
+      .optional(),
     grain: z
       .enum(GRAINS)
       .default('month')
@@ -249,6 +258,8 @@ export interface ActivityRequest {
   boards: string[] | null
   services: string[] | null
   measures: string[] | null
+  /** The dimension to split figures by (simd, age, sex), or null for totals. */
+  breakdown: string | null
 }
 
 /**
@@ -298,6 +309,7 @@ export function resolveActivityParams(
       asAt,
       asAtRequested: params.asAt !== undefined,
       boards: params.board ?? null,
+      breakdown: params.breakdown ?? null,
       services: params.service ?? null,
       measures: params.measure ?? null,
     },

@@ -172,6 +172,8 @@ export interface WideSpec {
   measures: readonly string[]
   /** Whether a measure (or indicator) applies to a service. */
   applies: (service: string, measure: string) => boolean
+  /** Columns that split a row further: `breakdown` and `category` for a broken-down export. */
+  keys?: readonly string[]
 }
 
 export function wideColumns(spec: WideSpec): string[] {
@@ -181,6 +183,7 @@ export function wideColumns(spec: WideSpec): string[] {
     'board_code',
     'board_name',
     'service',
+    ...(spec.keys ?? []),
     ...spec.measures.flatMap((m) => [m, `${m}_qualifier`]),
   ]
 }
@@ -216,7 +219,12 @@ export async function* widen(batches: AsyncIterable<LongRow[]>, spec: WideSpec):
       out.push(current)
     }
     for (const row of batch) {
-      const rowKey = `${row.period}\u0000${row.board_code}\u0000${row.service}`
+      const rowKey = [
+        row.period,
+        row.board_code,
+        row.service,
+        ...(spec.keys ?? []).map((k) => (row as unknown as Record)[k]),
+      ].join('\u0000')
       if (rowKey !== key) {
         finish()
         key = rowKey
@@ -227,6 +235,7 @@ export async function* widen(batches: AsyncIterable<LongRow[]>, spec: WideSpec):
           board_name: row.board_name,
           service: row.service,
         }
+        for (const k of spec.keys ?? []) current[k] = (row as unknown as Record)[k]!
       }
       current![row.measure] = row.value
       current![`${row.measure}_qualifier`] = row.qualifier

@@ -10,7 +10,7 @@
 // published beside two of its months when the third is suppressed, and a board lead's export of
 // one board matches the national one.
 import { addMonths, monthIndex, monthRange } from '#app/utils/dates.ts'
-import { type Period } from '#app/domain/periods.ts'
+import { type Period, periodsBetween } from '#app/domain/periods.ts'
 import { type MeasureRelation, partOfWholeRelations, relatedGroups } from './measure-relations.ts'
 import { type SdcRelation, suppressTable } from './suppression.ts'
 
@@ -92,7 +92,16 @@ export interface ServiceBlockInput {
    * must be sure the figures are the same): applied instead of working it out again.
    */
   pattern?: SuppressionPattern
+  /**
+   * Figures whose fate is decided elsewhere: the totals a breakdown adds up to, published or
+   * suppressed by the activity export, so the same here; and `hidden` figures, never published
+   * and, unlike a suppressed count, not even known to be at least 1 (the categories of a
+   * suppressed total, zeros included, so that they tell nothing about it).
+   */
+  settled?: (measure: string, unitId: number, period: Period) => Fate | undefined
 }
+
+export type Fate = 'published' | 'suppressed' | 'hidden'
 
 export interface PublishedCell {
   value: number | null
@@ -113,7 +122,7 @@ interface CellState {
 const MONTHS = 12
 const QUARTER_SLOT = 12
 const YEAR_SLOT = 16
-const SLOTS = 17
+export const SLOTS = 17
 
 /**
  * Which cells disclosure control suppressed: their positions, measure by measure (in the order
@@ -129,6 +138,11 @@ export interface ServiceBlock {
   rate(numerator: string, denominator: string, unitId: number, period: Period): PublishedCell | undefined
   /** The cells disclosure control suppressed (none without it). */
   pattern: SuppressionPattern
+  /**
+   * How disclosure control treated a figure, for a block whose figures add up to it: suppressed,
+   * or taken as public (partial sums too); undefined where there is no figure.
+   */
+  fate(measure: string, unitId: number, period: Period): Exclude<Fate, 'hidden'> | undefined
 }
 
 export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
@@ -153,8 +167,12 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
   } else if (input.sdc) {
     const names = input.measures.map((m) => m.name)
     const relations = input.relations ?? partOfWholeRelations(names)
+    const periods = yearPeriods(input.yearStart)
+    const settled = input.settled
+      ? (measure: string, row: number, slot: number) => input.settled!(measure, rows[row]!.id, periods[slot]!)
+      : undefined
     for (const group of relatedGroups(names, relations)) {
-      applyDisclosureControl(tables, group, unitRows, totalRow, input.sdc.threshold)
+      applyDisclosureControl(tables, group, unitRows, totalRow, input.sdc.threshold, settled)
     }
   }
   const pattern = Uint32Array.from(
@@ -181,6 +199,11 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
 
   return {
     pattern,
+    fate(measure, unitId, period) {
+      const cell = state(measure, unitId, period)
+      if (!cell || cell.value === null) return undefined
+      return cell.suppressed ? 'suppressed' : 'published'
+    },
     figure(measure, unitId, period) {
       const cell = state(measure, unitId, period)
       if (!cell) return undefined
@@ -200,6 +223,12 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
       return { value: roundRate(top.value! / bottom.value!), qualifier: provisional ? 'p' : revised ? 'r' : null }
     },
   }
+}
+
+/** The periods of a financial year in slot order: its months, its quarters, the year. */
+export function yearPeriods(yearStart: string): Period[] {
+  const last = addMonths(yearStart, MONTHS - 1)
+  return (['month', 'fq', 'fy'] as const).flatMap((grain) => periodsBetween(yearStart, last, grain))
 }
 
 /** Rates are published as ratios to 4 decimal places (0.9123 is 91.23%). */
@@ -321,6 +350,7 @@ function applyDisclosureControl(
   unitRows: readonly number[],
   totalRow: number,
   threshold: number,
+  settled?: (measure: string, row: number, slot: number) => Fate | undefined,
 ) {
   const rests = group.relations.filter((r) => r.rest !== undefined)
   const restTables = new Map(rests.map((r) => [r.rest!, restTable(r, tables, unitRows, totalRow)]))
@@ -328,14 +358,17 @@ function applyDisclosureControl(
   const index = new Map<CellState, number>()
   const values: (number | null)[] = []
   const unpublished: number[] = []
+  const fixed = { published: [] as number[], suppressed: [] as number[] }
   for (const [name, table] of all) {
-    for (const row of table) {
-      for (const cell of row) {
+    table.forEach((row, r) =>
+      row.forEach((cell, slot) => {
         index.set(cell, values.length)
-        if (restTables.has(name) && cell.value !== null) unpublished.push(values.length)
+        const fate = settled && !restTables.has(name) ? settled(name, r, slot) : undefined
+        if ((restTables.has(name) || fate === 'hidden') && cell.value !== null) unpublished.push(values.length)
+        else if (fate === 'published' || fate === 'suppressed') fixed[fate].push(values.length)
         values.push(cell.value)
-      }
-    }
+      }),
+    )
   }
   const relations: SdcRelation[] = []
   const rows = totalRow >= 0 ? [...unitRows, totalRow] : [...unitRows]
@@ -366,7 +399,15 @@ function applyDisclosureControl(
       }
     }
   }
-  const state = suppressTable({ values, relations, unpublished }, { threshold })
+  // The categories of a figure (a relation with no rest) lose their zeros with any one of them.
+  const zeroGroups = group.relations
+    .filter((relation) => relation.rest === undefined)
+    .flatMap((relation) =>
+      rows.flatMap((r) =>
+        Array.from({ length: SLOTS }, (_, slot) => relation.parts.map((p) => index.get(all.get(p)![r]![slot]!)!)),
+      ),
+    )
+  const state = suppressTable({ values, relations, unpublished, settled: fixed, zeroGroups }, { threshold })
   for (const [name, table] of all) {
     if (restTables.has(name)) continue
     for (const row of table) for (const cell of row) cell.suppressed = state[index.get(cell)!] !== null

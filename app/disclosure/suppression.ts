@@ -62,6 +62,18 @@ export interface SdcTable {
    * unless the relations give them away; protected when from 1 to the threshold.
    */
   unpublished?: readonly number[]
+  /**
+   * Cells another table has already decided (the totals a breakdown adds up to): `published`
+   * ones are public and may not be suppressed here; `suppressed` ones are not published here
+   * either (small counts among them stay primary, and are protected as ever).
+   */
+  settled?: { published: readonly number[]; suppressed: readonly number[] }
+  /**
+   * Cells published together or not at all as far as their zeros go (the categories of one
+   * figure): once one is suppressed, its zeros are too, so nobody can count which categories are
+   * positive, and a suppressed one is known only to be at least 0.
+   */
+  zeroGroups?: readonly (readonly number[])[]
 }
 
 export interface SdcOptions {
@@ -99,9 +111,26 @@ export function suppressTable(table: SdcTable, options: SdcOptions): Suppression
   const relations = normaliseRelations(table)
   const unpublished = unpublishedCells(table)
   const small = (v: number | null) => v !== null && v >= 1 && v <= threshold
+  const fixed = cellFlags(values.length, table.settled?.published ?? [], 'keep published')
+  const hidden = cellFlags(values.length, table.settled?.suppressed ?? [], 'keep suppressed')
   const state: Suppression[] = values.map((v, i) =>
-    small(v) ? 'primary' : unpublished[i] && v !== null ? 'unpublished' : null,
+    small(v)
+      ? 'primary'
+      : unpublished[i] && v !== null
+        ? 'unpublished'
+        : hidden[i] && v !== null && v > 0
+          ? 'secondary'
+          : null,
   )
+  const groupsOf = cellGroups(values.length, table.zeroGroups ?? [])
+  const zerosOf = (cell: number) =>
+    groupsOf[cell]!.flatMap((g) => table.zeroGroups![g]!).filter(
+      (z) => values[z] === 0 && state[z] === null && !fixed[z],
+    )
+  for (let cell = 0; cell < values.length; cell++) {
+    if (state[cell] === 'primary' || state[cell] === 'secondary')
+      for (const zero of zerosOf(cell)) state[zero] = 'secondary'
+  }
   const relationsOf = cellRelations(values.length, relations)
   // Unpublished counts that are not small may be worked out; suppressed figures must not be.
   const knowledge = liveKnowledge(relations, relationsOf, state, (cell) => state[cell] === 'unpublished')
@@ -110,12 +139,16 @@ export function suppressTable(table: SdcTable, options: SdcOptions): Suppression
     if (state[cell] !== null) throw new Error(`Cell ${cell} is already suppressed.`)
     state[cell] = 'secondary'
     knowledge.forget(cell)
+    for (const zero of zerosOf(cell)) {
+      state[zero] = 'secondary'
+      knowledge.forget(zero)
+    }
   }
-  const published = (cell: number) => state[cell] === null && values[cell]! > 0
+  const published = (cell: number) => state[cell] === null && values[cell]! > 0 && !fixed[cell]
 
   // Bounded by the number of cells: every round suppresses at least one more.
   for (let round = 0; round <= values.length; round++) {
-    enforceRelationRules(values, relations, state, threshold, relationsOf, hide, knowledge)
+    enforceRelationRules(values, relations, state, threshold, relationsOf, hide, knowledge, published)
     const disclosures = audit(table, relations, unpublished, state, threshold)
     if (disclosures.length === 0) return state
     // Disclosures found together often share a remedy: one suppression per disclosure, skipping
@@ -153,8 +186,8 @@ function enforceRelationRules(
   relationsOf: readonly number[][],
   hide: (cell: number) => void,
   knowledge: Knowledge,
+  candidate: (cell: number) => boolean,
 ) {
-  const candidate = (cell: number) => state[cell] === null && values[cell]! > 0
   let changed = true
   while (changed) {
     changed = false
@@ -317,7 +350,8 @@ function audit(
   const hidden = (cell: number) => (state[cell] !== null && state[cell] !== undefined) || unpublished[cell] === true
   const protectedCell = (cell: number) =>
     unpublished[cell] ? values[cell]! >= 1 && values[cell]! <= threshold : state[cell] === 'primary'
-  const lowerBound = (cell: number) => (unpublished[cell] ? 0 : 1)
+  const mayBeZero = cellGroups(values.length, table.zeroGroups ?? []).map((groups) => groups.length > 0)
+  const lowerBound = (cell: number) => (unpublished[cell] || mayBeZero[cell] ? 0 : 1)
   const disclosures: Disclosure[] = []
 
   // Subtraction first: what it gives away is known, whatever the bounds.
@@ -481,10 +515,24 @@ function normaliseRelations(table: SdcTable): Relation[] {
 
 /** Which cells are never published, by cell. */
 function unpublishedCells(table: SdcTable): boolean[] {
-  const flags = new Array<boolean>(table.values.length).fill(false)
-  for (const cell of table.unpublished ?? []) {
-    if (!Number.isInteger(cell) || cell < 0 || cell >= flags.length)
-      throw new RangeError(`No cell ${cell} to leave unpublished.`)
+  return cellFlags(table.values.length, table.unpublished ?? [], 'leave unpublished')
+}
+
+function cellGroups(size: number, groups: readonly (readonly number[])[]) {
+  const of: number[][] = Array.from({ length: size }, () => [])
+  groups.forEach((group, g) => {
+    for (const cell of group) {
+      if (!Number.isInteger(cell) || cell < 0 || cell >= size) throw new RangeError(`No cell ${cell} to group.`)
+      of[cell]!.push(g)
+    }
+  })
+  return of
+}
+
+function cellFlags(size: number, cells: readonly number[], what: string): boolean[] {
+  const flags = new Array<boolean>(size).fill(false)
+  for (const cell of cells) {
+    if (!Number.isInteger(cell) || cell < 0 || cell >= size) throw new RangeError(`No cell ${cell} to ${what}.`)
     flags[cell] = true
   }
   return flags

@@ -324,9 +324,9 @@ export async function* readActivity(
 }
 
 /** A pattern is some hundreds of numbers: thousands of them take a few megabytes. */
-const patternCache = () => processCache<SuppressionPattern>('suppression-patterns', 5_000)
+export const patternCache = () => processCache<SuppressionPattern>('suppression-patterns', 5_000)
 
-interface ServiceInYear {
+export interface ServiceInYear {
   service: ServiceRef
   units: BlockUnit[]
   total: BlockUnit | null
@@ -341,7 +341,7 @@ interface ServiceInYear {
  * a save changes the digest of its own service and year only, and a pattern is never applied to
  * figures other than its own.
  */
-async function yearBlocks(
+export async function yearBlocks(
   db: Executor,
   query: {
     yearStart: string
@@ -394,7 +394,7 @@ async function yearBlocks(
   return blocks
 }
 
-function digestOf(value: unknown) {
+export function digestOf(value: unknown) {
   return crypto.createHash('sha256').update(JSON.stringify(value)).digest('base64')
 }
 
@@ -420,7 +420,7 @@ function rowsFor(period: Period, service: ServiceRef, unit: BlockUnit, block: Se
   return rows
 }
 
-function expectedIn(availability: readonly AvailabilityRef[], serviceId: number) {
+export function expectedIn(availability: readonly AvailabilityRef[], serviceId: number) {
   const periods = availability.filter((a) => a.serviceId === serviceId && (a.status === 'live' || a.status === 'pilot'))
   return (unitId: number, month: string) =>
     periods.some((a) => a.orgUnitId === unitId && a.liveFrom <= month && (a.liveTo === null || month <= a.liveTo))
@@ -439,24 +439,41 @@ function idList(ids: readonly number[]): SQL {
  * its events) and whether the figure differs from the version current when the return was first
  * approved. Grouped by service.
  */
-async function readYearFigures(
+export async function readYearFigures(db: Executor, query: YearQuery): Promise<Map<number, MonthFigure[]>> {
+  return readYearVersions(db, query, 'return_values')
+}
+
+/** The breakdown figures of one financial year as at `asAt`, like readYearFigures, with their category ids. */
+export async function readYearBreakdowns(
   db: Executor,
-  query: {
-    yearStart: string
-    yearEnd: string
-    asAt: Date
-    unitIds: number[]
-    serviceIds: number[]
-    measureIds: number[]
-  },
-): Promise<Map<number, MonthFigure[]>> {
+  query: YearQuery,
+): Promise<Map<number, Array<MonthFigure & { categoryId: number }>>> {
+  return readYearVersions(db, query, 'breakdown_values')
+}
+
+interface YearQuery {
+  yearStart: string
+  yearEnd: string
+  asAt: Date
+  unitIds: number[]
+  serviceIds: number[]
+  measureIds: number[]
+}
+
+async function readYearVersions(
+  db: Executor,
+  query: YearQuery,
+  table: 'return_values' | 'breakdown_values',
+): Promise<Map<number, Array<MonthFigure & { categoryId: number }>>> {
   const asAt = sql`${query.asAt.toISOString()}::timestamptz`
   const first = sql`${toMonthDate(query.yearStart)}::date`
   const last = sql`${toMonthDate(query.yearEnd)}::date`
+  const category = table === 'breakdown_values' ? sql`v.category_id` : sql`0`
   const rows = await queryRows<{
     org_unit_id: number
     service_id: number
     measure_id: number
+    category_id: number
     month: string
     value: number | null
     current: boolean
@@ -474,13 +491,14 @@ async function readYearFigures(
         where e.org_unit_id in (${idList(query.unitIds)}) and e.month between ${first} and ${last} and e.at <= ${asAt}
         group by e.org_unit_id, e.month
       )
-      select v.org_unit_id, v.service_id, v.measure_id, to_char(v.month, 'YYYY-MM') as month, v.value,
+      select v.org_unit_id, v.service_id, v.measure_id, ${category} as category_id,
+        to_char(v.month, 'YYYY-MM') as month, v.value,
         (v.valid_to is null or v.valid_to > ${asAt}) as current,
         coalesce(v.valid_from <= s.first_approved_at and (v.valid_to is null or v.valid_to > s.first_approved_at), false)
           as at_first_approval,
         s.last_action,
         (s.first_approved_at is not null) as approved_once
-      from return_values v
+      from ${sql.identifier(table)} v
       join returns r on r.org_unit_id = v.org_unit_id and r.month = v.month
       left join status s on s.org_unit_id = v.org_unit_id and s.month = v.month
       where v.org_unit_id in (${idList(query.unitIds)})
@@ -497,6 +515,7 @@ async function readYearFigures(
     unitId: number
     serviceId: number
     measureId: number
+    categoryId: number
     month: string
     current?: number | null
     approved?: number | null
@@ -504,13 +523,14 @@ async function readYearFigures(
   }
   const cells = new Map<string, Versions>()
   for (const row of rows) {
-    const key = `${row.org_unit_id}:${row.service_id}:${row.measure_id}:${row.month}`
+    const key = `${row.org_unit_id}:${row.service_id}:${row.measure_id}:${row.category_id}:${row.month}`
     const cell =
       cells.get(key) ??
       ({
         unitId: Number(row.org_unit_id),
         serviceId: Number(row.service_id),
         measureId: Number(row.measure_id),
+        categoryId: Number(row.category_id),
         month: row.month,
         status: row,
       } as Versions)
@@ -518,7 +538,7 @@ async function readYearFigures(
     if (row.at_first_approval) cell.approved = row.value === null ? null : Number(row.value)
     cells.set(key, cell)
   }
-  const byService = new Map<number, MonthFigure[]>()
+  const byService = new Map<number, Array<MonthFigure & { categoryId: number }>>()
   for (const cell of cells.values()) {
     // A figure with no version at the moment read (only one from first approval) is not there.
     if (cell.current === undefined) continue
@@ -529,6 +549,7 @@ async function readYearFigures(
     list.push({
       unitId: cell.unitId,
       measureId: cell.measureId,
+      categoryId: cell.categoryId,
       month: cell.month,
       value: cell.current,
       provisional,

@@ -40,6 +40,7 @@ describe('the OpenAPI description stays in step with the API', () => {
       'board',
       'service',
       'measure',
+      'breakdown',
       'grain',
       'layout',
       'format',

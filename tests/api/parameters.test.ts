@@ -36,6 +36,7 @@ describe('activity parameters', () => {
       boards: null,
       services: null,
       measures: null,
+      breakdown: null,
     })
   })
 
@@ -80,7 +81,7 @@ describe('activity parameters', () => {
         {
           parameter: 'colour',
           message:
-            'is not a parameter of this endpoint (its parameters are from, to, board, service, measure, grain, layout, format, sdc, asAt)',
+            'is not a parameter of this endpoint (its parameters are from, to, board, service, measure, breakdown, grain, layout, format, sdc, asAt)',
         },
       ]),
     )
