@@ -11,6 +11,7 @@ import {
   listServiceFigures,
 } from '#app/models/coverage.server.ts'
 import { listAnnotationsForTrend } from '#app/models/annotations.server.ts'
+import { listWorkforceSeries } from '#app/models/value.server.ts'
 import { listBoardTiles } from '#app/models/org-units.server.ts'
 import {
   type FigureScope,
@@ -112,6 +113,8 @@ export function figureContext(view: DashboardView, subject: Subject = { kind: 'n
     populationCoverage: once(() => listPopulationCoverage({ month: period.to, populationYear: popYear })),
     serviceAvailability: once(() => listServiceAvailability({ serviceId: service!.id, month: period.to })),
     boardSeries: onceBy((measure: string) => getBoardSeries({ serviceId: service!.id, measure, months })),
+    /** The board's digital therapies team by month: supporter hours, staff in post, staff trained. */
+    workforce: once(() => listWorkforceSeries({ ...range, board: board?.code })),
     availabilityMatrix: once(() => getAvailabilityMatrix({ month: period.to })),
     boardTiles: once(() => listBoardTiles()),
     /** Events on this subject's trends over the period: national ones and the board's own. */

@@ -19,6 +19,7 @@ import { coverageMap, coverageMatrix, coveragePopulation, meetsStandard } from '
 import { boardReturns } from './figures/returns.ts'
 import { serviceByBoard, servicesTable, serviceTrend } from './figures/services.ts'
 import { SPC_NAMES, type SpcSeriesName, spcFigure } from './figures/spc.ts'
+import { boardWorkforce } from './figures/value.ts'
 import { boardVariation, variationFunnel } from './figures/variation.ts'
 
 /**
@@ -65,6 +66,7 @@ export const FIGURES = {
   'coverage-map': { page: 'coverage', build: coverageMap, shown: meetsStandard },
   'variation-funnel': { page: 'variation', build: variationFunnel },
   'board-variation': { page: 'board', build: boardVariation },
+  'board-workforce': { page: 'board', build: boardWorkforce },
   ...spcFigures('overview'),
   ...spcFigures('board'),
   ...spcFigures('service'),

@@ -53,4 +53,12 @@ describe('resources and value for money', () => {
     expect(await page.getByText('Your browser draws this chart with JavaScript').count()).toBeGreaterThan(0)
     await saveScreenshot(page, 'value-without-javascript')
   })
+
+  test("each board's page shows its team's trend", async () => {
+    const { page, errors } = await browser.open('/boards/S08000024', { as: ANALYST })
+    const team = page.locator('section', { has: page.getByRole('heading', { name: 'Digital therapies teams: Lothian' }) })
+    expect(await team.count()).toBe(1)
+    expect(await team.locator('tbody tr').count()).toBe(12)
+    expect(errors).toEqual([])
+  })
 })

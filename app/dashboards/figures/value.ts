@@ -11,7 +11,8 @@ import {
   type ValueMeasure,
   type ValueRow,
 } from '#app/statistics/value.ts'
-import { formatMonthShort } from '#app/utils/dates.ts'
+import { formatMonthShort, monthRange } from '#app/utils/dates.ts'
+import type { FigureContext } from '../context.server.ts'
 
 /** What a cell says when there is no figure: why, as the exports' qualifiers say it. */
 export const VALUE_CELL_WORDS = {
@@ -377,5 +378,60 @@ export function budgetImpactFigure(scope: string, basis: BudgetBasis, years: Bud
       ],
       left: { label: 'Pounds', kind: 'money', headroom: 1.15 },
     },
+  }
+}
+
+/**
+ * A board's digital therapies team over the view's periods (board page): supporter hours and
+ * staff trained added over each period, staff in post on its last month. A period with no
+ * return submitted is empty, not 0.
+ */
+export async function boardWorkforce(ctx: FigureContext): Promise<Figure | null> {
+  const board = ctx.board
+  if (!board) return null
+  const series = await ctx.data.workforce()
+  if (series.length === 0) return null
+  const value = (month: string, measure: string) =>
+    series.find((r) => r.month === month && r.measure === measure)?.value ?? null
+  const rows = ctx.view.buckets.map((b) => {
+    const months = monthRange(b.from, b.to)
+    const added = (measure: string) => {
+      const values = months.map((m) => value(m, measure))
+      return values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + v!, 0)
+    }
+    return {
+      period: b.key,
+      label: b.label,
+      supporter_hours: added('supporter_hours'),
+      staff_in_post: value(b.to, 'staff_in_post'),
+      staff_trained: added('staff_trained'),
+    }
+  })
+  const figure = workforceTrend(
+    board.name,
+    // Its first month, for the title's words; the rows below carry the period's key.
+    rows.map((r, i) => ({
+      month: ctx.view.buckets[i]!.from,
+      supporter_hours: r.supporter_hours,
+      staff_in_post: r.staff_in_post,
+      staff_trained: r.staff_trained,
+    })),
+    [],
+  )
+  return {
+    ...figure,
+    id: 'board-workforce',
+    columns: figure.columns.map((c) =>
+      c.key === 'period' ? { ...c, label: ctx.view.grain === 'month' ? 'Month' : 'Period' } : c,
+    ),
+    description: `Supporter hours (hours) and staff who completed the national digital therapies course (people) in each period, and staff in post (people) at its end, ${ctx.view.period.label}. An empty period has a month not reported.`,
+    rows: rows.map(({ label: _label, ...r }) => r),
+    notes: rows.some((r) => r.supporter_hours === null)
+      ? ['Periods with a month not reported are left empty rather than under-counted.']
+      : [],
+    chart:
+      figure.chart && figure.chart.type === 'trend'
+        ? { ...figure.chart, xKey: 'period', xLabel: ctx.view.grain === 'month' ? 'Month' : 'Period' }
+        : figure.chart,
   }
 }

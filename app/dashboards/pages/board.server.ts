@@ -35,7 +35,7 @@ export async function getBoardDashboard(view: DashboardView, code: string) {
   const ctx = figureContext(view, { kind: 'board', board })
   const [tiles, figures, rate, services] = await Promise.all([
     buildTiles(ctx, TILES),
-    buildFigures(ctx, [...trendsOf(view, 'board', TRENDS), 'board-variation', 'board-returns']),
+    buildFigures(ctx, [...trendsOf(view, 'board', TRENDS), 'board-workforce', 'board-variation', 'board-returns']),
     ctx.data.referralRate(),
     ctx.data.boardServices(),
   ])
