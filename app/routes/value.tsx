@@ -39,28 +39,23 @@ function GrowthField({ id, label, value }: { id: 'low' | 'growth' | 'high'; labe
   return (
     <div className="ds_question app-filters__field">
       <label className="ds_label" htmlFor={id}>
-        {label}
+        {label} (%)
       </label>
       <p className="ds_hint-text" id={`${id}-hint`}>
         Percent a year, {GROWTH_LIMITS.min} to {GROWTH_LIMITS.max} (default {VALUE_GROWTH_DEFAULTS[id]})
       </p>
-      <div className="ds_input__wrapper">
-        <input
-          className="ds_input ds_input--fixed-4"
-          id={id}
-          name={id}
-          type="number"
-          inputMode="decimal"
-          step="0.5"
-          min={GROWTH_LIMITS.min}
-          max={GROWTH_LIMITS.max}
-          defaultValue={value}
-          aria-describedby={`${id}-hint`}
-        />
-        <span className="ds_input__symbol" aria-hidden="true">
-          %
-        </span>
-      </div>
+      <input
+        className="ds_input ds_input--fixed-5"
+        id={id}
+        name={id}
+        type="number"
+        inputMode="decimal"
+        step="0.5"
+        min={GROWTH_LIMITS.min}
+        max={GROWTH_LIMITS.max}
+        defaultValue={value}
+        aria-describedby={`${id}-hint`}
+      />
     </div>
   )
 }

@@ -241,7 +241,7 @@ export function computeValueYear(input: ValueYearInput): ValueRow[] {
     else if (board === null && basis.length === 0)
       unavailable = `No board reported every month of ${financialYear} and recorded its costs: a unit cost would divide a year's costs by less than a year's activity.`
     else if (board === null && basis.length < boards.length)
-      note = `Of the ${basis.length} of ${boards.length} boards that reported every month of ${financialYear} and recorded their costs (the others are left out, costs and activity, not estimated).`
+      note = `Unit costs of ${financialYear} are of the ${basis.length} of ${boards.length} boards that reported every month and recorded their costs; the others are left out, costs and activity alike, not estimated.`
     const cost = sum(basis.flatMap((b) => slugs.map((s) => boardCost.get(`${b}:${s.slug}`) ?? 0)))
     for (const [measure, denominator] of Object.entries(UNIT_COST_DENOMINATORS) as [ValueMeasure, string][]) {
       if (unavailable) add(measure, null, ':', unavailable)

@@ -130,7 +130,7 @@ describe('GET /api/v1/value', () => {
     // 12 x 120 + 240 = 1,680 completed courses: £164.29.
     const scotland = pick(rows, '2025/26', 'S92000003', 'cost_per_completed')!
     expect(scotland).toMatchObject({ value: 164.29, qualifier: null })
-    expect(body!.metadata.notes.join('\n')).toMatch(/Of the 13 of 14 boards that reported every month of 2025\/26/)
+    expect(body!.metadata.notes.join('\n')).toMatch(/Unit costs of 2025\/26 are of the 13 of 14 boards that reported every month/)
   })
 
   test('a year not yet over gives no unit costs', async () => {

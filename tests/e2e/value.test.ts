@@ -41,7 +41,7 @@ describe('resources and value for money', () => {
     const { page } = await browser.open('/value', { javaScript: false, as: ANALYST })
     await page.getByLabel('Board', { exact: true }).selectOption('S08000024')
     await page.getByLabel('Service', { exact: true }).selectOption('ccbt-adults')
-    await page.getByLabel('Central', { exact: true }).fill('7.5')
+    await page.getByLabel('Central (%)', { exact: true }).fill('7.5')
     await page.getByRole('button', { name: 'Apply filters' }).click()
     await page.waitForURL(/growth=7\.5/)
     expect(new URL(page.url()).searchParams.get('board')).toBe('S08000024')

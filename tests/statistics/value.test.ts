@@ -143,7 +143,7 @@ describe('value for money, worked by hand', () => {
     // Scotland's unit costs are then A's alone, and say so: 140,000 / 1,000 = £140.
     const scotland = figure(rows, null, 'ccbt', 'cost_per_completed')
     expect(scotland.value).toBe(140)
-    expect(scotland.note).toMatch(/Of the 1 of 2 boards that reported every month of 2024\/25/)
+    expect(scotland.note).toMatch(/Unit costs of 2024\/25 are of the 1 of 2 boards that reported every month/)
   })
 
   test('a year not yet over has no unit costs anywhere', () => {

@@ -40,10 +40,14 @@ export default function TrendChart({
   references = [],
   height = CHART_HEIGHT,
 }: TrendChartProps) {
-  // Periods with nothing to draw: no returns, or small numbers hidden (disclosure control).
+  // Periods with nothing to draw: no returns, small numbers hidden (disclosure control), or the
+  // figure's own reason (`__gap`, e.g. a year not yet complete).
   const gaps = data
     .filter((row) => series.every((s) => row[s.key] === null || row[s.key] === undefined))
-    .map((row) => ({ x: String(row[xKey]), label: row.__hidden ? 'hidden' : 'no returns' }))
+    .map((row) => ({
+      x: String(row[xKey]),
+      label: typeof row.__gap === 'string' ? row.__gap : row.__hidden ? 'hidden' : 'no returns',
+    }))
   const kindOf = (s: TrendSeries) => (s.axis === 'right' && right ? right.kind : left.kind)
   const labelOf = new Map(series.map((s) => [s.key, s.label]))
   const kindBy = new Map(series.map((s) => [s.key, kindOf(s)]))

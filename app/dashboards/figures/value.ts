@@ -118,6 +118,8 @@ export function valueTrend(ctx: ValueFigureContext): Figure {
       if (r) used.push(r)
       row[m] = cellOf(ctx, r)
     }
+    // The chart says why a year has no unit cost, rather than calling it hidden.
+    if (typeof row.cost_per_completed === 'string') row.__gap = row.cost_per_completed
     return row
   })
   return {
