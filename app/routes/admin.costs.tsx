@@ -150,6 +150,7 @@ export default function CostsAdmin() {
     shouldValidate: 'onBlur',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CostFormSchema }),
   })
+  const pageHref = `/admin/costs?year=${encodeURIComponent(year)}`
   const doneKey = params.get('done') ?? ''
   const done =
     doneKey === 'uploaded'
@@ -193,7 +194,8 @@ export default function CostsAdmin() {
 
       <QuestionPage>
         <h2>Record a cost</h2>
-        <Form method="post" {...getFormProps(form)}>
+        {/* Posted to the page without its last outcome, so a new answer replaces the old banner. */}
+        <Form method="post" action={pageHref} {...getFormProps(form)}>
           <input type="hidden" name="intent" value="save" />
           <SelectField
             field={fields.financial_year}
@@ -245,7 +247,7 @@ export default function CostsAdmin() {
           A CSV file with the columns <code>{COST_UPLOAD_COLUMNS.join(', ')}</code>, one cost a row: the same rules as
           the form. If any row has a problem, nothing is saved and every problem is listed by its line.
         </p>
-        <Form method="post" encType="multipart/form-data">
+        <Form method="post" action={pageHref} encType="multipart/form-data">
           <div className={`ds_question${uploadProblems.length ? ' ds_question--error' : ''}`}>
             <label className="ds_label" htmlFor="file">
               Costs file (CSV, up to 1 MB)

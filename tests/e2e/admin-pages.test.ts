@@ -14,6 +14,7 @@ const PAGES = [
   { path: '/admin/catalogue', heading: 'Service catalogue', name: 'admin-catalogue-page' },
   { path: '/admin/catalogue/ccbt-adults', heading: 'cCBT Adults', name: 'admin-catalogue-service' },
   { path: '/admin/coverage', heading: 'Coverage changes', name: 'admin-coverage-page' },
+  { path: '/admin/costs', heading: 'Costs', name: 'admin-costs-page' },
   { path: '/account', heading: 'Your account', name: 'account' },
   { path: '/account/tokens', heading: 'API tokens', name: 'account-tokens' },
 ]

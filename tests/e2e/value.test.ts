@@ -56,9 +56,45 @@ describe('resources and value for money', () => {
 
   test("each board's page shows its team's trend", async () => {
     const { page, errors } = await browser.open('/boards/S08000024', { as: ANALYST })
-    const team = page.locator('section', { has: page.getByRole('heading', { name: 'Digital therapies teams: Lothian' }) })
+    const team = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Digital therapies teams: Lothian' }),
+    })
     expect(await team.count()).toBe(1)
     expect(await team.locator('tbody tr').count()).toBe(12)
+    expect(errors).toEqual([])
+  })
+
+  test('the national lead records a cost, and an upload with problems lists each by its line', async () => {
+    const { page, errors } = await browser.open('/admin/costs?year=2024/25', { as: 'national.lead@demo.scot' })
+    await page.getByLabel('Paid by').selectOption('S08000024')
+    await page.getByLabel('Service').selectOption('ccbt-adults')
+    await page.getByLabel('What it pays for').selectOption('other')
+    await page.getByLabel('Amount (pounds)').fill('12,500.50')
+    await page.getByRole('button', { name: 'Save cost' }).click()
+    const summary = page.getByRole('alert')
+    await summary.waitFor()
+    expect(await summary.innerText()).toMatch(/has pence: enter whole pounds/)
+    await page.getByLabel('Amount (pounds)').fill('12,500')
+    // Leaving the field checks it again and takes the error summary away, then the form is sent.
+    await page.getByLabel('Amount (pounds)').press('Tab')
+    await page.getByRole('alert').waitFor({ state: 'detached' })
+    await page.getByRole('button', { name: 'Save cost' }).click()
+    await page.waitForURL(/done=added/)
+    // The address changes before the new page has rendered.
+    await page.getByText('Cost recorded').waitFor()
+    expect(await page.locator('table').innerText()).toMatch(/Lothian\tcCBT Adults\tOther\t£12,500/)
+
+    await page.locator('#file').setInputFiles({
+      name: 'costs.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'financial_year,board_code,service,kind,amount,comment\n2024/25,S08000024,ccbt-adults,staff,-5,\n',
+      ),
+    })
+    await page.getByRole('button', { name: 'Upload costs' }).click()
+    await page.getByText('Line 2, amount').waitFor()
+    await expectNoAxeViolations(page)
+    await saveScreenshot(page, 'admin-costs-upload-problems')
     expect(errors).toEqual([])
   })
 })
