@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest'
-import { apportion, budgetImpact, computeValueYear, type ValueYearInput } from '#app/statistics/value.ts'
+import {
+  apportion,
+  budgetImpact,
+  computeValueYear,
+  protectValueRow,
+  type ValueYearInput,
+} from '#app/statistics/value.ts'
 
 // Two boards, A and B, one cCBT service and one national self-help service, in 2024/25.
 const MONTHS = [
@@ -186,5 +192,31 @@ describe('value for money, worked by hand', () => {
     expect(years.filter((y) => y.scenario === 'low').map((y) => y.cost)).toEqual([50_000, 50_000, 50_000])
     const high = years.filter((y) => y.scenario === 'high').map((y) => Math.round(y.cost * 100) / 100)
     expect(high).toEqual([55_000, 60_500, 66_550])
+  })
+
+  test('disclosure control withholds a unit cost of 1 to the threshold people, and nothing else', () => {
+    const row = {
+      financialYear: '2024/25',
+      board: 'A',
+      service: 'ccbt',
+      measure: 'cost_per_recovered' as const,
+      qualifier: null,
+    }
+    // £50,000 over 3 people recovered would give the 3 away with the cost.
+    expect(protectValueRow({ ...row, value: 50_000 / 3, denominator: 3 }, 4)).toMatchObject({
+      value: null,
+      qualifier: 'c',
+    })
+    expect(protectValueRow({ ...row, value: 50_000 / 4, denominator: 4 }, 4)).toMatchObject({
+      value: null,
+      qualifier: 'c',
+    })
+    expect(protectValueRow({ ...row, value: 10_000, denominator: 5 }, 4)).toMatchObject({
+      value: 10_000,
+      qualifier: null,
+    })
+    // No people: there is no unit cost to protect; a total cost has no count behind it.
+    expect(protectValueRow({ ...row, value: null, denominator: 0 }, 4)).toMatchObject({ value: null, qualifier: null })
+    expect(protectValueRow({ ...row, measure: 'total_cost', value: 3 }, 4)).toMatchObject({ value: 3, qualifier: null })
   })
 })
