@@ -245,7 +245,11 @@ export default function CostsAdmin() {
         <h2>Upload costs</h2>
         <p>
           A CSV file with the columns <code>{COST_UPLOAD_COLUMNS.join(', ')}</code>, one cost a row: the same rules as
-          the form. If any row has a problem, nothing is saved and every problem is listed by its line.
+          the form. If any row has a problem, nothing is saved and every problem is listed by its line.{' '}
+          <a href="/admin/costs/template" download>
+            Download a template (CSV)
+          </a>
+          .
         </p>
         <Form method="post" action={pageHref} encType="multipart/form-data">
           <div className={`ds_question${uploadProblems.length ? ' ds_question--error' : ''}`}>

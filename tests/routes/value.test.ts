@@ -112,6 +112,17 @@ describe(`/admin/costs and /value on ${ENGINE}`, () => {
     expect(Number(audit[0]!.n)).toBe(2)
   })
 
+  test('the upload template has the columns the upload reads, and its examples pass', async () => {
+    const response = await national.get('/admin/costs/template')
+    expect(response.headers.get('content-disposition')).toMatch(/costs-template\.csv/)
+    const text = (await response.text()).replace(/^\uFEFF/, '')
+    expect(text.split(/\r?\n/)[0]).toBe('financial_year,board_code,service,kind,amount,comment')
+    const uploaded = await upload(national, text)
+    expect(uploaded.status).toBe(302)
+    expect(uploaded.headers.get('location')).toMatch(/done=uploaded&created=2&/)
+    expect((await lothianLead.get('/admin/costs/template')).status).toBe(403)
+  })
+
   test('only the national lead may record costs', async () => {
     expect((await lothianLead.get('/admin/costs')).status).toBe(403)
     expect((await analyst.get('/admin/costs')).status).toBe(403)
