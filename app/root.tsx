@@ -35,6 +35,7 @@ const NAV_ITEMS: NavItem[] = [
   { to: '/services', label: 'Services' },
   { to: '/coverage', label: 'Coverage' },
   { to: '/variation', label: 'Variation' },
+  { to: '/equity', label: 'Equity' },
   { to: '/value', label: 'Value' },
 ]
 

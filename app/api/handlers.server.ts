@@ -199,6 +199,15 @@ async function prepareActivityExport(args: ActivityExportArgs): Promise<Prepared
         },
       ])
     }
+    if (request.sdc && request.grain === 'month') {
+      return problemResponse(400, [
+        {
+          parameter: 'grain',
+          message:
+            'with disclosure control, breakdowns are published by financial quarter or year (grain=fq or grain=fy): counts by category and month are mostly too small to show',
+        },
+      ])
+    }
     breakdown = { name, splits }
   }
 

@@ -101,7 +101,7 @@ export function disclosureRule(threshold: number) {
 }
 
 const BREAKDOWN_RULE =
-  'Breakdowns: the categories of a figure add up to it, so they are protected with it, over every board, month, quarter and the year of a service at once, with the totals as the export without a breakdown publishes them: the categories of a suppressed total are all suppressed, zeros included, and once any category of a figure is suppressed its zeros are too, so a suppressed category may be 0 and nobody can count which categories are positive.'
+  'Breakdowns are published by financial quarter and year only. The categories of a figure add up to it, so they are protected with it, over every board, month, quarter and the year of a service at once, with the totals as the export without a breakdown publishes them: the categories of a suppressed total are all suppressed, zeros included, and once any category of a figure is suppressed its zeros are too, so a suppressed category may be 0 and nobody can count which categories are positive.'
 
 export function buildActivityMetadata(input: MetadataInput): ActivityMetadata {
   const asAtWords = formatDateTime(input.asAt)

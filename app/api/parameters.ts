@@ -74,7 +74,7 @@ export const ActivityParamsSchema = z
       .regex(/^[a-z]+$/, 'must be a dimension name such as simd')
       .meta({
         description:
-          'Split each figure by one dimension: simd (SIMD quintile 1, most deprived, to 5, least deprived), age (age bands) or sex, each with unknown. Adds the columns breakdown and category; only the measures (and rates of two such measures) split by that dimension appear. Default: no breakdown.',
+          'Split each figure by one dimension: simd (SIMD quintile 1, most deprived, to 5, least deprived), age (age bands) or sex, each with unknown. Adds the columns breakdown and category; only the measures (and rates of two such measures) split by that dimension appear. With disclosure control, breakdowns are given by financial quarter or year (grain=fq or fy). Default: no breakdown.',
         example: 'simd',
       })
       .optional(),

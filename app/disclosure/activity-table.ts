@@ -99,6 +99,12 @@ export interface ServiceBlockInput {
    * suppressed total, zeros included, so that they tell nothing about it).
    */
   settled?: (measure: string, unitId: number, period: Period) => Fate | undefined
+  /**
+   * Measures published by financial quarter and year only (the categories of a breakdown, whose
+   * monthly counts are mostly small): with disclosure control their months are left out of it
+   * and never published.
+   */
+  byQuarter?: ReadonlySet<string>
 }
 
 export type Fate = 'published' | 'suppressed' | 'hidden'
@@ -172,7 +178,7 @@ export function buildServiceBlock(input: ServiceBlockInput): ServiceBlock {
       ? (measure: string, row: number, slot: number) => input.settled!(measure, rows[row]!.id, periods[slot]!)
       : undefined
     for (const group of relatedGroups(names, relations)) {
-      applyDisclosureControl(tables, group, unitRows, totalRow, input.sdc.threshold, settled)
+      applyDisclosureControl(tables, group, unitRows, totalRow, input.sdc.threshold, settled, input.byQuarter)
     }
   }
   const pattern = Uint32Array.from(
@@ -351,8 +357,11 @@ function applyDisclosureControl(
   totalRow: number,
   threshold: number,
   settled?: (measure: string, row: number, slot: number) => Fate | undefined,
+  byQuarter: ReadonlySet<string> = new Set(),
 ) {
   const rests = group.relations.filter((r) => r.rest !== undefined)
+  const quarterly = new Set([...byQuarter, ...rests.filter((r) => byQuarter.has(r.total)).map((r) => r.rest!)])
+  const left = new Set<number>()
   const restTables = new Map(rests.map((r) => [r.rest!, restTable(r, tables, unitRows, totalRow)]))
   const all = new Map([...group.measures.map((m) => [m, tables.get(m)!] as const), ...restTables])
   const index = new Map<CellState, number>()
@@ -363,6 +372,11 @@ function applyDisclosureControl(
     table.forEach((row, r) =>
       row.forEach((cell, slot) => {
         index.set(cell, values.length)
+        if (slot < MONTHS && quarterly.has(name)) {
+          left.add(values.length)
+          values.push(null)
+          return
+        }
         const fate = settled && !restTables.has(name) ? settled(name, r, slot) : undefined
         if ((restTables.has(name) || fate === 'hidden') && cell.value !== null) unpublished.push(values.length)
         else if (fate === 'published' || fate === 'suppressed') fixed[fate].push(values.length)
@@ -407,9 +421,21 @@ function applyDisclosureControl(
         Array.from({ length: SLOTS }, (_, slot) => relation.parts.map((p) => index.get(all.get(p)![r]![slot]!)!)),
       ),
     )
-  const state = suppressTable({ values, relations, unpublished, settled: fixed, zeroGroups }, { threshold })
+  const kept = (cells: readonly number[]) => !cells.some((cell) => left.has(cell))
+  const state = suppressTable(
+    {
+      values,
+      relations: relations.filter((relation) => kept([relation.total, ...relation.parts])),
+      unpublished,
+      settled: fixed,
+      zeroGroups: zeroGroups.filter(kept),
+    },
+    { threshold },
+  )
   for (const [name, table] of all) {
     if (restTables.has(name)) continue
-    for (const row of table) for (const cell of row) cell.suppressed = state[index.get(cell)!] !== null
+    for (const row of table) {
+      for (const cell of row) cell.suppressed = state[index.get(cell)!] !== null || left.has(index.get(cell)!)
+    }
   }
 }

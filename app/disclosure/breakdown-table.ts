@@ -7,7 +7,9 @@
 // settled by the activity block of the same service and year: a total it publishes is public
 // here and is never suppressed again; a total it suppresses stays unknown here, guarded like a
 // small count, so no sum of categories gives it back. The totals' pattern therefore never
-// depends on whether anyone asks for breakdowns.
+// depends on whether anyone asks for breakdowns. Under disclosure control categories are
+// published by financial quarter and year only: by month they are mostly small, and leaving the
+// months out keeps the table small enough to protect in a second or two.
 import type { Period } from '#app/domain/periods.ts'
 import {
   buildServiceBlock,
@@ -106,6 +108,7 @@ export function buildBreakdownBlock(input: BreakdownBlockInput): ServiceBlock {
     sdc: input.sdc,
     relations,
     pattern: input.pattern,
+    byQuarter: new Set(names.filter((name) => !totalNames.has(name))),
     settled: (measure: string, unitId: number, period: Period): Fate | undefined => {
       if (totalNames.has(measure)) return input.totals.fate(measure, unitId, period)
       // Every category of a suppressed total is hidden, zeros too: which are 0 would bound it.
@@ -117,7 +120,6 @@ export function buildBreakdownBlock(input: BreakdownBlockInput): ServiceBlock {
     return buildServiceBlock(block)
   } catch (error) {
     if (!input.sdc || input.pattern) throw error
-    console.error('FALLBACK', (error as Error).message)
     // The totals' own pattern leaves no safe way to publish the categories (a corner the rules
     // cannot settle by suppressing categories alone): publish none of them, zeros included.
     const rows = input.units.length + (input.total ? 1 : 0)

@@ -47,7 +47,7 @@ export function protectFigure(figure: Figure, threshold: number): Figure {
   const publicKeys = new Set<string>()
   for (const column of figure.columns) {
     const disclosure = disclosureOf(column)
-    if (disclosure === 'public') publicKeys.add(column.key)
+    if (disclosure === 'public' || disclosure === 'controlled') publicKeys.add(column.key)
     else if (column.kind === 'text') continue
     else if (disclosure && 'sumOf' in disclosure) sums.set(column.key, disclosure.sumOf)
     else if (disclosure && 'rateOf' in disclosure) rates.set(column.key, disclosure.rateOf)

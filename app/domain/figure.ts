@@ -18,9 +18,15 @@ export interface FigureColumn {
    * How disclosure control (`?sdc=on`, ./figure-disclosure.ts) treats the column. Counts are
    * protected unless 'public' (a population); a count that is the row total of other columns
    * says so (`sumOf`); a percentage or rate names the two counts it divides (`rateOf`: keys of
-   * the row, shown or not), or is 'public' (about returns, not people).
+   * the row, shown or not), or is 'public' (about returns, not people). 'controlled': the value
+   * was read under disclosure control already (breakdowns, whose pattern spans every board and
+   * period at once), so the figure's table adds none of its own.
    */
-  disclosure?: 'public' | { sumOf: string[] } | { rateOf: [numerator: string, denominator: string] }
+  disclosure?:
+    | 'public'
+    | 'controlled'
+    | { sumOf: string[] }
+    | { rateOf: [numerator: string, denominator: string] }
   /** The CSV's header when it is a fixed name (an interface others read), instead of the label. */
   csvName?: string
 }

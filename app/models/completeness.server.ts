@@ -170,6 +170,43 @@ export async function getCompletenessGrid({ months, now = new Date() }: { months
 }
 
 /**
+ * Which boards report breakdowns (by SIMD quintile, age band, sex): of each board's submitted
+ * returns in the months, how many hold any, and by which dimensions.
+ */
+export async function getBreakdownCompleteness({ months }: { months: string[] }) {
+  const rows = await queryRows<{
+    code: string
+    name: string
+    submitted: number
+    with_breakdowns: number
+    dimensions: string | null
+  }>(
+    getDb(),
+    sql`select o.code, o.name,
+          count(r.month)::int as submitted,
+          count(r.month) filter (where exists (
+            select 1 from breakdown_values b
+            where b.org_unit_id = o.id and b.month = r.month and b.valid_to is null))::int as with_breakdowns,
+          (select string_agg(d.label, ', ' order by d.sort_order) from breakdown_dimensions d
+           where exists (select 1 from breakdown_values b join ${monthsTable(months)} on b.month = m.month
+                         where b.org_unit_id = o.id and b.dimension_id = d.id and b.valid_to is null)) as dimensions
+        from org_units o
+        left join returns r on r.org_unit_id = o.id and r.first_submitted_at is not null
+          and r.month in (select month from ${monthsTable(months)})
+        where o.kind = 'board'
+        group by o.id, o.code, o.name
+        order by o.name`,
+  )
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    submitted: Number(r.submitted),
+    withBreakdowns: Number(r.with_breakdowns),
+    dimensions: r.dimensions,
+  }))
+}
+
+/**
  * The latest month, up to `through`, by which every figure reported so far has been approved:
  * no return is waiting for approval, or reopened. (Returns never received stay missing: exports
  * mark them, and they do not hold a publication back.)

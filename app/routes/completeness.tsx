@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { InputField, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { Pagination } from '#app/components/ui/pagination.tsx'
-import { getCompletenessGrid } from '#app/models/completeness.server.ts'
+import { getBreakdownCompleteness, getCompletenessGrid } from '#app/models/completeness.server.ts'
 import { COMPLETENESS_LABELS } from '#app/domain/labels.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import {
@@ -34,9 +34,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     .parse(Object.fromEntries(new URL(request.url).searchParams))
   const first = addMonths(query.to, -11) < PROGRAMME_START_MONTH ? PROGRAMME_START_MONTH : addMonths(query.to, -11)
   const months = monthRange(first, query.to)
-  const grid = await getCompletenessGrid({ months })
+  const [grid, breakdowns] = await Promise.all([getCompletenessGrid({ months }), getBreakdownCompleteness({ months })])
   return json({
     ...grid,
+    breakdowns,
     to: query.to,
     earlier: first > PROGRAMME_START_MONTH ? addMonths(query.to, -12) : null,
     later: query.to < latest ? (addMonths(query.to, 12) > latest ? latest : addMonths(query.to, 12)) : null,
@@ -44,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Completeness() {
-  const { units, months, cells, earlier, later } = useLoaderData<typeof loader>()
+  const { units, months, cells, earlier, later, breakdowns } = useLoaderData<typeof loader>()
   const cell = (code: string, month: string) => cells.find((c) => c.code === code && c.month === month)
   return (
     <>
@@ -130,6 +131,37 @@ export default function Completeness() {
           </tfoot>
         </table>
       </div>
+      <section aria-labelledby="breakdowns-heading">
+        <h2 id="breakdowns-heading">Breakdowns by deprivation, age and sex</h2>
+        <p>
+          Boards may split their figures by SIMD quintile, age band and sex (optional): the months of submitted returns,
+          from {formatMonth(months[0]!.month)} to {formatMonth(months.at(-1)!.month)}, that hold any, and by what. The{' '}
+          <Link to="/equity">equity page</Link> shows Scotland only for the years every board reported them.
+        </p>
+        <table className="ds_table">
+          <caption className="visually-hidden">Months with breakdowns by board</caption>
+          <thead>
+            <tr>
+              <th scope="col">Board</th>
+              <th scope="col" className="app-numeric">
+                Months with breakdowns
+              </th>
+              <th scope="col">Reported by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {breakdowns.map((b) => (
+              <tr key={b.code}>
+                <th scope="row">{b.name}</th>
+                <td className="app-numeric">
+                  {b.withBreakdowns} of {b.submitted}
+                </td>
+                <td>{b.dimensions ?? 'None'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <Pagination
         label="Other months"
         previous={earlier ? { to: `?to=${earlier}`, label: 'Earlier months' } : undefined}

@@ -15,16 +15,18 @@ const SCOTLAND = { id: 9, code: 'S', name: 'Scotland' }
 const REFERRALS = { id: 1, name: 'referrals' }
 const SDC = { threshold: 4 }
 const APRIL = periodOf('2025-04', 'month')
+/** Categories are published by quarter and year; April is the only month with figures, so Q1 is April. */
+const Q1 = periodOf('2025-04', 'fq')
 const CATEGORIES = ['1', '2', 'unknown']
 
-/** Referrals of A and B in every month: April as given, other months large. */
+/** Referrals of A and B: April as given, none in any other month. */
 function block(april: { A: number; B: number }, categories: Record<'A' | 'B', number[]>) {
   const figures: MonthFigure[] = MONTHS.flatMap((month) =>
     [A, B].map((unit) => ({
       unitId: unit.id,
       measureId: REFERRALS.id,
       month,
-      value: month === '2025-04' ? april[unit.code as 'A' | 'B'] : 100,
+      value: month === '2025-04' ? april[unit.code as 'A' | 'B'] : 0,
       provisional: false,
       revised: false,
     })),
@@ -41,7 +43,7 @@ function block(april: { A: number; B: number }, categories: Record<'A' | 'B', nu
   const totals = buildServiceBlock(totalsInput)
   const breakdowns = MONTHS.flatMap((month) =>
     [A, B].flatMap((unit) => {
-      const values = month === '2025-04' ? categories[unit.code as 'A' | 'B'] : [50, 40, 10]
+      const values = month === '2025-04' ? categories[unit.code as 'A' | 'B'] : [0, 0, 0]
       return CATEGORIES.map((category, i) => ({
         unitId: unit.id,
         month,
@@ -60,8 +62,8 @@ function block(april: { A: number; B: number }, categories: Record<'A' | 'B', nu
     breakdowns,
     totals,
   })
-  const shown = (unit: { id: number }, category: string) =>
-    split.figure(categoryMeasure('referrals', 'simd', category), unit.id, APRIL)
+  const shown = (unit: { id: number }, category: string, period = Q1) =>
+    split.figure(categoryMeasure('referrals', 'simd', category), unit.id, period)
   return { totals, shown }
 }
 
@@ -71,8 +73,8 @@ describe('breakdowns under disclosure control', () => {
     // Scotland less B cannot give A's 3. Were B's categories 20, 20 and 0 published, they would
     // add up to 40, and 43 - 40 = 3.
     const { totals, shown } = block({ A: 3, B: 40 }, { A: [3, 0, 0], B: [20, 20, 0] })
-    expect(totals.figure('referrals', A.id, APRIL)).toEqual({ value: null, qualifier: 'c' })
-    expect(totals.figure('referrals', B.id, APRIL)).toEqual({ value: null, qualifier: 'c' })
+    expect(totals.figure('referrals', A.id, Q1)).toEqual({ value: null, qualifier: 'c' })
+    expect(totals.figure('referrals', B.id, Q1)).toEqual({ value: null, qualifier: 'c' })
     for (const category of CATEGORIES) {
       expect(shown(B, category)).toEqual({ value: null, qualifier: 'c' })
       expect(shown(A, category)).toEqual({ value: null, qualifier: 'c' })
@@ -83,11 +85,13 @@ describe('breakdowns under disclosure control', () => {
     // April: A 6 (public) as 3, 3 and 0: both 3s are small, so all three categories go, the 0
     // with them. Split 6, 0 and 0 instead, nothing is small and all is published.
     const { totals, shown } = block({ A: 6, B: 100 }, { A: [3, 3, 0], B: [50, 40, 10] })
-    expect(totals.figure('referrals', A.id, APRIL)).toEqual({ value: 6, qualifier: null })
+    expect(totals.figure('referrals', A.id, Q1)).toEqual({ value: 6, qualifier: null })
     for (const category of CATEGORIES) expect(shown(A, category)).toEqual({ value: null, qualifier: 'c' })
     const whole = block({ A: 6, B: 100 }, { A: [6, 0, 0], B: [50, 40, 10] })
     expect(whole.shown(A, '1')).toEqual({ value: 6, qualifier: null })
     expect(whole.shown(A, '2')).toEqual({ value: 0, qualifier: null })
+    // Months are never published by category under disclosure control, whatever their size.
+    expect(whole.shown(B, '1', APRIL)).toEqual({ value: null, qualifier: 'c' })
   })
 
   test('a single small category beside large ones takes another with it, and the zero', () => {

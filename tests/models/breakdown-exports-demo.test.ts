@@ -65,12 +65,24 @@ describe(`breakdowns through the API on ${ENGINE}`, () => {
     120_000,
   )
 
+  test('with disclosure control, breakdowns come by quarter or year', async () => {
+    const response = await exportActivity({
+      params: new URLSearchParams('breakdown=simd&from=2024-04&to=2024-06'),
+      actor: LEAD,
+      now: NOW,
+      threshold: THRESHOLD,
+      deadlineDay: 15,
+    })
+    expect(response.status).toBe(400)
+    expect(await response.text()).toContain('breakdowns are published by financial quarter or year')
+  })
+
   test('with disclosure control no category from 1 to 4 is shown, and none can be worked out', async () => {
     const range = 'service=ccbt-adults&measure=referrals,proms_recovered&from=2024-04&to=2025-03'
     const [truth, published, totals, yearTotals, yearPublished] = await Promise.all([
-      rows(`${range}&breakdown=simd&sdc=off`),
-      rows(`${range}&breakdown=simd`),
-      rows(range),
+      rows(`${range}&breakdown=simd&sdc=off&grain=fq`),
+      rows(`${range}&breakdown=simd&grain=fq`),
+      rows(`${range}&grain=fq`),
       rows(`${range}&grain=fy`),
       rows(`${range}&breakdown=simd&grain=fy`),
     ])
@@ -82,7 +94,7 @@ describe(`breakdowns through the API on ${ENGINE}`, () => {
 
     // The attacker's table: each published total and category (months and the year), with the
     // relations anyone knows: a total is the sum of its categories, Scotland's category the sum
-    // of the boards', a year's category the sum of its months'.
+    // of the boards', a year's category the sum of its quarters'.
     for (const measure of ['referrals', 'proms_recovered']) {
       const cells: Row[] = []
       const index = new Map<string, number>()
