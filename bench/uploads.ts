@@ -23,23 +23,42 @@ async function withPeakMemory<T>(work: () => Promise<T>) {
   }
 }
 
-/** A CSV of `rows` valid figures: extra boards are added so the figures do not repeat. */
-async function buildCsv(connection: DatabaseConnection, rows: number) {
-  const slots = await queryRows<{ service: string; measure: string }>(
+/**
+ * A CSV of `rows` valid figures: extra boards are added so the figures do not repeat. With
+ * `breakdowns`, the file has a breakdown column and each figure that can be split by sex is
+ * followed by its three categories (adding up to it), which count towards the rows.
+ */
+async function buildCsv(connection: DatabaseConnection, rows: number, breakdowns = false) {
+  const slots = await queryRows<{ service: string; measure: string; split: boolean }>(
     connection.db,
-    sql`select s.slug as service, m.name as measure from service_measures sm join services s on s.id = sm.service_id join measures m on m.id = sm.measure_id where s.delivery = 'board' order by 1, 2`,
+    sql`select s.slug as service, m.name as measure,
+          exists (select 1 from breakdown_measures b join breakdown_dimensions d on d.id = b.dimension_id
+                  where b.service_id = s.id and b.measure_id = m.id and d.name = 'sex') as split
+        from service_measures sm join services s on s.id = sm.service_id join measures m on m.id = sm.measure_id
+        where s.delivery = 'board' order by 1, 2`,
   )
   const months = monthRange(PROGRAMME_START_MONTH, addMonths(PROGRAMME_START_MONTH, 35))
   const boardsNeeded = Math.ceil(rows / (slots.length * months.length))
   await connection.db.execute(sql`insert into org_units (code, name, kind)
     select 'S0899' || lpad(n::text, 4, '0'), 'Bench board ' || n, 'board' from generate_series(1, ${boardsNeeded}) n on conflict do nothing`)
-  const lines = ['month,board_code,service,measure,value,comment']
+  const lines = [
+    breakdowns
+      ? 'month,board_code,service,measure,value,comment,breakdown'
+      : 'month,board_code,service,measure,value,comment',
+  ]
   outer: for (let b = 1; b <= boardsNeeded; b++) {
     const code = `S0899${String(b).padStart(4, '0')}`
     for (const month of months) {
       for (const slot of slots) {
         // Parts stay below their wholes: every value is the same within a board-month.
-        lines.push(`${month},${code},${slot.service},${slot.measure},${10 + (b % 7)},`)
+        const value = 10 + (b % 7)
+        const row = `${month},${code},${slot.service},${slot.measure}`
+        if (!breakdowns) lines.push(`${row},${value},`)
+        else {
+          lines.push(`${row},${value},,`)
+          if (slot.split && lines.length + 3 <= rows + 1)
+            lines.push(`${row},${value - 3},,sex=female`, `${row},2,,sex=male`, `${row},1,,sex=unknown`)
+        }
         if (lines.length > rows) break outer
       }
     }
@@ -47,7 +66,16 @@ async function buildCsv(connection: DatabaseConnection, rows: number) {
   return new TextEncoder().encode(lines.join('\r\n'))
 }
 
-export async function benchUpload({ connection, rows }: { connection: DatabaseConnection; rows: number }) {
+export async function benchUpload({
+  connection,
+  rows,
+  breakdowns = false,
+}: {
+  connection: DatabaseConnection
+  rows: number
+  /** A breakdown column, with figures split by sex. */
+  breakdowns?: boolean
+}) {
   registerDatabase(connection)
   await connection.migrate()
   await loadReferenceData(connection.db)
@@ -57,7 +85,7 @@ export async function benchUpload({ connection, rows }: { connection: DatabaseCo
     account: { email, name: 'Bench', role: 'national_lead', orgUnitId: null, password: 'bench pass phrase long' },
   })
   const actor: Actor = { id, email, role: 'national_lead', orgUnitId: null }
-  const bytes = await buildCsv(connection, rows)
+  const bytes = await buildCsv(connection, rows, breakdowns)
   const now = new Date()
 
   const started = performance.now()

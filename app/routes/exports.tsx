@@ -3,10 +3,12 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { Choice, ErrorSummary, InputField, SubmitButton } from '#app/components/ui/form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
+import { loadBreakdownCatalogue } from '#app/models/breakdowns.server.ts'
 import { loadExportReference } from '#app/models/exports.server.ts'
 import { listSettledMonths } from '#app/models/completeness.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
+import { getDb } from '#app/utils/db.server.ts'
 import { addMonths, formatMonth, isMonth, latestDueMonth, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import { FORMATS, LAYOUTS, parseActivityParams } from '#app/api/parameters.ts'
 import { RATE_INDICATORS } from '#app/statistics/indicators.ts'
@@ -25,6 +27,10 @@ const BuilderSchema = z.object({
   board: list,
   service: list,
   measure: list,
+  breakdown: z
+    .string()
+    .regex(/^[a-z]*$/)
+    .catch(''),
   grain: z.enum(GRAINS).catch('month'),
   layout: z.enum(LAYOUTS).catch('long'),
   format: z.enum(FORMATS).catch('csv'),
@@ -43,7 +49,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   )
   const query = BuilderSchema.parse(raw)
   const latestDue = latestDueMonth(new Date(), getConfig().RETURN_DEADLINE_DAY)
-  const reference = await loadExportReference()
+  const [reference, breakdowns] = await Promise.all([loadExportReference(), loadBreakdownCatalogue(getDb())])
+  const breakdown = breakdowns.dimensions.get(query.breakdown)?.name ?? ''
   const ownBoard = user.role === 'board_lead' ? reference.units.find((u) => u.id === user.orgUnitId)! : null
   // Turning disclosure control off is for roles allowed to see every figure they export.
   const mayUnsuppress = ownBoard ? true : can.exportUnsuppressed(user, { orgUnitId: -1 })
@@ -78,17 +85,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
     to = latestDue
     from = addMonths(latestDue, -11)
   }
+  const breakdownNotes: string[] = []
+  if (breakdown && grain === 'month' && (sdc === 'on' || !mayUnsuppress)) {
+    grain = 'fq'
+    breakdownNotes.push(
+      'With disclosure control, breakdowns come by financial quarter or year (by month most counts by category are small): each figure now covers a quarter.',
+    )
+  }
   to ??= latestDue
   from ??= addMonths(to, -11)
   if (from < PROGRAMME_START_MONTH) from = PROGRAMME_START_MONTH
   // Whole quarters or years, as the API requires for those grains.
   const snapped = { from: periodStart(from, grain), to: periodEnd(to, grain) }
-  const notes =
-    snapped.from !== from || snapped.to !== to
+  const notes = [
+    ...breakdownNotes,
+    ...(snapped.from !== from || snapped.to !== to
       ? [
           `The period was widened to whole ${GRAIN_LABELS[grain]}s: ${formatMonth(snapped.from)} to ${formatMonth(snapped.to)}.`,
         ]
-      : []
+      : []),
+  ]
   if (snapped.from < PROGRAMME_START_MONTH)
     snapped.from = periodStart(addMonths(snapped.from, grain === 'fy' ? 12 : 3), grain)
 
@@ -96,6 +112,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (boards.length > 0) api.set('board', boards.join(','))
   if (services.length > 0) api.set('service', services.join(','))
   if (measures.length > 0) api.set('measure', measures.join(','))
+  if (breakdown) api.set('breakdown', breakdown)
   if (grain !== 'month') api.set('grain', grain)
   if (query.layout !== 'long') api.set('layout', query.layout)
   api.set('format', format)
@@ -112,6 +129,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       boards,
       services,
       measures,
+      breakdown,
       grain,
       layout: query.layout,
       format,
@@ -130,6 +148,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ...reference.measures.map((m) => ({ name: m.name, label: `${m.label} (${m.unit})` })),
       ...Object.values(RATE_INDICATORS).map((i) => ({ name: i.id, label: `${i.label} (rate)` })),
     ],
+    breakdowns: [...breakdowns.dimensions.values()].map((d) => ({
+      name: d.name,
+      label: d.label,
+      categories: d.categories.map((c) => c.label),
+    })),
     problems,
     notes,
     exportUrl: problems.length === 0 ? `/api/v1/activity?${api}` : null,
@@ -315,6 +338,18 @@ export default function Exports() {
           hint="None ticked means every measure."
           options={data.measures.map((m) => ({ value: m.name, label: m.label }))}
           selected={selected.measures}
+        />
+        <Radios
+          name="breakdown"
+          legend="Breakdown"
+          selected={selected.breakdown}
+          options={[
+            { value: '', label: 'None: each figure as a total' },
+            ...data.breakdowns.map((b) => ({
+              value: b.name,
+              label: `By ${b.label}: ${b.categories.join(', ')} (only the measures split by it; by quarter or year with disclosure control)`,
+            })),
+          ]}
         />
         <Radios
           name="grain"

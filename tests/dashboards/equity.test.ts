@@ -32,7 +32,7 @@ function simd(referrals: Array<ReturnType<typeof cell>>, recovery?: Array<[numbe
 const data = (dimension: EquityDimension): EquityData => ({
   dimensions: [dimension],
   populationYear: 2021,
-  populationSources: ['Test estimates'],
+  populationSources: { simd: ['Test estimates'] },
   measures: [{ name: 'referrals', label: 'Referrals' }],
 })
 const REFERRALS = { name: 'referrals', label: 'Referrals' }

@@ -24,8 +24,8 @@ describe('who the services reach', () => {
   })
 
   test('a small board with small numbers hidden: no count from 1 to 4 shows', async () => {
-    const { page, errors } = await browser.open('/equity?board=S08000025&sdc=on&measure=completed', { as: ANALYST })
-    await page.getByRole('heading', { name: /Completed treatment per 1,000 people by SIMD quintile, Orkney/ }).waitFor()
+    const { page, errors } = await browser.open('/equity?board=S08000025&sdc=on&year=2023/24', { as: ANALYST })
+    await page.getByRole('heading', { name: /Referrals per 1,000 people by SIMD quintile, Orkney, 2023\/24/ }).waitFor()
     const counts = await page.locator('section.app-figure tbody td').allInnerTexts()
     expect(counts.some((text) => text.trim() === 'c')).toBe(true)
     for (const text of counts) expect(text.trim()).not.toMatch(/^[1-4]$/)
@@ -36,8 +36,8 @@ describe('who the services reach', () => {
 
   test('without JavaScript the filters work and every table is there', async () => {
     const { page } = await browser.open('/equity', { javaScript: false, as: ANALYST })
-    await page.getByLabel('Board').selectOption('S08000024')
-    await page.getByLabel('Measure').selectOption('started')
+    await page.getByLabel('Board', { exact: true }).selectOption('S08000024')
+    await page.getByLabel('Measure', { exact: true }).selectOption('started')
     await page.getByRole('button', { name: 'Apply filters' }).click()
     await page.waitForURL(/board=S08000024/)
     await page.getByRole('heading', { name: /Started treatment per 1,000 people by age band, Lothian/ }).waitFor()

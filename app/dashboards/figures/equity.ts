@@ -62,7 +62,7 @@ function completenessNotes(dimension: EquityDimension, measure: string, label: s
   const notes: string[] = []
   if (cells.some((c) => c?.qualifier === ':'))
     notes.push(
-      `Not available (–): not every board reported ${label.toLowerCase()} by ${dimension.label} for every month of the year, so the year's figures would be incomplete.`,
+      `Not available (–): ${label.toLowerCase()} by ${dimension.label} were not reported for every month of the year, so the year's figures would be incomplete.`,
     )
   if (cells.some((c) => c?.qualifier === 'p'))
     notes.push('Provisional: some months of the year were not yet approved, and may still change.')
@@ -122,7 +122,11 @@ export function equityRateFigure(
       { key: 'upper', label: 'Upper 95% limit', kind: 'rate', unit: 'per 1,000 people', disclosure: 'controlled' },
     ],
     rows,
-    notes: [...completenessNotes(dimension, measure.name, measure.label), ...populationNotes(data)],
+    notes: [
+      ...boardsNote(dimension, measure.name, measure.label, place),
+      ...completenessNotes(dimension, measure.name, measure.label),
+      ...populationNotes(data, dimension),
+    ],
     definitions: [RATE_DEFINITION, INTERVAL_DEFINITION],
     fileName: fileSlug(`${measure.label} per 1000 by ${dimension.label} ${place.name} ${place.year}`),
     chart: {
@@ -167,7 +171,10 @@ export function equityRecoveryFigure(data: EquityData, dimension: EquityDimensio
       { key: 'upper', label: 'Upper 95% limit', kind: 'percent', unit: '%', disclosure: 'controlled' },
     ],
     rows,
-    notes: completenessNotes(dimension, 'proms_at_caseness', 'People at caseness'),
+    notes: [
+      ...boardsNote(dimension, 'proms_recovered', 'People who recovered', place),
+      ...completenessNotes(dimension, 'proms_at_caseness', 'People at caseness'),
+    ],
     definitions: [
       {
         label: 'Recovery rate',
@@ -187,10 +194,22 @@ export function equityRecoveryFigure(data: EquityData, dimension: EquityDimensio
   }
 }
 
-function populationNotes(data: EquityData) {
-  return data.populationYear === null
+/** For Scotland: which boards' years are counted, when not all are. */
+function boardsNote(dimension: EquityDimension, measure: string, label: string, place: EquityPlace) {
+  const boards = dimension.boards?.[measure]
+  if (!boards || boards.left.length === 0) return []
+  if (boards.counted.length === 0)
+    return [`No board reported ${label.toLowerCase()} by ${dimension.label} for every month of ${place.year}.`]
+  return [
+    `Scotland here is the ${boards.counted.length} boards that reported ${label.toLowerCase()} by ${dimension.label} for every month of ${place.year}, and whose figures could all be shown, with their populations. Not counted: ${boards.left.join(', ')}.`,
+  ]
+}
+
+function populationNotes(data: EquityData, dimension: EquityDimension) {
+  const sources = data.populationSources[dimension.name]
+  return data.populationYear === null || !sources
     ? ['No population estimates by category are loaded, so no rates can be given.']
-    : [`Populations: mid-${data.populationYear} estimates (${data.populationSources.join('; ')}).`]
+    : [`Populations: mid-${data.populationYear} estimates (${sources.join('; ')}).`]
 }
 
 export interface InequalitySummary {

@@ -47,7 +47,8 @@ export async function getEquityPage({
     yearStart: `${year.slice(0, 4)}-04`,
     board: board?.code ?? null,
     service: service.slug,
-    measures: [...RATE_MEASURES, 'proms_at_caseness', 'proms_recovered'],
+    // The measure asked for first: rates per 1,000 people are worked out for it.
+    measures: [filters.measure, ...RATE_MEASURES, 'proms_at_caseness', 'proms_recovered'],
     threshold: filters.sdc === 'on' ? threshold : null,
   })
   const measures = data.measures.filter((m) => RATE_MEASURES.includes(m.name))
