@@ -85,8 +85,13 @@ describe('a board lead’s month', () => {
     await expectNoAxeViolations(page)
     await saveScreenshot(page, 'return-error')
 
-    // Corrected: five more referrals than before.
+    // Corrected: five more referrals than before, and five more not known in each breakdown
+    // (the form opened the breakdowns, which no longer added up).
     await page.getByLabel('cCBT Adults: Referrals (people)', { exact: true }).fill(String(original + 5))
+    for (const dimension of ['simd', 'age', 'sex']) {
+      const unknown = page.locator(`#breakdown-ccbt-adults-referrals-${dimension}-unknown`)
+      if ((await unknown.inputValue()) !== '') await unknown.fill(String(Number(await unknown.inputValue()) + 5))
+    }
     await explainUnusualValues(page)
     await page.getByRole('button', { name: /Submit return|Save and keep submitted/ }).click()
     if (
@@ -130,11 +135,12 @@ describe('a board lead’s month', () => {
 describe('uploads', () => {
   test('an upload with errors is listed by row and column; corrected, it is previewed and committed', async () => {
     const { page } = await browser.open('/')
-    // Orkney's May 2022 was approved long ago: the national lead may still correct it, with a reason.
+    // Orkney's May 2021 was approved long ago (before breakdowns were reported): the national
+    // lead may still correct it, with a reason.
     await signIn(page, 'national.lead@demo.scot')
     await page.goto('/returns/upload')
     await expectNoAxeViolations(page)
-    const month = '2022-05'
+    const month = '2021-05'
     const file = (value: string) => ({
       name: 'orkney.csv',
       mimeType: 'text/csv',
@@ -168,7 +174,9 @@ describe('completeness', () => {
     await signIn(page, 'analyst@demo.scot')
     await page.goto('/completeness')
     await expectMainText(page, 'Completeness of returns')
-    expect(await page.locator('tbody tr').count()).toBe(15)
+    expect(await page.locator('.app-completeness tbody tr').count()).toBe(15)
+    // Which boards report breakdowns, below the grid.
+    expect(await page.locator('#breakdowns-heading + p + table tbody tr').count()).toBe(14)
     await expectNoAxeViolations(page)
     await saveScreenshot(page, 'completeness')
   })

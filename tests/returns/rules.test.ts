@@ -88,6 +88,7 @@ describe('a figure as typed', () => {
       measure: 'referrals',
       value: 12,
       comment: null,
+      breakdown: '',
     })
     expect(
       FigureRowSchema.safeParse({ month: '2026-13', board_code: 'S08000024', service: 'x', measure: 'y', value: '1' })
