@@ -3,7 +3,7 @@
 // section opens and its fields are there.
 import { describe, expect, test } from 'vitest'
 import { latestDueMonth } from '#app/utils/dates.ts'
-import { expectNoAxeViolations, saveScreenshot, signIn, useBrowser } from './browser.ts'
+import { expectNoAxeViolations, saveScreenshot, useBrowser } from './browser.ts'
 
 const browser = useBrowser()
 const PATH = `/returns/S08000029/${latestDueMonth(new Date(), 15)}`
