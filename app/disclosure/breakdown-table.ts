@@ -1,12 +1,12 @@
-// One financial year of one service's breakdowns (by SIMD quintile, age band and sex) as the
-// exports publish them, with disclosure control across every category, unit and period at once.
+// One financial year of one service's breakdowns by one dimension (SIMD quintile, age band or
+// sex) as the exports publish them, with disclosure control across every category, unit and
+// period at once (docs/decisions/0019-breakdowns.md).
 //
-// The categories of a figure add up to it, so they are protected together with it, in one table
-// per measure (or part-of-whole pair of measures) holding every dimension: published categories
-// of one dimension and of another must not pin a figure between them. The totals themselves are
-// settled by the activity block of the same service and year: a total it publishes is public
-// here and is never suppressed again; a total it suppresses stays unknown here, guarded like a
-// small count, so no sum of categories gives it back. The totals' pattern therefore never
+// The categories of a figure add up to it, so they are protected together with it and with the
+// measures related to it. The totals themselves are settled by the activity block of the same
+// service and year: a total it publishes is public here and is never suppressed again; a total
+// it suppresses stays unknown here, and its categories are all hidden, so no sum of categories
+// gives it back. The totals' pattern therefore never
 // depends on whether anyone asks for breakdowns. Under disclosure control categories are
 // published by financial quarter and year only: by month they are mostly small, and leaving the
 // months out keeps the table small enough to protect in a second or two.

@@ -1,7 +1,8 @@
 // The activity export broken down by one dimension (`breakdown=simd|age|sex`): each figure's
 // categories, as at a moment, with qualifiers and disclosure control. The categories' pattern is
-// worked out for every dimension, unit and period of a service's year at once, on top of the
-// totals' own pattern (app/disclosure/breakdown-table.ts), so it never depends on what was asked.
+// worked out for every unit and period of a service's year at once, one dimension at a time, on
+// top of the totals' own pattern (app/disclosure/breakdown-table.ts), so it never depends on the
+// boards, measures or periods asked for.
 import { buildBreakdownBlock, categoryMeasure } from '#app/disclosure/breakdown-table.ts'
 import type { ServiceBlock } from '#app/disclosure/activity-table.ts'
 import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
@@ -127,7 +128,7 @@ function breakdownRowsFor(
 }
 
 /**
- * Every broken-down measure of one service in one financial year, every dimension, every unit:
+ * Every measure of one service split by one dimension, in one financial year, for every unit:
  * the block whose pattern the breakdowns publish, on top of the totals' block.
  */
 export async function breakdownYearBlock(
