@@ -400,7 +400,14 @@ export async function commitUpload({
     }
     const problems: UploadProblem[] = []
     let changedFigures = 0
-    for (const [key, figures] of groups) {
+    // Month by month (then board by board), so that this transaction takes the figure totals'
+    // month locks in the same order as every other writer (migration 0010).
+    const ordered = [...groups].sort(([a], [b]) => {
+      const [codeA, monthA] = a.split('|') as [string, string]
+      const [codeB, monthB] = b.split('|') as [string, string]
+      return monthA.localeCompare(monthB) || codeA.localeCompare(codeB)
+    })
+    for (const [key, figures] of ordered) {
       const [code, month] = key.split('|') as [string, string]
       const unit = units.find((u) => u.code === code)!
       const rowOf = new Map(figures.filter((f) => !f.breakdown).map((f) => [`${f.service}|${f.measure}`, f.row]))
