@@ -46,7 +46,9 @@ export const costs = pgTable(
       .on(t.financialYear, t.orgUnitId, t.serviceId, t.kind)
       .where(sql`${t.validTo} is null`),
     // Serves the value page and API: the current costs of a range of financial years.
-    index('costs_current_year').on(t.financialYear).where(sql`${t.validTo} is null`),
+    index('costs_current_year')
+      .on(t.financialYear)
+      .where(sql`${t.validTo} is null`),
     // Serves costs "as at" a past moment and one cost's history.
     index('costs_history').on(t.financialYear, t.orgUnitId, t.serviceId, t.kind, t.validFrom),
   ],

@@ -17,6 +17,9 @@ import { orgUnits } from './org-units.ts'
 
 export const userRole = pgEnum('user_role', ['national_lead', 'board_lead', 'analyst'])
 
+/** What an API token may do: `read` the API, or also `submit` returns through it. */
+export const tokenScope = pgEnum('token_scope', ['read', 'submit'])
+
 export const users = pgTable(
   'users',
   {
@@ -72,6 +75,7 @@ export const apiTokens = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     /** The first characters of the token, so its owner can tell tokens apart. */
     tokenPrefix: text('token_prefix').notNull(),
+    scope: tokenScope('scope').notNull().default('read'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
@@ -112,3 +116,4 @@ export const rateLimits = pgTable('rate_limits', {
 
 export type User = typeof users.$inferSelect
 export type UserRole = (typeof userRole.enumValues)[number]
+export type TokenScope = (typeof tokenScope.enumValues)[number]
