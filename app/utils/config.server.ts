@@ -86,6 +86,22 @@ const EnvSchema = z.object({
   SDC_THRESHOLD: z.coerce.number().int().min(1).max(100).default(4),
   RETURN_DEADLINE_DAY: z.coerce.number().int().min(1).max(28).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The mail server reminders go through; unset: nothing is e-mailed (and the app says so). */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://, e.g. smtp://user:password@mail.example.scot:587')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The sender of reminders, e.g. `Digital Therapies Programme <dashboard@example.scot>`. */
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/@/, 'must be an e-mail address, optionally with a name: Name <address@example.scot>')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Days before a return's deadline that its board's leads are reminded. */
+  REMINDER_DAYS: z.coerce.number().int().min(1).max(27).default(5),
 })
 
 export type Config = Omit<z.infer<typeof EnvSchema>, 'WEB_CONCURRENCY'> & {
@@ -109,6 +125,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.DATABASE_URL && !config.SESSION_SECRET) {
     throw new ConfigError(
       'SESSION_SECRET is required with DATABASE_URL (at least 32 random characters, the same on every app server).',
+    )
+  }
+  if (config.SMTP_URL && !config.MAIL_FROM) {
+    throw new ConfigError(
+      'MAIL_FROM is required with SMTP_URL: the address reminders are sent from, e.g. dashboard@example.scot.',
     )
   }
   if (config.DATABASE_REPLICA_URL.length > 0 && !config.DATABASE_URL) {

@@ -200,3 +200,11 @@ export function latestDueMonth(now: Date, deadlineDay: number) {
   while (returnDeadline(month, deadlineDay) > now) month = addMonths(month, -1)
   return month
 }
+
+/**
+ * The start (midnight, Scottish time) of the day `days` calendar days after the one containing
+ * `instant`: whole days in Scotland, so 24 or 25 hours apart across a change of the clocks.
+ */
+export function londonDayStart(instant: Date, days = 0): Date {
+  return DateTime.fromJSDate(instant, { zone: ZONE }).startOf('day').plus({ days }).toJSDate()
+}
