@@ -20,6 +20,7 @@ import { prepareDatabase } from '#seed/index.ts'
 import { createApp, keepConnectionsAlive } from './app.ts'
 import { ensureProductionBuild, SERVER_BUILD } from './build.ts'
 import { answerMetricsRequests } from './metrics.ts'
+import { startReminderSchedule } from './reminders.ts'
 
 export async function serve(config: Config, logger: pino.Logger, { worker = false }: { worker?: boolean } = {}) {
   const embedded = !config.DATABASE_URL
@@ -45,6 +46,7 @@ export async function serve(config: Config, logger: pino.Logger, { worker = fals
   let ready = false
   let stopMonitor: (() => void) | undefined
   let stopCleanup: (() => Promise<void>) | undefined
+  let stopReminders: (() => Promise<void>) | undefined
   let closing = false
 
   /** Every health check ends here: pages answer 503 while the database is unreachable. */
@@ -79,6 +81,7 @@ export async function serve(config: Config, logger: pino.Logger, { worker = fals
         stopCleanup = startSignInLimitCleanup({
           onError: (error) => logger.warn({ err: error }, 'Could not clear expired sign-in counts; will try again.'),
         })
+        if (config.SMTP_URL) stopReminders = startReminderSchedule({ logger })
         return
       } catch (error) {
         if (embedded || closing) throw error
@@ -92,6 +95,9 @@ export async function serve(config: Config, logger: pino.Logger, { worker = fals
       }
     }
   }
+
+  if (!config.SMTP_URL)
+    logger.warn('SMTP_URL is not set: reminders of monthly returns are not e-mailed (see README, "Configuration").')
 
   const development = config.NODE_ENV !== 'production'
   let build: ServerBuild | (() => Promise<ServerBuild>)
@@ -163,6 +169,7 @@ export async function serve(config: Config, logger: pino.Logger, { worker = fals
       stopMonitor?.()
       // No timer may reach the database once it is closed.
       await stopCleanup?.()
+      await stopReminders?.()
       // A start-up still migrating or seeding holds the database: let it finish or fail first.
       await Promise.race([preparing, new Promise((resolve) => setTimeout(resolve, 5_000))])
       await connection?.close()

@@ -3,6 +3,8 @@
 // on PostgreSQL; runs at the same moment in one process on both engines), and that a submitted
 // return is never chased. Nothing in the mail path is mocked.
 import { spawn } from 'node:child_process'
+import { Writable } from 'node:stream'
+import pino from 'pino'
 import type { AddressInfo } from 'node:net'
 import { sql } from 'drizzle-orm'
 import { SMTPServer } from 'smtp-server'
@@ -16,6 +18,7 @@ import { ReturnFixture } from '#tests/models/return-fixture.ts'
 import { createTestUser } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 import { databaseUrlFor } from '#tests/setup/postgres.ts'
+import { startReminderSchedule } from '../../server/reminders.ts'
 
 interface Received {
   from: string
@@ -240,6 +243,34 @@ describe('reminders through a real mail server', () => {
       'fraser@fife.example.scot',
       'morag@gov.example.scot',
     ])
+  })
+
+  test('the server’s hourly run sends what is due, once, and stops cleanly', async () => {
+    const lines: string[] = []
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk))
+          done()
+        },
+      }),
+    )
+    // Two app processes' schedules, every 50 ms instead of every hour.
+    const stops = [1, 2].map(() =>
+      startReminderSchedule({ logger, clock: () => AFTER, intervalMs: 50, firstRunWithinMs: 5 }),
+    )
+    const until = Date.now() + 10_000
+    while (received.length < 4 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await Promise.all(stops.map((stop) => stop()))
+    expect(recipients()).toEqual([
+      'ailsa@lothian.example.scot',
+      'catriona@orkney.example.scot',
+      'fraser@fife.example.scot',
+      'morag@gov.example.scot',
+    ])
+    expect(lines.join('')).toContain('Reminders: 4 sent, 0 failed.')
   })
 
   test('two recordings at once, on connections of their own, each win a reminder only once', async () => {
