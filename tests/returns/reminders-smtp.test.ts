@@ -191,12 +191,12 @@ describe('reminders through a real mail server', () => {
     const digest = received.find((m) => m.to.includes('morag@gov.example.scot'))!
     // Every unit expected for October but Fife, Highland and Shetland is missing; Fife and
     // Shetland await approval.
-    const [{ expected }] = await queryRows<{ expected: number }>(
+    const [units] = await queryRows<{ expected: number }>(
       t.db,
       sql`select count(distinct a.org_unit_id)::int as expected from service_availability a
           where a.status in ('live', 'pilot') and a.live_from <= '2026-10-01' and (a.live_to is null or a.live_to >= '2026-10-01')`,
     )
-    expect(digest.subject).toBe(`Returns for October 2026: ${Number(expected) - 3} missing, 2 awaiting approval`)
+    expect(digest.subject).toBe(`Returns for October 2026: ${Number(units!.expected) - 3} missing, 2 awaiting approval`)
     expect(digest.body).toContain(`- Lothian: ${ORIGIN}/returns/S08000024/2026-10`)
     expect(digest.body).toContain(`- Fife, October 2026: ${ORIGIN}/returns/S08000029/2026-10`)
     expect(digest.body).toContain(`- Shetland, October 2026: ${ORIGIN}/returns/S08000026/2026-10`)
@@ -298,6 +298,7 @@ describe('reminders through a real mail server', () => {
             {
               env: {
                 PATH: process.env.PATH,
+                NODE_ENV: 'production',
                 DATABASE_URL: databaseUrlFor(process.env.DATABASE_URL!, database),
                 SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
                 SMTP_URL: smtpUrl,
