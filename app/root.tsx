@@ -45,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // What a role may use besides the dashboards; administration is one item, with its own page.
   const roleItems: NavItem[] = [
     ...(user.role !== 'analyst' ? [{ to: '/returns', label: 'Returns' }] : []),
+    ...(can.viewQueries(user) ? [{ to: '/queries', label: 'Queries' }] : []),
     { to: '/completeness', label: 'Completeness' },
     { to: '/exports', label: 'Exports' },
     ...(can.viewAudit(user) ? [{ to: '/audit', label: 'Audit' }] : []),

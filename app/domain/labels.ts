@@ -3,9 +3,12 @@
 import { formatMonthShort } from '#app/utils/dates.ts'
 import type { ReturnStatus } from '#app/utils/permissions.ts'
 import type { availabilityStatus } from '#db/schema/catalogue.ts'
+import type { queryMessageKind, QueryStatus } from '#db/schema/queries.ts'
 
 export type { ReturnStatus }
 export type AvailabilityStatus = (typeof availabilityStatus.enumValues)[number]
+export type { QueryStatus }
+export type QueryMessageKind = (typeof queryMessageKind.enumValues)[number]
 
 /** The design system's tag colours (`ds_tag--<colour>`); colour never carries a meaning alone. */
 export type TagColour = 'green' | 'blue' | 'grey' | 'red' | 'orange'
@@ -66,4 +69,24 @@ export function datesText(since: string, until: string | null) {
 export function availabilityText(status: AvailabilityStatus, since: string | null, until: string | null) {
   const text = AVAILABILITY_LABELS[status].text
   return since ? `${text} ${datesText(since, until)}` : text
+}
+
+/** A data query's state, and who it waits for. */
+export const QUERY_STATUS_LABELS: Record<QueryStatus, { text: string; colour: TagColour; definition: string }> = {
+  open: { text: 'Open', colour: 'orange', definition: 'Waiting for the board’s answer.' },
+  answered: { text: 'Answered', colour: 'blue', definition: 'The board has answered: waiting for the national team.' },
+  closed: { text: 'Closed', colour: 'grey', definition: 'Settled: nothing more is needed.' },
+}
+
+/** What each message of a query's conversation is. */
+export const QUERY_MESSAGE_LABELS: Record<QueryMessageKind, string> = {
+  question: 'Question',
+  answer: 'Answer',
+  closing: 'Closed',
+  reopening: 'Reopened',
+}
+
+/** A query's subject: its figure, or the whole return. */
+export function queryFigureText(figure: { serviceName: string; label: string } | null) {
+  return figure ? `${figure.serviceName}: ${figure.label}` : 'The whole return'
 }

@@ -1,7 +1,7 @@
 // The monthly return: one board's figures for one month, its workflow (draft, submitted,
 // approved) and the history of every figure. Every change writes new versions of the figures it
 // touches (docs/decisions/0003) and bumps the return's version, which every save must quote.
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, ne, sql } from 'drizzle-orm'
 import { getConfig } from '#app/utils/config.server.ts'
 import { addMonths, lastCompleteMonth, monthRange, returnDeadline, toMonthDate } from '#app/utils/dates.ts'
 import { getDb, inTransaction } from '#app/utils/db.server.ts'
@@ -16,7 +16,7 @@ import {
   unusualValue,
 } from '#app/returns/rules.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
-import { measures, returnEvents, returns, serviceMeasures, services, users } from '#db/schema/index.ts'
+import { dataQueries, measures, returnEvents, returns, serviceMeasures, services, users } from '#db/schema/index.ts'
 import { type BreakdownFigure, breakdownKey, checkBreakdowns, mergeBreakdowns } from '#app/returns/breakdowns.ts'
 import { recordAuditEvent } from './audit.server.ts'
 import { listCurrentBreakdowns, loadBreakdownCatalogue, writeBreakdownVersions } from './breakdowns.server.ts'
@@ -597,6 +597,21 @@ interface TransitionArgs {
   ip?: string | null
 }
 
+/** Queries of the board-month not yet closed (open, or answered and not yet read and closed). */
+async function countUnresolvedQueries(tx: Transaction, orgUnitId: number, month: string) {
+  const [row] = await tx
+    .select({ count: sql`count(*)`.mapWith(Number) })
+    .from(dataQueries)
+    .where(
+      and(
+        eq(dataQueries.orgUnitId, orgUnitId),
+        eq(dataQueries.month, toMonthDate(month)),
+        ne(dataQueries.status, 'closed'),
+      ),
+    )
+  return row?.count ?? 0
+}
+
 async function moveReturn(
   kind: keyof typeof TRANSITIONS,
   {
@@ -605,9 +620,10 @@ async function moveReturn(
     month,
     expectedVersion,
     reason = null,
+    confirmUnresolvedQueries = false,
     now = new Date(),
     ip,
-  }: TransitionArgs & { reason?: string | null },
+  }: TransitionArgs & { reason?: string | null; confirmUnresolvedQueries?: boolean },
 ) {
   const transition = TRANSITIONS[kind]
   assertAllowed(can.approveReturn(actor), transition.refusal)
@@ -615,6 +631,10 @@ async function moveReturn(
     const current = await lockReturn(tx, unit.id, month)
     if (!current || current.status !== transition.from) throw new ReturnWorkflowError(transition.wrongState)
     if (current.version !== expectedVersion) return { ok: false as const, version: current.version }
+    // Approving over queries still open is a choice the national lead makes knowingly.
+    const unresolvedQueries = kind === 'approve' ? await countUnresolvedQueries(tx, unit.id, month) : 0
+    if (unresolvedQueries > 0 && !confirmUnresolvedQueries)
+      return { ok: false as const, version: current.version, unresolvedQueries }
     const version = current.version + 1
     await tx
       .update(returns)
@@ -634,7 +654,12 @@ async function moveReturn(
         actor,
         orgUnitId: unit.id,
         subject: `${unit.name}, ${month}`,
-        details: { code: unit.code, month, ...(reason ? { reason } : {}) },
+        details: {
+          code: unit.code,
+          month,
+          ...(reason ? { reason } : {}),
+          ...(unresolvedQueries ? { unresolvedQueries } : {}),
+        },
         ip,
       },
       tx,
@@ -643,8 +668,11 @@ async function moveReturn(
   })
 }
 
-/** Approves (and so locks) a submitted month. National lead only. */
-export function approveReturn(args: TransitionArgs) {
+/**
+ * Approves (and so locks) a submitted month. National lead only. Refused, with the number of
+ * queries, while the month has queries not closed, unless `confirmUnresolvedQueries`.
+ */
+export function approveReturn(args: TransitionArgs & { confirmUnresolvedQueries?: boolean }) {
   return moveReturn('approve', args)
 }
 

@@ -6,7 +6,8 @@ import { SuccessBanner, WarningText } from '#app/components/ui/notification.tsx'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { BreakdownSection } from '#app/components/returns/breakdown-section.tsx'
-import { FigureGrid } from '#app/components/returns/figure-grid.tsx'
+import { type CellQuery, FigureGrid } from '#app/components/returns/figure-grid.tsx'
+import { type FigureChoice, ReturnQueries } from '#app/components/returns/return-queries.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
 import {
   approveReturn,
@@ -16,6 +17,10 @@ import {
   ReturnWorkflowError,
   saveReturn,
 } from '#app/models/returns.server.ts'
+import { listReturnQueries } from '#app/models/queries.server.ts'
+import { handleQueryAction } from '#app/returns/query-actions.server.ts'
+import { isQueryIntent } from '#app/returns/query-form.ts'
+import { can } from '#app/utils/permissions.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import { describeDeadline } from '#app/returns/deadlines.server.ts'
 import { formatDateTime, formatMonth, isMonth } from '#app/utils/dates.ts'
@@ -45,8 +50,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const unit = await findReturnUnit({ code })
   const now = new Date()
   const form = await getReturnForm({ actor: user, unit, month, now })
+  const queries = await listReturnQueries({ actor: user, orgUnitId: unit.id, month })
   return json({
     form,
+    queries,
+    queryRights: {
+      // A query needs a board's return to exist: it is about figures someone has saved.
+      raise: can.raiseQuery(user) && unit.kind === 'board' && form.status !== null,
+      answer: can.answerQuery(user, { orgUnitId: unit.id }),
+    },
     deadline: describeDeadline({
       deadline: new Date(form.deadline),
       submittedAt: form.firstSubmittedAt ? new Date(form.firstSubmittedAt) : null,
@@ -62,6 +74,8 @@ const IntentSchema = z.object({
   intent: z.enum(['save', 'submit', 'approve', 'reopen']),
   version: z.coerce.number().int().min(0),
   reason: z.string().trim().max(1_000).default(''),
+  // Approving while queries are not closed needs this, from the page's second button.
+  confirmUnresolvedQueries: z.literal('yes').optional().catch(undefined),
 })
 
 type Problems = Array<{ service: string; measure: string; message: string; dimension?: string; category?: string }>
@@ -74,21 +88,37 @@ type ActionData =
       differences: Array<{ label: string; theirs: string; yours: string }>
     }
   | { kind: 'workflow'; message: string }
+  | { kind: 'confirm-approve'; unresolvedQueries: number }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request)
   const { code, month } = parseParams(params)
   const unit = await findReturnUnit({ code })
   const formData = await request.formData()
+  const intentField = formData.get('intent')
+  if (isQueryIntent(intentField))
+    return handleQueryAction({ intent: intentField, formData, user, unit, month, ip: context.clientIp })
   const parsed = IntentSchema.safeParse(Object.fromEntries(formData))
   if (!parsed.success) throw badRequest('The form was incomplete: reload the page and try again.')
-  const { intent, version, reason } = parsed.data
+  const { intent, version, reason, confirmUnresolvedQueries } = parsed.data
   const ip = context.clientIp
   const here = `/returns/${unit.code}/${month}`
 
   try {
     if (intent === 'approve') {
-      const result = await approveReturn({ actor: user, unit, month, expectedVersion: version, ip })
+      const result = await approveReturn({
+        actor: user,
+        unit,
+        month,
+        expectedVersion: version,
+        confirmUnresolvedQueries: confirmUnresolvedQueries === 'yes',
+        ip,
+      })
+      if (!result.ok && result.unresolvedQueries)
+        return json<ActionData>(
+          { kind: 'confirm-approve', unresolvedQueries: result.unresolvedQueries },
+          { status: 409 },
+        )
       if (!result.ok)
         return json<ActionData>(
           {
@@ -171,14 +201,38 @@ const DONE: Record<string, string> = {
   submitted: 'Return submitted',
   approved: 'Month approved and locked',
   reopened: 'Month reopened for corrections',
+  'query-raised': 'Query raised: the board’s digital therapy lead can answer it on this page',
+  'query-answered': 'Answer sent',
+  'query-corrected': 'Answer sent and the figure corrected',
+  'query-closed': 'Query closed',
+  'query-reopened': 'Query reopened',
 }
 
 export default function MonthlyReturn() {
-  const { form, deadline, events, submittedAt, approvedAt } = useLoaderData<typeof loader>()
+  const { form, queries, queryRights, deadline, events, submittedAt, approvedAt } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const done = DONE[params.get('done') ?? '']
   const invalid = actionData?.kind === 'invalid' ? actionData : null
+  const queryFeedback = actionData?.kind === 'query' ? actionData : null
+  const cellQueries = new Map<string, CellQuery[]>()
+  for (const q of queries) {
+    if (!q.figure) continue
+    const key = `${q.figure.service}|${q.figure.measure}`
+    cellQueries.set(key, [...(cellQueries.get(key) ?? []), { id: q.id, status: q.status }])
+  }
+  const figureChoices: FigureChoice[] = form.groups.flatMap((g) =>
+    g.services.flatMap((s) =>
+      s.cells
+        .filter((c) => c.applies)
+        .map((c) => ({
+          value: `${s.slug}.${c.measure}`,
+          label: `${s.name}: ${g.measures.find((m) => m.name === c.measure)?.label ?? c.measure}`,
+          current: c.value,
+        })),
+    ),
+  )
+  const unresolvedQueries = queries.filter((q) => q.status !== 'closed').length
   const problems = invalid?.problems ?? []
   const cellErrors = new Map(
     problems.filter((p) => p.service && p.measure && !p.dimension).map((p) => [`${p.service}|${p.measure}`, p.message]),
@@ -200,6 +254,7 @@ export default function MonthlyReturn() {
   const summary = [
     ...problems.map((p) => ({ id: fieldOf(p), message: p.message })),
     ...(actionData?.kind === 'workflow' ? [{ id: 'workflow-actions', message: actionData.message }] : []),
+    ...(queryFeedback?.problems ?? []),
   ]
   const monthName = formatMonth(form.month)
   const here = `/returns/${form.unit.code}/${form.month}`
@@ -242,6 +297,7 @@ export default function MonthlyReturn() {
             typed={invalid?.typed ?? null}
             errors={cellErrors}
             historyHref={`${here}/history`}
+            queries={cellQueries}
           />
           <BreakdownSection
             services={form.breakdowns}
@@ -290,10 +346,21 @@ export default function MonthlyReturn() {
             typed={null}
             errors={cellErrors}
             historyHref={`${here}/history`}
+            queries={cellQueries}
           />
           <BreakdownSection services={form.breakdowns} editable={false} typed={null} errors={breakdownErrors} />
         </>
       )}
+
+      <ReturnQueries
+        queries={queries}
+        figures={figureChoices}
+        version={form.version}
+        canRaise={queryRights.raise}
+        canAnswer={queryRights.answer}
+        canCorrect={form.canEdit && !form.monthProblem}
+        feedback={queryFeedback}
+      />
 
       <div id="workflow-actions" tabIndex={-1}>
         {form.canApprove ? (
@@ -301,9 +368,39 @@ export default function MonthlyReturn() {
             <h2>Approve this month</h2>
             <p>Approving locks the figures. They stay provisional in exports until approved.</p>
             <input type="hidden" name="version" value={form.version} />
-            <button type="submit" name="intent" value="approve" className="ds_button">
-              Approve and lock
-            </button>
+            {actionData?.kind === 'confirm-approve' ? (
+              <>
+                <WarningText>
+                  {actionData.unresolvedQueries === 1
+                    ? '1 query about this return is not closed.'
+                    : `${actionData.unresolvedQueries} queries about this return are not closed.`}{' '}
+                  <a href="#queries">Read the queries</a>, or approve the month with them still open: they stay open and
+                  the board can still answer them.
+                </WarningText>
+                <input type="hidden" name="confirmUnresolvedQueries" value="yes" />
+                <div className="ds_button-group">
+                  <button type="submit" name="intent" value="approve" className="ds_button">
+                    Approve with open queries
+                  </button>
+                  <a href="#queries" className="ds_button ds_button--secondary">
+                    Read the queries first
+                  </a>
+                </div>
+              </>
+            ) : (
+              <>
+                {unresolvedQueries > 0 ? (
+                  <p>
+                    {unresolvedQueries === 1
+                      ? '1 query about this return is not closed: you will be asked to confirm.'
+                      : `${unresolvedQueries} queries about this return are not closed: you will be asked to confirm.`}
+                  </p>
+                ) : null}
+                <button type="submit" name="intent" value="approve" className="ds_button">
+                  Approve and lock
+                </button>
+              </>
+            )}
           </Form>
         ) : null}
         {form.canReopen ? (

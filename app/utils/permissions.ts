@@ -47,6 +47,17 @@ export const can = {
   manageApiTokens: (actor: Actor) => actor.role === 'national_lead' || actor.role === 'analyst',
   /** Accounts, the service catalogue, coverage and populations. */
   administer: (actor: Actor) => actor.role === 'national_lead',
+  /** Data queries are about returns, so they follow the returns: the national lead sees every
+   * board's, a board lead their own board's. Analysts do not enter or see returns, so they do not
+   * see queries either (the published figures they export carry the p and r qualifiers). */
+  viewQueries: (actor: Actor, target?: { orgUnitId: number }) =>
+    actor.role === 'national_lead' ||
+    (actor.role === 'board_lead' && (target === undefined || actor.orgUnitId === target.orgUnitId)),
+  /** Raise, close and reopen a query: the national lead. */
+  raiseQuery: (actor: Actor) => actor.role === 'national_lead',
+  /** Answer a query (and correct its figure): the lead of the board the query is about. */
+  answerQuery: (actor: Actor, target: { orgUnitId: number }) =>
+    actor.role === 'board_lead' && actor.orgUnitId === target.orgUnitId,
   /** The audit trail: all of it for the national lead, their own board's for a board lead. */
   viewAudit: (actor: Actor) => actor.role === 'national_lead' || actor.role === 'board_lead',
 } as const

@@ -2,6 +2,7 @@
 // measures that apply, and each cell shows last month's and last year's values beside the input.
 import { Link } from '@remix-run/react'
 import { formatCount } from '#app/domain/format.ts'
+import { QUERY_STATUS_LABELS, type QueryStatus } from '#app/domain/labels.ts'
 import { commentField, commentId, fieldId, figureField } from '#app/returns/form.ts'
 
 const FAMILY_TITLES: Record<string, string> = {
@@ -21,6 +22,12 @@ export interface GridCell {
   warning: string | null
 }
 
+/** A query about one figure, marked in its cell and linked to its conversation below the grid. */
+export interface CellQuery {
+  id: number
+  status: QueryStatus
+}
+
 export interface GridGroup {
   family: string
   measures: Array<{ name: string; label: string; unit: string }>
@@ -33,6 +40,7 @@ export function FigureGrid({
   typed,
   errors,
   historyHref,
+  queries = new Map(),
 }: {
   groups: GridGroup[]
   editable: boolean
@@ -41,6 +49,8 @@ export function FigureGrid({
   /** service|measure -> message */
   errors: Map<string, string>
   historyHref: string
+  /** service|measure -> the queries about that figure */
+  queries?: Map<string, CellQuery[]>
 }) {
   return (
     <>
@@ -84,6 +94,7 @@ export function FigureGrid({
                           editable={editable}
                           typed={typed}
                           error={errors.get(`${service.slug}|${cell.measure}`)}
+                          queries={queries.get(`${service.slug}|${cell.measure}`) ?? []}
                         />
                       ))}
                     </tr>
@@ -105,6 +116,7 @@ function FigureCell({
   editable,
   typed,
   error,
+  queries,
 }: {
   service: { slug: string; name: string }
   cell: GridCell
@@ -112,6 +124,7 @@ function FigureCell({
   editable: boolean
   typed: Record<string, string> | null
   error: string | undefined
+  queries: CellQuery[]
 }) {
   if (!cell.applies) {
     return (
@@ -165,6 +178,17 @@ function FigureCell({
           <strong>Check:</strong> {cell.warning}
         </span>
       ) : null}
+      {queries.map((query) => (
+        <a key={query.id} href={`#query-${query.id}`} className="app-return-query">
+          <strong className={`ds_tag ds_tag--${QUERY_STATUS_LABELS[query.status].colour}`}>
+            Query {QUERY_STATUS_LABELS[query.status].text.toLowerCase()}
+          </strong>
+          <span className="visually-hidden">
+            {' '}
+            about {service.name}: {measure.label}
+          </span>
+        </a>
+      ))}
       {showComment && editable ? (
         <>
           <label className="app-return-comment-label" htmlFor={commentId(service.slug, cell.measure)}>
