@@ -13,16 +13,17 @@ import { getOverview as buildOverview } from './pages/overview.server.ts'
 import { getServiceDashboard as buildService } from './pages/service.server.ts'
 import { getServicesList as buildServices } from './pages/services.server.ts'
 import { getVariation as buildVariation } from './pages/variation.server.ts'
+import { getMonthlyReport as buildMonthlyReport } from './report/report.server.ts'
 import type { DashboardView } from './view.ts'
 
 /**
  * Everything a page's figures depend on besides the data: the filters as parsed, the months they
  * stand for, the day (deadlines and "overdue" move at midnight, Scottish time), the deadline day,
- * disclosure control, and the page's own arguments.
+ * disclosure control, the moment the figures are as at, and the page's own arguments.
  */
 function keyOf(name: string, view: DashboardView, args: unknown[]) {
-  const { filters, period, today, deadlineDay, sdcThreshold } = view
-  return JSON.stringify([name, today, deadlineDay, sdcThreshold, filters, period.from, period.to, args])
+  const { filters, period, today, deadlineDay, sdcThreshold, asAt } = view
+  return JSON.stringify([name, today, deadlineDay, sdcThreshold, asAt, filters, period.from, period.to, args])
 }
 
 function cached<A extends unknown[], R>(name: string, compute: (view: DashboardView, ...args: A) => Promise<R>) {
@@ -40,3 +41,4 @@ export const getServiceDashboard = cached('service', buildService)
 export const getCoverage = cached('coverage', buildCoverage)
 export const getVariation = cached('variation', buildVariation)
 export const getFigureForDownload = cached('figure', buildFigureForDownload)
+export const getMonthlyReport = cached('report', buildMonthlyReport)

@@ -54,8 +54,9 @@ export function figureContext(view: DashboardView, subject: Subject = { kind: 'n
   const { period, comparison, grain, deadlineDay } = view
   const service = subject.kind === 'service' ? subject.service : view.service
   const board = subject.kind === 'board' ? subject.board : null
-  const national: FigureScope = { serviceId: service?.id }
-  const scope: FigureScope = board ? { orgUnitId: board.id, serviceId: service?.id } : national
+  const asAt = view.asAt ?? undefined
+  const national: FigureScope = { serviceId: service?.id, asAt }
+  const scope: FigureScope = board ? { orgUnitId: board.id, serviceId: service?.id, asAt } : national
   const months: MonthBucket[] = monthRange(period.from, period.to).map((month) => ({
     month,
     bucket: periodKey(month, grain),
@@ -88,6 +89,7 @@ export function figureContext(view: DashboardView, subject: Subject = { kind: 'n
         ...range,
         months: allMonths,
         serviceId: service?.id,
+        asAt,
         populationYear: popYear,
         deadlineDay,
         ...order,
@@ -104,7 +106,7 @@ export function figureContext(view: DashboardView, subject: Subject = { kind: 'n
       }),
     ),
     boardCompleteness: once(() =>
-      getReturnsCompleteness({ scope: { orgUnitId: board!.id }, months: allMonths, deadlineDay }),
+      getReturnsCompleteness({ scope: { orgUnitId: board!.id, asAt }, months: allMonths, deadlineDay }),
     ),
     boardReturns: once(() => listBoardReturns({ orgUnitId: board!.id, months: allMonths, deadlineDay })),
     boardServices: once(() => listBoardServices({ orgUnitId: board!.id, month: period.to })),

@@ -143,5 +143,6 @@ export function resolveView({
     sdcThreshold: filters.sdc === 'on' ? getConfig().SDC_THRESHOLD : null,
     deadlineDay,
     today: new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(now),
+    asAt: null,
   }
 }

@@ -34,6 +34,11 @@ export interface DashboardView {
   /** RETURN_DEADLINE_DAY, and the day (in Scotland) the view was asked for: deadlines move at midnight. */
   deadlineDay: number
   today: string
+  /**
+   * The moment the figures are shown as at (ISO), when the address fixes one (a report); null:
+   * as they stand now.
+   */
+  asAt: string | null
 }
 
 /** A headline figure: one number with its unit, definition, standard and comparisons. */

@@ -21,10 +21,24 @@ export const REPORTED_VALUES = sql`
   join returns r on r.org_unit_id = v.org_unit_id and r.month = v.month
   where v.valid_to is null and r.first_submitted_at is not null`
 
-/** Whose figures: one org unit's or all; one service's or every service's. */
+/**
+ * Whose figures: one org unit's or all; one service's or every service's; as they stand now, or
+ * as the system held them at `asAt` (an ISO time: a report reproduced from its address).
+ */
 export interface FigureScope {
   orgUnitId?: number
   serviceId?: number
+  asAt?: string
+}
+
+/**
+ * When a return counts as submitted, as seen from `asAt`: its first submission if that had
+ * happened by then (a return is never "unsubmitted", so the first submission is enough).
+ */
+function firstSubmitted(asAt: string | undefined) {
+  return asAt
+    ? sql`(case when r.first_submitted_at <= ${asAt}::timestamptz then r.first_submitted_at end)`
+    : sql`r.first_submitted_at`
 }
 
 export type CountKey = (typeof COUNT_SERIES)[keyof typeof COUNT_SERIES]['id']
@@ -88,6 +102,25 @@ function figureSource(
 ) {
   const measureId = (column: SQL) =>
     options.measure ? sql`and ${column} = (select id from measures where name = ${options.measure})` : sql``
+  if (scope.asAt !== undefined) {
+    // The totals hold only the figures as they stand: a past moment reads the versions valid
+    // then, of the returns submitted by then.
+    const asAt = sql`${scope.asAt}::timestamptz`
+    const unit =
+      scope.orgUnitId !== undefined
+        ? sql`and v.org_unit_id = ${scope.orgUnitId} and r.org_unit_id = ${scope.orgUnitId}`
+        : sql``
+    const service = scope.serviceId !== undefined ? sql`and v.service_id = ${scope.serviceId}` : sql``
+    return sql`
+      select ${options.byUnit || scope.orgUnitId !== undefined ? sql`v.org_unit_id` : sql`null::int as org_unit_id`},
+        v.month, s.family, v.measure_id, coalesce(v.value, 0)::bigint as total, (v.value is not null)::int as reported
+      from return_values v
+      join returns r on r.org_unit_id = v.org_unit_id and r.month = v.month
+      join services s on s.id = v.service_id
+      where v.valid_from <= ${asAt} and (v.valid_to is null or v.valid_to > ${asAt})
+        and r.first_submitted_at <= ${asAt} ${unit} ${service} ${measureId(sql`v.measure_id`)}
+        and ${monthRange(from, to, sql`v.month`)} and ${monthRange(from, to, sql`r.month`)}`
+  }
   if (scope.serviceId !== undefined && (scope.orgUnitId !== undefined || options.byUnit)) {
     const unit =
       scope.orgUnitId !== undefined
@@ -232,6 +265,7 @@ export async function getReturnsCompleteness({
   deadlineDay: number
   unitKind?: OrgUnitKind
 }): Promise<ReturnsCompleteness> {
+  const submitted = firstSubmitted(scope.asAt)
   const rows = await queryRows<{
     code: string
     name: string
@@ -246,10 +280,10 @@ export async function getReturnsCompleteness({
       with d as ${deadlinesTable(months, deadlineDay)}, e as (${expectedReturnsSql({ ...scope, unitKind })})
       select o.code, o.name,
         sum(e.services)::int as expected,
-        coalesce(sum(e.services) filter (where r.first_submitted_at is not null), 0)::int as submitted,
-        coalesce(sum(e.services) filter (where r.first_submitted_at <= e.deadline), 0)::int as on_time,
+        coalesce(sum(e.services) filter (where ${submitted} is not null), 0)::int as submitted,
+        coalesce(sum(e.services) filter (where ${submitted} <= e.deadline), 0)::int as on_time,
         count(*)::int as months_expected,
-        count(r.first_submitted_at)::int as months_reported
+        count(${submitted})::int as months_reported
       from e
       join org_units o on o.id = e.org_unit_id
       left join returns r on r.org_unit_id = e.org_unit_id and r.month = e.month
@@ -287,13 +321,14 @@ export async function getReportingByBucket({
   unitKind?: OrgUnitKind
 }) {
   if (months.length === 0) return []
+  const submitted = firstSubmitted(scope.asAt)
   const rows = await queryRows<{ bucket: string; expected: number; reported: number }>(
     getDb(),
     sql`
       with b as ${bucketsTable(months)},
       d as (select month, null::timestamptz as deadline from b),
       e as (${expectedReturnsSql({ ...scope, unitKind })})
-      select b.bucket, count(e.org_unit_id)::int as expected, count(r.first_submitted_at)::int as reported
+      select b.bucket, count(e.org_unit_id)::int as expected, count(${submitted})::int as reported
       from b
       left join e on e.month = b.month
       left join returns r on r.org_unit_id = e.org_unit_id and r.month = e.month
@@ -346,6 +381,7 @@ export async function listBoardFigures({
   to,
   months,
   serviceId,
+  asAt,
   populationYear,
   deadlineDay,
   sort = 'name',
@@ -356,16 +392,19 @@ export async function listBoardFigures({
   /** Every month from `from` to `to`. */
   months: string[]
   serviceId?: number
+  /** As the system held them at this moment (ISO); now when not given. */
+  asAt?: string
   populationYear: number
   deadlineDay: number
   sort?: BoardSort
   dir?: 'asc' | 'desc'
 }): Promise<BoardFigures[]> {
   const order = sql.raw(`${SORT_COLUMNS[sort]} ${dir === 'desc' ? 'desc' : 'asc'} nulls last, name asc`)
+  const submitted = firstSubmitted(asAt)
   const rows = await queryRows<Record<string, unknown>>(
     getDb(),
     sql`
-      with src as (${collapsed(figureSource({ serviceId }, from, to, { byUnit: true }), [sql`org_unit_id`])}),
+      with src as (${collapsed(figureSource({ serviceId, asAt }, from, to, { byUnit: true }), [sql`org_unit_id`])}),
       figures as (select org_unit_id, ${figureColumns()} from src group by org_unit_id),
       pop as (${populationsSql(populationYear)}),
       d as ${deadlinesTable(months, deadlineDay)},
@@ -373,10 +412,10 @@ export async function listBoardFigures({
       returned as (
         select e.org_unit_id,
           sum(e.services)::int as expected,
-          coalesce(sum(e.services) filter (where r.first_submitted_at is not null), 0)::int as submitted,
-          coalesce(sum(e.services) filter (where r.first_submitted_at <= e.deadline), 0)::int as on_time,
+          coalesce(sum(e.services) filter (where ${submitted} is not null), 0)::int as submitted,
+          coalesce(sum(e.services) filter (where ${submitted} <= e.deadline), 0)::int as on_time,
           count(*)::int as months_expected,
-          count(r.first_submitted_at)::int as months_reported
+          count(${submitted})::int as months_reported
         from e left join returns r on r.org_unit_id = e.org_unit_id and r.month = e.month
         group by e.org_unit_id
       )

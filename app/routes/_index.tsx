@@ -37,6 +37,9 @@ export default function Overview() {
           What the national digital therapy services delivered in {where}, {period.label}. {formatMonth(view.latestDue)}{' '}
           is the latest month whose returns have fallen due: they were due by {view.latestDueDeadline}.
         </p>
+        <p>
+          <Link to={`/reports/${view.latestDue}`}>Monthly report for {formatMonth(view.latestDue)}</Link>
+        </p>
       </PageHeader>
 
       <FilterForm action="/" state={view} />

@@ -48,6 +48,11 @@ export default function Board() {
           What {where} delivered, {period.label}, beside the figure for Scotland. Population {formatCount(population)} (
           {board.code}).
         </p>
+        <p>
+          <Link to={`/reports/${view.latestDue}?board=${board.code}`}>
+            Monthly report for {board.name}, {formatMonth(view.latestDue)}
+          </Link>
+        </p>
       </PageHeader>
 
       <FilterForm action={here} state={view} board={board.code} />

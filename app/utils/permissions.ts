@@ -58,6 +58,10 @@ export const can = {
   /** Answer a query (and correct its figure): the lead of the board the query is about. */
   answerQuery: (actor: Actor, target: { orgUnitId: number }) =>
     actor.role === 'board_lead' && actor.orgUnitId === target.orgUnitId,
+  /** The monthly report: the national one (orgUnitId null) for everyone, a board's for everyone
+   * but the leads of other boards. */
+  viewReport: (actor: Actor, target: { orgUnitId: number | null }) =>
+    actor.role !== 'board_lead' || target.orgUnitId === null || actor.orgUnitId === target.orgUnitId,
   /** The audit trail: all of it for the national lead, their own board's for a board lead. */
   viewAudit: (actor: Actor) => actor.role === 'national_lead' || actor.role === 'board_lead',
 } as const
