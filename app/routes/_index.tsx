@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { chartFor } from '#app/components/charts/figure-charts.tsx'
+import { NeedsAttention } from '#app/components/returns/needs-attention.tsx'
 import { FigureBlock } from '#app/components/ui/figure-block.tsx'
 import { TrendFigures } from '#app/components/ui/trend-figures.tsx'
 import { FilterForm } from '#app/components/ui/filter-form.tsx'
@@ -11,17 +12,23 @@ import { formatMonth } from '#app/utils/dates.ts'
 import { figureCsvHref, hrefWithFilters } from '#app/dashboards/filters.ts'
 import { requireDashboardView } from '#app/dashboards/request.server.ts'
 import { formatPercent } from '#app/domain/format.ts'
+import { getNeedsAttention } from '#app/models/attention.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'National overview - Digital Therapies Programme Dashboard' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // One board's overview is its own page.
-  const { view } = await requireDashboardView(request, { subject: { opens: 'board' } })
-  return json({ view, ...(await getOverview(view)) })
+  const { user, view } = await requireDashboardView(request, { subject: { opens: 'board' } })
+  const [overview, attention] = await Promise.all([getOverview(view), getNeedsAttention({ actor: user })])
+  return json({
+    view,
+    ...overview,
+    attention: attention && user.role !== 'analyst' ? { role: user.role, ...attention } : null,
+  })
 }
 
 export default function Overview() {
-  const { view, where, tiles, figures, latest } = useLoaderData<typeof loader>()
+  const { view, where, tiles, figures, latest, attention } = useLoaderData<typeof loader>()
   // The trends by period, then the boards compared.
   const trends = figures.filter((f) => f.id !== 'overview-board-comparison')
   const comparison = figures.find((f) => f.id === 'overview-board-comparison')
@@ -41,6 +48,8 @@ export default function Overview() {
           <Link to={`/reports/${view.latestDue}`}>Monthly report for {formatMonth(view.latestDue)}</Link>
         </p>
       </PageHeader>
+
+      {attention ? <NeedsAttention {...attention} /> : null}
 
       <FilterForm action="/" state={view} />
 

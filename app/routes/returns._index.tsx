@@ -3,9 +3,13 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { Pagination } from '#app/components/ui/pagination.tsx'
+import { NeedsAttention } from '#app/components/returns/needs-attention.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
+import { WarningText } from '#app/components/ui/notification.tsx'
+import { getNeedsAttention } from '#app/models/attention.server.ts'
 import { listReturns } from '#app/models/completeness.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
+import { getConfig } from '#app/utils/config.server.ts'
 import {
   addMonths,
   formatDate,
@@ -47,8 +51,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     : monthRange(addMonths(query.until, -(MONTHS_PER_PAGE - 1)), query.until)
         .filter((m) => m >= PROGRAMME_START_MONTH)
         .reverse()
-  const rows = await listReturns({ actor: user, months })
+  const [rows, attention] = await Promise.all([
+    listReturns({ actor: user, months }),
+    getNeedsAttention({ actor: user }),
+  ])
   return json({
+    attention: attention && user.role !== 'analyst' ? { role: user.role, ...attention } : null,
+    /** Without a mail server, nobody is reminded by e-mail: the page says so. */
+    remindersOff: !getConfig().SMTP_URL,
     national,
     board: user.orgUnitName,
     month: query.month,
@@ -92,6 +102,14 @@ export default function Returns() {
           Returns are due by the 15th of the following month.
         </p>
       </PageHeader>
+      {data.remindersOff ? (
+        <WarningText>
+          {national
+            ? 'E-mail reminders are off: the server has no mail server set (SMTP_URL), so board leads are not reminded of their deadlines by e-mail.'
+            : 'E-mail reminders are off at the moment: check your board’s deadlines here.'}
+        </WarningText>
+      ) : null}
+      {data.attention ? <NeedsAttention {...data.attention} showWhenEmpty /> : null}
       {data.canUpload ? (
         <p>
           <Link to="/returns/upload">Upload figures from a spreadsheet (CSV or XLSX)</Link>

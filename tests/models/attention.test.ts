@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { getNeedsAttention } from '#app/models/attention.server.ts'
+import { queryRows } from '#db/client.ts'
 import { ReturnFixture } from '#tests/models/return-fixture.ts'
 import { actor } from '#tests/models/actors.ts'
 import { resetData, useTestDatabase } from '#tests/setup/database.ts'
@@ -53,10 +54,11 @@ describe('needs your attention', () => {
     expect(labels(attention!.awaitingApproval)).toEqual(['S08000029 2026-09'])
     expect(attention!.due).toEqual([])
     // Every unit expected but Fife, for October and for September: newest month first.
-    const units = (
-      await t.db.execute(sql`select count(distinct org_unit_id)::int as n from service_availability
-        where status in ('live', 'pilot') and live_from <= '2026-09-01' and (live_to is null or live_to >= '2026-10-01')`)
-    ).rows as Array<{ n: number }>
+    const units = await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(distinct org_unit_id)::int as n from service_availability
+        where status in ('live', 'pilot') and live_from <= '2026-09-01' and (live_to is null or live_to >= '2026-10-01')`,
+    )
     const expected = Number(units[0]!.n) - 1
     expect(attention!.overdue).toHaveLength(expected * 2)
     expect(attention!.overdue.slice(0, expected).every((r) => r.month === '2026-10')).toBe(true)
