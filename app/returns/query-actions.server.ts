@@ -6,7 +6,8 @@ import type { z } from 'zod'
 import { answerQuery, closeQuery, type QueryOutcome, raiseQuery, reopenQuery } from '#app/models/queries.server.ts'
 import type { ReturnUnit } from '#app/models/returns.server.ts'
 import { type SessionUser } from '#app/utils/auth.server.ts'
-import { badRequest } from '#app/utils/http.server.ts'
+import { assertAllowed, badRequest } from '#app/utils/http.server.ts'
+import { can } from '#app/utils/permissions.ts'
 import {
   AnswerSchema,
   CloseSchema,
@@ -52,6 +53,13 @@ export async function handleQueryAction({
   month: string
   ip?: string | null
 }) {
+  // The guard; the model functions check again, and keep other boards' queries out in their SQL.
+  assertAllowed(
+    intent === 'answer-query' ? can.answerQuery(user, { orgUnitId: unit.id }) : can.raiseQuery(user),
+    intent === 'answer-query'
+      ? 'Only the board’s digital therapy lead can answer its queries.'
+      : 'Only the national programme lead can raise, close or reopen a query.',
+  )
   const here = `/returns/${unit.code}/${month}`
   const fields = Object.fromEntries(formData)
   const typed = Object.fromEntries(

@@ -57,8 +57,19 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 /** What each request needs, straight from the roles table. */
-type Rule = 'everyone' | 'national_lead' | 'national_or_board_lead' | { ownBoard: number } | { exportBoard: number }
+type Rule =
+  | 'everyone'
+  | 'national_lead'
+  | 'national_or_board_lead'
+  | { ownBoard: number }
+  | { exportBoard: number }
+  | { boardLeadOf: number }
 const allowed = (rule: Rule, member: Member) =>
+  typeof rule === 'object' && 'boardLeadOf' in rule
+    ? // Answering a query is the board's own lead's alone: not even the national lead's.
+      member.role === 'board_lead' && member.boardId === rule.boardLeadOf
+    : allowedByTable(rule, member)
+const allowedByTable = (rule: Rule, member: Member) =>
   rule === 'everyone' ||
   (typeof rule === 'object' &&
     'exportBoard' in rule &&
@@ -81,6 +92,8 @@ const PAGES: Array<{ path: () => string; rule: Rule }> = [
   { path: () => '/completeness', rule: 'everyone' },
   { path: () => '/returns', rule: 'national_or_board_lead' },
   { path: () => '/returns/upload', rule: 'national_or_board_lead' },
+  { path: () => '/queries', rule: 'national_or_board_lead' },
+  { path: () => '/queries?status=all&board=S08000024&month=2024-07', rule: 'national_or_board_lead' },
 ]
 
 let counter = 0
@@ -103,6 +116,25 @@ const annotationOf = async (board: number) =>
           values ('2024-02-01', ${board}, 'to act on', ${targetUserId}, ${targetUserId}) returning id`,
     )
   )[0]!.id
+
+/** A board's return of July 2024, for queries to be about (written directly). */
+const queryableReturn = async (board: number) => {
+  await t.db.execute(sql`insert into returns (org_unit_id, month, status, submitted_at, first_submitted_at)
+    values (${board}, '2024-07-01', 'submitted', now(), now()) on conflict (org_unit_id, month) do nothing`)
+  return `/returns/${await codeOf(board)}/2024-07`
+}
+/** A new open query on that return, with its question, written directly. */
+const queryOf = async (board: number) => {
+  await queryableReturn(board)
+  const [query] = await queryRows<{ id: number }>(
+    t.db,
+    sql`insert into data_queries (org_unit_id, month, raised_by) values (${board}, '2024-07-01', ${targetUserId}) returning id`,
+  )
+  await t.db.execute(
+    sql`insert into query_messages (query_id, kind, body, author_id) values (${query!.id}, 'question', 'Is this right?', ${targetUserId})`,
+  )
+  return Number(query!.id)
+}
 
 const POSTS: Array<{
   name: string
@@ -135,6 +167,30 @@ const POSTS: Array<{
         form: { intent: 'approve', version: String(await versionOf(board, '2024-06')) },
       }
     },
+  },
+  {
+    name: 'raise a query on a board’s return',
+    rule: () => 'national_lead',
+    request: async (board) => ({
+      path: await queryableReturn(board),
+      form: { intent: 'raise-query', figure: 'ccbt-adults.referrals', body: `Query ${++counter}`, version: '0' },
+    }),
+  },
+  {
+    name: 'answer a board’s query',
+    rule: (board) => ({ boardLeadOf: board }),
+    request: async (board) => ({
+      path: await queryableReturn(board),
+      form: { intent: 'answer-query', queryId: String(await queryOf(board)), body: 'It is right', version: '0' },
+    }),
+  },
+  {
+    name: 'close a query',
+    rule: () => 'national_lead',
+    request: async (board) => ({
+      path: await queryableReturn(board),
+      form: { intent: 'close-query', queryId: String(await queryOf(board)), body: 'Settled' },
+    }),
   },
   {
     name: 'create an account',
@@ -258,6 +314,8 @@ async function fingerprint() {
     'audit_events',
     'api_tokens',
     'annotations',
+    'data_queries',
+    'query_messages',
   ]
   const parts = await Promise.all(
     tables.map(async (table) => {
@@ -337,5 +395,38 @@ describe('the roles table, enforced on the server', () => {
     expect(own).toContain('own-board-event')
     expect(own).not.toContain('other-board-event')
     expect(own).toContain(names!.own)
+  })
+
+  test('a board lead sees only their own board’s queries, and cannot answer another board’s, whatever the address', async () => {
+    const lead = members.find((m) => m.role === 'board_lead')!
+    const other = members.find((m) => m.role === 'board_lead' && m.boardId !== lead.boardId)!
+    const national = members.find((m) => m.role === 'national_lead')!
+    const own = await queryOf(lead.boardId!)
+    const theirs = await queryOf(other.boardId!)
+    const [codes] = await queryRows<{ own: string; other: string }>(
+      t.db,
+      sql`select (select code from org_units where id = ${lead.boardId}) as own, (select code from org_units where id = ${other.boardId}) as other`,
+    )
+    const listed = async (member: Member, path: string) =>
+      [...(await (await member.client.get(path)).text()).matchAll(/#query-(\d+)/g)].map((m) => Number(m[1]))
+    // Asking for the other board by address changes nothing: the query keeps it out.
+    for (const path of ['/queries?status=all', `/queries?status=all&board=${codes!.other}`]) {
+      const ids = await listed(lead, path)
+      expect(ids).toContain(own)
+      expect(ids).not.toContain(theirs)
+    }
+    expect(await listed(national, '/queries?status=all')).toEqual(expect.arrayContaining([own, theirs]))
+    expect((await lead.client.get(`/returns/${codes!.other}/2024-07`)).status).toBe(403)
+
+    // The other board's query posted to the lead's own return: refused by the query's own where.
+    const before = await fingerprint()
+    const response = await lead.client.post(`/returns/${codes!.own}/2024-07`, {
+      intent: 'answer-query',
+      queryId: String(theirs),
+      body: 'Not my board',
+      version: '0',
+    })
+    expect(response.status).toBe(404)
+    expect(await fingerprint()).toBe(before)
   })
 })
