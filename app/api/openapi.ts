@@ -6,6 +6,7 @@ import { QUALIFIERS } from '#app/disclosure/activity-table.ts'
 import { ActivityParamsSchema, CoverageParamsSchema } from './parameters.ts'
 import { LONG_COLUMN_DESCRIPTIONS } from './metadata.ts'
 import { ValueParamsSchema } from './value-parameters.ts'
+import { SubmissionParamsSchema } from './submission-parameters.ts'
 import { VALUE_COLUMN_DESCRIPTIONS, VALUE_COLUMNS, VALUE_QUALIFIERS } from './value.server.ts'
 import { VALUE_MEASURES } from '#app/statistics/value.ts'
 
@@ -39,9 +40,36 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 })
 
+/** The worked examples of `POST /api/v1/returns` (tests/api/openapi.test.ts submits them). */
+export const SUBMISSION_EXAMPLES = {
+  json: [
+    { month: '2026-04', board_code: 'S08000024', service: 'ccbt-adults', measure: 'referrals', value: 412 },
+    { month: '2026-04', board_code: 'S08000024', service: 'ccbt-adults', measure: 'self_referrals', value: 250 },
+    {
+      month: '2026-04',
+      board_code: 'S08000024',
+      service: 'ccbt-adults',
+      measure: 'started',
+      value: 198,
+      comment: 'New referral pathway from primary care',
+    },
+  ],
+  csv: [
+    'month,board_code,service,measure,breakdown,value,comment',
+    '2026-04,S08000024,ccbt-adults,referrals,,412,',
+    '2026-04,S08000024,ccbt-adults,self_referrals,,250,',
+    '2026-04,S08000024,ccbt-adults,started,,198,New referral pathway from primary care',
+  ].join('\r\n'),
+} as const
+
 const noStore = {
   'Cache-Control': { description: 'Always `no-store`.', schema: { type: 'string', const: 'no-store' } },
 }
+
+const submissionProblem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/SubmissionProblem' } } },
+})
 
 const unauthorised = {
   description: 'Not signed in, or the API token is missing, revoked or expired.',
@@ -161,6 +189,128 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/api/v1/returns': {
+      post: {
+        operationId: 'submitReturns',
+        summary: 'Submit monthly returns from a board’s own systems',
+        description: [
+          'The rows of the upload (one figure per row, its long layout) as a JSON array or CSV, checked by the same rules, caps and warnings as an upload and written as new versions of the figures through the same save as the return form, all or nothing: one problem in any row and nothing is changed.',
+          '',
+          'Needs an API token of the `submit` scope (created at `/account/tokens`); a `read` token gets 403. A board lead’s token may submit their own board’s figures only, for months not yet approved: a row naming another board is a 403 and nothing is changed. Every use is in the audit trail with the token’s name.',
+          '',
+          'Size and rows as the upload: at most 20 MB and 250,000 rows. At most 30 requests a minute per token (429 with `Retry-After` beyond).',
+          '',
+          'Row numbers in problems: for CSV, the line of the file (the header is row 1), as the upload page says; for JSON, the position in the array, from 1. Row 0 is the request as a whole.',
+        ].join('\n'),
+        parameters: [
+          ...queryParameters(SubmissionParamsSchema),
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              'Any text of 1 to 255 printable characters, new for each submission (a UUID, say). A request repeated with the same key, the same parameters and the same body gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing; the same key with another body is refused with 422. Keys belong to the token. Only a request that changed the figures keeps its key: a dry run or a refused request does not, so the corrected request may use it again.',
+            schema: { type: 'string', minLength: 1, maxLength: 255 },
+            example: '0b6f3c1e-8a4d-4f3e-9b7a-2d1c5e6f7a8b',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 250000,
+                items: { $ref: '#/components/schemas/SubmissionRow' },
+              },
+              example: SUBMISSION_EXAMPLES.json,
+            },
+            'text/csv': {
+              schema: { type: 'string', description: 'UTF-8 CSV with a header row naming the columns (in any order).' },
+              example: SUBMISSION_EXAMPLES.csv,
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'Done (or, with `dryRun=true`, what would be done): the import summary. A repeated Idempotency-Key answers the first request’s summary again.',
+            headers: {
+              ...noStore,
+              'Idempotent-Replayed': {
+                description:
+                  '`true` when this is the stored answer of an earlier request with the same Idempotency-Key.',
+                schema: { type: 'string', const: 'true' },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/ImportSummary' },
+                example: {
+                  dryRun: false,
+                  submit: true,
+                  rows: 3,
+                  figures: { created: 2, changed: 1, unchanged: 0 },
+                  returns: [
+                    {
+                      board_code: 'S08000024',
+                      board_name: 'Lothian',
+                      month: '2026-04',
+                      status_before: 'draft',
+                      status: 'submitted',
+                      created: 2,
+                      changed: 1,
+                      unchanged: 0,
+                    },
+                  ],
+                  warnings: [],
+                  notes: [],
+                  errors: [],
+                },
+              },
+            },
+          },
+          '400': problem('A query parameter or the Idempotency-Key header is unknown or has a bad value.'),
+          '401': unauthorised,
+          '403': submissionProblem(
+            'The token has the `read` scope, or is a board lead’s and a row names another board. Nothing was changed.',
+          ),
+          '413': submissionProblem('The body is larger than 20 MB.'),
+          '415': submissionProblem('The body is neither `application/json` nor `text/csv`.'),
+          '422': {
+            ...submissionProblem(
+              'Refused, and nothing was changed: every problem by row and field (a bad value, a rule broken, a month approved and locked, a reason needed to change approved figures), or an Idempotency-Key already used for a different request.',
+            ),
+            content: {
+              'application/problem+json': {
+                schema: { $ref: '#/components/schemas/SubmissionProblem' },
+                example: {
+                  type: 'about:blank',
+                  title: 'Unprocessable Content',
+                  status: 422,
+                  detail:
+                    '1 problem stopped the submission: nothing was changed. Each problem names its row (the line of a CSV, counting the header as row 1; the position in a JSON array, from 1) and field.',
+                  errors: [
+                    {
+                      row: 3,
+                      field: 'value',
+                      message: 'Lothian, 2026-04: Self-referrals (450) cannot be more than referrals (412)',
+                    },
+                  ],
+                  warnings: [],
+                  notes: [],
+                },
+              },
+            },
+          },
+          '429': {
+            ...submissionProblem('More than 30 requests in a minute from this token.'),
+            headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } } },
+          },
+        },
+      },
+    },
     '/api/v1/boards': {
       get: {
         operationId: 'listBoards',
@@ -243,7 +393,8 @@ export const OPENAPI_DOCUMENT = {
       bearerToken: {
         type: 'http',
         scheme: 'bearer',
-        description: 'An API token created in the app by an analyst or the national lead, shown once when created.',
+        description:
+          'An API token created in the app (at /account/tokens), shown once when created. Its scope is `read` (analysts, the national lead) or `submit` (board leads for their own board, the national lead), which reads too.',
       },
       sessionCookie: {
         type: 'apiKey',
@@ -407,6 +558,105 @@ export const OPENAPI_DOCUMENT = {
               properties: { parameter: { type: 'string' }, message: { type: 'string' } },
             },
           },
+        },
+      },
+      SubmissionRow: {
+        type: 'object',
+        description:
+          'One figure, as a row of the upload. Omitted or null `value` is not allowed: give null for “not reported”.',
+        required: ['month', 'board_code', 'service', 'measure', 'value'],
+        additionalProperties: false,
+        properties: {
+          month: {
+            type: 'string',
+            pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
+            description: 'A month that has ended, YYYY-MM.',
+          },
+          board_code: {
+            type: 'string',
+            description: 'The board’s GSS code (superseded codes are read as the current one, with a note).',
+          },
+          service: { type: 'string', description: 'A service slug from /api/v1/services.' },
+          measure: { type: 'string', description: 'A measure of that service.' },
+          breakdown: {
+            type: ['string', 'null'],
+            description:
+              'Empty for the total; one category of a breakdown (`simd=1`, `age=18-24`, `sex=female`): every category or none, adding up to the total.',
+          },
+          value: { type: ['integer', 'null'], minimum: 0, description: 'The figure; null for not reported.' },
+          comment: {
+            type: ['string', 'null'],
+            description: 'Why the figure is unusual (needed before submitting one the rules flag).',
+          },
+        },
+      },
+      SubmissionError: {
+        type: 'object',
+        required: ['row', 'field', 'message'],
+        properties: {
+          row: {
+            type: 'integer',
+            description: 'CSV: the line (header = 1). JSON: the position in the array, from 1. 0: the request.',
+          },
+          field: { type: 'string', description: 'The column or field, like `value` or `board_code`.' },
+          message: { type: 'string', description: 'The rule broken, in words, naming the board and month.' },
+        },
+      },
+      ImportSummary: {
+        type: 'object',
+        required: ['dryRun', 'submit', 'rows', 'figures', 'returns', 'warnings', 'notes', 'errors'],
+        properties: {
+          dryRun: { type: 'boolean' },
+          submit: { type: 'boolean' },
+          rows: { type: 'integer' },
+          figures: {
+            type: 'object',
+            description: 'Figures created (none held before), changed (a new version) and unchanged (already held).',
+            properties: { created: { type: 'integer' }, changed: { type: 'integer' }, unchanged: { type: 'integer' } },
+          },
+          returns: {
+            type: 'array',
+            description: 'Each board-month the rows touch, with its status before and after.',
+            items: {
+              type: 'object',
+              properties: {
+                board_code: { type: 'string' },
+                board_name: { type: 'string' },
+                month: { type: 'string' },
+                status_before: { enum: ['draft', 'submitted', 'approved', null] },
+                status: { enum: ['draft', 'submitted', 'approved'] },
+                created: { type: 'integer' },
+                changed: { type: 'integer' },
+                unchanged: { type: 'integer' },
+              },
+            },
+          },
+          warnings: {
+            type: 'array',
+            description:
+              'Unusual figures without a comment: saved as a draft, but each needs a comment before the month is submitted.',
+            items: { $ref: '#/components/schemas/SubmissionError' },
+          },
+          notes: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Superseded board codes read as current ones.',
+          },
+          errors: { type: 'array', maxItems: 0, items: { $ref: '#/components/schemas/SubmissionError' } },
+        },
+      },
+      SubmissionProblem: {
+        type: 'object',
+        description: 'RFC 9457 problem details of a refused submission, with every problem by row and field.',
+        required: ['title', 'status'],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          errors: { type: 'array', items: { $ref: '#/components/schemas/SubmissionError' } },
+          warnings: { type: 'array', items: { $ref: '#/components/schemas/SubmissionError' } },
+          notes: { type: 'array', items: { type: 'string' } },
         },
       },
       Board: {

@@ -24,6 +24,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'return.approved': 'Month approved',
   'return.reopened': 'Month reopened',
   'return.upload_committed': 'Upload committed',
+  'return.api_submission': 'Returns sent through the API',
   'query.raised': 'Query raised',
   'query.answered': 'Query answered',
   'query.closed': 'Query closed',

@@ -3,8 +3,8 @@ import crypto from 'node:crypto'
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm'
 import { getDb } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
-import { type Actor, can } from '#app/utils/permissions.ts'
-import { apiTokens, orgUnits, users } from '#db/schema/index.ts'
+import { type Actor, can, tokenScopes } from '#app/utils/permissions.ts'
+import { apiTokens, orgUnits, type TokenScope, users } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
 import { SIGNED_IN_COLUMNS } from './users.server.ts'
 
@@ -19,15 +19,23 @@ export function hashApiToken(token: string) {
 export async function createApiToken({
   actor,
   name,
+  scope = 'read',
   expiresAt,
   ip,
 }: {
   actor: Actor
   name: string
+  /** `read` the API, or also `submit` returns (board leads: their own board's only). */
+  scope?: TokenScope
   expiresAt: Date | null
   ip?: string | null
 }) {
-  assertAllowed(can.manageApiTokens(actor), 'Only analysts and the national programme lead can create API tokens.')
+  assertAllowed(
+    tokenScopes(actor).includes(scope),
+    scope === 'submit'
+      ? 'Only board leads and the national programme lead can create tokens that submit returns.'
+      : 'Board leads create tokens that submit their own board’s returns; only analysts and the national programme lead create read tokens.',
+  )
   const token = `${TOKEN_PREFIX}${crypto.randomBytes(32).toString('base64url')}`
   await getDb().transaction(async (tx) => {
     await tx.insert(apiTokens).values({
@@ -35,9 +43,21 @@ export async function createApiToken({
       name,
       tokenHash: hashApiToken(token),
       tokenPrefix: token.slice(0, TOKEN_PREFIX.length + 6),
+      scope,
       expiresAt,
     })
-    await recordAuditEvent({ action: 'token.created', userId: actor.id, userEmail: actor.email, subject: name, ip }, tx)
+    await recordAuditEvent(
+      {
+        action: 'token.created',
+        userId: actor.id,
+        userEmail: actor.email,
+        orgUnitId: actor.orgUnitId,
+        subject: name,
+        details: { scope },
+        ip,
+      },
+      tx,
+    )
   })
   return token
 }
@@ -49,6 +69,7 @@ export async function listApiTokens({ actor }: { actor: Actor }) {
       id: apiTokens.id,
       name: apiTokens.name,
       prefix: apiTokens.tokenPrefix,
+      scope: apiTokens.scope,
       createdAt: apiTokens.createdAt,
       lastUsedAt: apiTokens.lastUsedAt,
       expiresAt: apiTokens.expiresAt,
@@ -78,11 +99,18 @@ export async function revokeApiToken({ actor, id, ip }: { actor: Actor; id: numb
 
 /** The account behind a token: live (not revoked, not expired) and enabled, or null. */
 export async function findApiTokenUser({ token, now = new Date() }: { token: string; now?: Date }) {
+  return (await findApiToken({ token, now }))?.user ?? null
+}
+
+/** A live token of an enabled account: the account, and the token's id, name and scope. */
+export async function findApiToken({ token, now = new Date() }: { token: string; now?: Date }) {
   if (!token.startsWith(TOKEN_PREFIX)) return null
   const db = getDb()
   const [row] = await db
     .select({
       tokenId: apiTokens.id,
+      tokenName: apiTokens.name,
+      scope: apiTokens.scope,
       lastUsedAt: apiTokens.lastUsedAt,
       id: users.id,
       ...SIGNED_IN_COLUMNS,
@@ -103,6 +131,8 @@ export async function findApiTokenUser({ token, now = new Date() }: { token: str
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId))
   }
-  const { tokenId: _tokenId, lastUsedAt: _lastUsedAt, ...user } = row
-  return user
+  const { tokenId, tokenName, scope, lastUsedAt: _lastUsedAt, ...user } = row
+  return { user, token: { id: tokenId, name: tokenName, scope } }
 }
+
+export type ApiTokenOfRequest = NonNullable<Awaited<ReturnType<typeof findApiToken>>>['token']

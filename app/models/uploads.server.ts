@@ -16,7 +16,7 @@ import {
 } from '#app/returns/rules.ts'
 import { breakdownKey, checkBreakdowns, mergeBreakdowns, parseBreakdownCell } from '#app/returns/breakdowns.ts'
 import { type UploadProblem, UploadRejected, type UploadRow } from '#app/returns/upload-parse.server.ts'
-import { queryRows, type Executor } from '#db/client.ts'
+import { queryRows, type Executor, type Transaction } from '#db/client.ts'
 import { type UploadedFigure, uploads } from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
 import { listCurrentBreakdowns } from './breakdowns.server.ts'
@@ -200,7 +200,8 @@ export async function checkUpload({
         actor.role === 'board_lead' && actor.orgUnitId !== unit.id
           ? `You can only upload your own board’s figures, not ${unit.name}’s`
           : `${unit.name}’s return for ${month} is approved and locked: ask the national programme team to reopen it`
-      problems.push(...group.map((f) => ({ row: f.row, column: 'board_code', message })))
+      const refusal = actor.role === 'board_lead' && actor.orgUnitId !== unit.id ? 'other-board' : 'locked'
+      problems.push(...group.map((f) => ({ row: f.row, column: 'board_code', message, refusal }) as const))
       continue
     }
     const existing = await queryRows<{
@@ -390,74 +391,18 @@ export async function commitUpload({
       ])
     // The stored rows were checked at preview; saving each board-month applies every rule
     // again against the figures as they stand now, under a lock, so nothing changed since is missed.
-    const units = await listOrgUnits(tx)
-    const catalogue = await loadRuleCatalogue(tx)
-    const groups = new Map<string, UploadedFigure[]>()
-    for (const f of pending.rows) {
-      const key = `${f.code}|${f.month}`
-      if (!groups.has(key)) groups.set(key, [])
-      groups.get(key)!.push(f)
-    }
-    const problems: UploadProblem[] = []
-    let changedFigures = 0
-    // Month by month (then board by board), so that this transaction takes the figure totals'
-    // month locks in the same order as every other writer (migration 0010).
-    const ordered = [...groups].sort(([a], [b]) => {
-      const [codeA, monthA] = a.split('|') as [string, string]
-      const [codeB, monthB] = b.split('|') as [string, string]
-      return monthA.localeCompare(monthB) || codeA.localeCompare(codeB)
+    const written = await writeUploadedFigures({
+      actor,
+      figures: pending.rows,
+      reason,
+      submit: false,
+      source: 'upload',
+      now,
+      ip,
+      tx,
     })
-    for (const [key, figures] of ordered) {
-      const [code, month] = key.split('|') as [string, string]
-      const unit = units.find((u) => u.code === code)!
-      const rowOf = new Map(figures.filter((f) => !f.breakdown).map((f) => [`${f.service}|${f.measure}`, f.row]))
-      for (const f of figures) {
-        const key = f.breakdown ? breakdownKey({ ...f, ...f.breakdown }) : null
-        if (key && !rowOf.has(key)) rowOf.set(key, f.row)
-      }
-      let outcome
-      try {
-        outcome = await saveReturn({
-          actor,
-          unit,
-          month,
-          expectedVersion: null,
-          figures: figures
-            .filter((f) => !f.breakdown)
-            .map((f) => ({ service: f.service, measure: f.measure, value: f.value, comment: f.comment })),
-          breakdowns: figures.filter((f) => f.breakdown).map(toBreakdown),
-          submit: false,
-          reason: reason?.trim() || null,
-          source: 'upload',
-          now,
-          ip,
-          executor: tx,
-          catalogue,
-        })
-      } catch (error) {
-        if (error instanceof Response && error.status === 403) {
-          const message = `${unit.name}, ${month}: you may not change this return now (it may have been approved since the preview)`
-          problems.push(...figures.map((f) => ({ row: f.row, column: 'board_code', message })))
-          continue
-        }
-        throw error
-      }
-      if (outcome.ok) changedFigures += outcome.changed
-      else if (outcome.kind === 'invalid') {
-        problems.push(
-          ...outcome.problems.map((p) => ({
-            row:
-              (p.dimension ? rowOf.get(breakdownKey({ ...p, dimension: p.dimension })) : undefined) ??
-              rowOf.get(`${p.service}|${p.measure}`) ??
-              0,
-            column: p.rule === 'reason-required' ? 'reason' : 'value',
-            message: `${unit.name}, ${month}: ${p.message}`,
-          })),
-        )
-      }
-    }
     // All or nothing: any problem rolls back every board-month already saved in this transaction.
-    if (problems.length > 0) throw new UploadCommitError(problems)
+    if (written.problems.length > 0) throw new UploadCommitError(written.problems)
     await tx.update(uploads).set({ committedAt: now }).where(eq(uploads.id, uploadId))
     await recordAuditEvent(
       {
@@ -469,15 +414,118 @@ export async function commitUpload({
         details: {
           sha256: pending.fileSha256,
           rows: pending.rowCount,
-          figuresChanged: changedFigures,
-          months: groups.size,
+          figuresChanged: written.changedFigures,
+          months: written.returns.length,
         },
         ip,
       },
       tx,
     )
-    return { changedFigures, months: groups.size }
+    return { changedFigures: written.changedFigures, months: written.returns.length }
   })
+}
+
+/**
+ * Saves checked figures board-month by board-month through the return form's own save (its
+ * rules, versions, workflow and audit), inside the caller's transaction: the upload's commit
+ * and the submission API both end here. Returns the problems found under lock; the caller rolls
+ * back when there are any, so the write is all or nothing.
+ */
+export async function writeUploadedFigures({
+  actor,
+  figures: all,
+  reason,
+  submit,
+  source,
+  now,
+  ip,
+  tx,
+}: {
+  actor: Actor
+  figures: UploadedFigure[]
+  reason: string | null
+  /** Submit each board-month too (draft to submitted), as the form's submit button does. */
+  submit: boolean
+  source: 'upload' | 'api'
+  now: Date
+  ip?: string | null
+  tx: Transaction
+}) {
+  const units = await listOrgUnits(tx)
+  const catalogue = await loadRuleCatalogue(tx)
+  const groups = new Map<string, UploadedFigure[]>()
+  for (const f of all) {
+    const key = `${f.code}|${f.month}`
+    if (!groups.has(key)) groups.set(key, [])
+    groups.get(key)!.push(f)
+  }
+  const problems: UploadProblem[] = []
+  const returns: Array<{ code: string; month: string; status: ReturnStatus; changed: number }> = []
+  let changedFigures = 0
+  // Month by month (then board by board), so that this transaction takes the figure totals'
+  // month locks in the same order as every other writer (migration 0010).
+  const ordered = [...groups].sort(([a], [b]) => {
+    const [codeA, monthA] = a.split('|') as [string, string]
+    const [codeB, monthB] = b.split('|') as [string, string]
+    return monthA.localeCompare(monthB) || codeA.localeCompare(codeB)
+  })
+  for (const [key, figures] of ordered) {
+    const [code, month] = key.split('|') as [string, string]
+    const unit = units.find((u) => u.code === code)!
+    const rowOf = new Map(figures.filter((f) => !f.breakdown).map((f) => [`${f.service}|${f.measure}`, f.row]))
+    for (const f of figures) {
+      const key = f.breakdown ? breakdownKey({ ...f, ...f.breakdown }) : null
+      if (key && !rowOf.has(key)) rowOf.set(key, f.row)
+    }
+    let outcome
+    try {
+      outcome = await saveReturn({
+        actor,
+        unit,
+        month,
+        expectedVersion: null,
+        figures: figures
+          .filter((f) => !f.breakdown)
+          .map((f) => ({ service: f.service, measure: f.measure, value: f.value, comment: f.comment })),
+        breakdowns: figures.filter((f) => f.breakdown).map(toBreakdown),
+        submit,
+        reason: reason?.trim() || null,
+        source,
+        now,
+        ip,
+        executor: tx,
+        catalogue,
+      })
+    } catch (error) {
+      if (error instanceof Response && error.status === 403) {
+        const refusal = actor.role === 'board_lead' && actor.orgUnitId !== unit.id ? 'other-board' : 'locked'
+        const message =
+          refusal === 'other-board'
+            ? `You can only upload your own board’s figures, not ${unit.name}’s`
+            : `${unit.name}, ${month}: you may not change this return now (it may have been approved since the preview)`
+        problems.push(...figures.map((f) => ({ row: f.row, column: 'board_code', message, refusal }) as const))
+        continue
+      }
+      throw error
+    }
+    if (outcome.ok) {
+      changedFigures += outcome.changed
+      returns.push({ code, month, status: outcome.status, changed: outcome.changed })
+    } else if (outcome.kind === 'invalid') {
+      problems.push(
+        ...outcome.problems.map((p) => ({
+          row:
+            (p.dimension ? rowOf.get(breakdownKey({ ...p, dimension: p.dimension })) : undefined) ??
+            rowOf.get(`${p.service}|${p.measure}`) ??
+            0,
+          column: p.rule === 'reason-required' ? 'reason' : p.rule === 'unusual' ? 'comment' : 'value',
+          message: `${unit.name}, ${month}: ${p.message}`,
+        })),
+      )
+    }
+  }
+  problems.sort((a, b) => a.row - b.row || a.column.localeCompare(b.column))
+  return { problems, changedFigures, returns }
 }
 
 function toBreakdown(f: UploadedFigure) {

@@ -19,6 +19,12 @@ export interface UploadProblem {
   row: number
   column: string
   message: string
+  /**
+   * Set when the row is refused for who may change what rather than for its figures: another
+   * board's figures (`other-board`), or a month approved and locked (`locked`). The API answers
+   * the first with 403.
+   */
+  refusal?: 'other-board' | 'locked'
 }
 
 export class UploadRejected extends Error {

@@ -1,6 +1,6 @@
 // Sign-in, sign-out and the guard every page and action calls first.
 import { redirect } from '@remix-run/node'
-import { findApiTokenUser } from '#app/models/api-tokens.server.ts'
+import { type ApiTokenOfRequest, findApiToken } from '#app/models/api-tokens.server.ts'
 import { recordAuditEvent } from '#app/models/audit.server.ts'
 import { findUserForSignIn, recordSignIn } from '#app/models/users.server.ts'
 import { assertAllowed } from './http.server.ts'
@@ -26,10 +26,25 @@ export async function requireUser(request: Request): Promise<SessionUser> {
  * browser, the session. Anything else is a 401 with a JSON body.
  */
 export async function requireApiUser(request: Request): Promise<SessionUser> {
+  return (await requireApiCaller(request)).user
+}
+
+/**
+ * As `requireApiUser`, with the token the request was made with (null for a browser session):
+ * its id, name and scope, for the routes that need a token's scope and name (submissions).
+ */
+export async function requireApiCaller(
+  request: Request,
+): Promise<{ user: SessionUser; token: ApiTokenOfRequest | null }> {
   const header = request.headers.get('authorization')
   const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
-  const user = bearer ? await findApiTokenUser({ token: bearer }) : header ? null : await getSessionUser(request)
-  if (user) return user
+  if (bearer) {
+    const found = await findApiToken({ token: bearer })
+    if (found) return found
+  } else if (!header) {
+    const user = await getSessionUser(request)
+    if (user) return { user, token: null }
+  }
   throw Response.json(
     {
       error: 'unauthorised',

@@ -1,11 +1,15 @@
 // Who may do what: DESIGN.md's roles table, in one place. Routes check these before they act,
 // and model functions repeat the board restriction in their queries.
 import type { returnStatus } from '#db/schema/returns.ts'
-import type { userRole } from '#db/schema/users.ts'
+import type { TokenScope, userRole } from '#db/schema/users.ts'
 
 export type Role = (typeof userRole.enumValues)[number]
 /** The schema's roles, in the order forms offer them. */
 export const ROLES = ['national_lead', 'board_lead', 'analyst'] as const satisfies readonly Role[]
+
+export type { TokenScope }
+/** The schema's token scopes, in the order forms offer them. */
+export const TOKEN_SCOPES = ['read', 'submit'] as const satisfies readonly TokenScope[]
 
 export const ROLE_LABELS: Record<Role, string> = {
   national_lead: 'National programme lead',
@@ -43,8 +47,11 @@ export const can = {
     actor.role !== 'board_lead' || actor.orgUnitId === target.orgUnitId,
   /** Turn disclosure control off: everyone except for figures of boards they may not export. */
   exportUnsuppressed: (actor: Actor, target: { orgUnitId: number }) => can.exportBoard(actor, target),
-  /** Create and revoke API tokens. */
-  manageApiTokens: (actor: Actor) => actor.role === 'national_lead' || actor.role === 'analyst',
+  /** Create and revoke API tokens (of the scopes `tokenScopes` gives the role). */
+  manageApiTokens: (actor: Actor) => tokenScopes(actor).length > 0,
+  /** Submit returns through the API: whoever may enter figures, with a token of the `submit` scope. */
+  submitByApi: (actor: Actor, token: { scope: TokenScope } | null) =>
+    token?.scope === 'submit' && tokenScopes(actor).includes('submit'),
   /** Accounts, the service catalogue, coverage and populations. */
   administer: (actor: Actor) => actor.role === 'national_lead',
   /** Data queries are about returns, so they follow the returns: the national lead sees every
@@ -65,6 +72,16 @@ export const can = {
   /** The audit trail: all of it for the national lead, their own board's for a board lead. */
   viewAudit: (actor: Actor) => actor.role === 'national_lead' || actor.role === 'board_lead',
 } as const
+
+/**
+ * The scopes of the API tokens an actor may create: analysts read; board leads submit their own
+ * board's returns (and read what their session reads); the national lead either.
+ */
+export function tokenScopes(actor: Actor): TokenScope[] {
+  if (actor.role === 'national_lead') return ['read', 'submit']
+  if (actor.role === 'board_lead') return ['submit']
+  return ['read']
+}
 
 /** The boards whose figures an actor may export: null means every board. */
 export function exportableOrgUnitIds(actor: Actor): number[] | null {

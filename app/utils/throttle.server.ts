@@ -27,6 +27,50 @@ function getLimiters() {
   return limiters
 }
 
+/**
+ * Submissions through the API, per token: a script that loops by mistake is slowed before it
+ * fills the figures' history, while a board's monthly batch (a few requests) never meets it.
+ */
+export const API_SUBMISSION_LIMIT = { points: 30, duration: 60 }
+
+const submissionLimiters = new Map<string, { db: unknown; limiter: RateLimiterDrizzle }>()
+
+/**
+ * Counts one submission of a token against `limit` in the sign-in counts' store (shared by every
+ * app server). Returns 0 when it may go ahead, else the seconds until the token may try again.
+ */
+export async function secondsUntilSubmissionAllowed({
+  tokenId,
+  limit = API_SUBMISSION_LIMIT,
+}: {
+  tokenId: number
+  limit?: { points: number; duration: number }
+}) {
+  const db = getDb()
+  const name = `${limit.points}/${limit.duration}`
+  let entry = submissionLimiters.get(name)
+  if (entry?.db !== db) {
+    entry = {
+      db,
+      limiter: new RateLimiterDrizzle({
+        storeClient: db,
+        schema: rateLimits,
+        clearExpiredByTimeout: false,
+        keyPrefix: `api-submit-${name}`,
+        ...limit,
+      }),
+    }
+    submissionLimiters.set(name, entry)
+  }
+  try {
+    await entry.limiter.consume(String(tokenId))
+    return 0
+  } catch (reason) {
+    if (reason instanceof Error) throw reason
+    return Math.max(1, Math.ceil((reason as RateLimiterRes).msBeforeNext / 1000))
+  }
+}
+
 const accountKey = (email: string, ip: string) => `${email.trim().toLowerCase()}|${ip}`
 
 /** Seconds until the next attempt is allowed, or 0 when an attempt may go ahead. */

@@ -10,7 +10,17 @@ import {
   parseCoverageParams,
   SDC_SETTINGS,
 } from '#app/api/parameters.ts'
-import { OPENAPI_DOCUMENT } from '#app/api/openapi.ts'
+import { OPENAPI_DOCUMENT, SUBMISSION_EXAMPLES } from '#app/api/openapi.ts'
+import {
+  IDEMPOTENCY_KEY,
+  JSON_FIELDS,
+  parseSubmissionParams,
+  REQUIRED_JSON_FIELDS,
+  SubmissionParamsSchema,
+} from '#app/api/submission-parameters.ts'
+import { parseJsonRows } from '#app/api/submissions.server.ts'
+import { FigureRowSchema } from '#app/returns/rules.ts'
+import { parseUploadFile, UPLOAD_COLUMNS } from '#app/returns/upload-parse.server.ts'
 import { GRAINS } from '#app/domain/periods.ts'
 
 type Parameter = {
@@ -24,12 +34,15 @@ type Parameter = {
 }
 const document = JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)) as {
   openapi: string
-  paths: Record<string, { get: { parameters?: Parameter[]; responses: Record<string, unknown> } }>
+  paths: Record<
+    string,
+    Partial<Record<'get' | 'post', { parameters?: Parameter[]; responses: Record<string, unknown> }>>
+  >
   components: {
     schemas: Record<string, { properties?: Record<string, unknown>; required?: string[]; enum?: unknown[] }>
   }
 }
-const activity = document.paths['/api/v1/activity']!.get.parameters!
+const activity = document.paths['/api/v1/activity']!.get!.parameters!
 
 describe('the OpenAPI description stays in step with the API', () => {
   test('the activity parameters are exactly the schema’s, in its order, each described', () => {
@@ -51,7 +64,7 @@ describe('the OpenAPI description stays in step with the API', () => {
       expect(p.in).toBe('query')
       expect(p.description?.length ?? 0, p.name).toBeGreaterThan(20)
     }
-    expect(document.paths['/api/v1/activity/metadata']!.get.parameters).toEqual(activity)
+    expect(document.paths['/api/v1/activity/metadata']!.get!.parameters).toEqual(activity)
   })
 
   test('enumerations and defaults are the ones the parser applies', () => {
@@ -98,7 +111,7 @@ describe('the OpenAPI description stays in step with the API', () => {
   })
 
   test('coverage takes exactly its schema’s parameters', () => {
-    const coverage = document.paths['/api/v1/coverage']!.get.parameters!
+    const coverage = document.paths['/api/v1/coverage']!.get!.parameters!
     expect(coverage.map((p) => p.name)).toEqual(Object.keys(CoverageParamsSchema.shape))
     expect(parseCoverageParams(new URLSearchParams({ month: String(coverage[0]!.example) })).ok).toBe(true)
   })
@@ -118,8 +131,45 @@ describe('the OpenAPI description stays in step with the API', () => {
       expect(document.components.schemas[name], ref).toBeDefined()
     }
     for (const [path, item] of Object.entries(document.paths)) {
-      expect(item.get.responses['200'], path).toBeDefined()
-      if (path !== '/api/v1/openapi.json') expect(item.get.responses['400'], path).toBeDefined()
+      const operation = (item.get ?? item.post)!
+      expect(operation.responses['200'], path).toBeDefined()
+      if (path !== '/api/v1/openapi.json') expect(operation.responses['400'], path).toBeDefined()
+    }
+  })
+
+  test('the submission takes exactly its schema’s parameters and the Idempotency-Key header', async () => {
+    const post = document.paths['/api/v1/returns']!.post!
+    const query = post.parameters!.filter((p) => p.in === 'query')
+    expect(query.map((p) => p.name)).toEqual(Object.keys(SubmissionParamsSchema.shape))
+    expect(query.map((p) => p.name)).toEqual(['dryRun', 'submit', 'reason'])
+    for (const p of query) {
+      expect(p.description?.length ?? 0, p.name).toBeGreaterThan(20)
+      expect(parseSubmissionParams(new URLSearchParams({ [p.name]: String(p.example) })).ok, p.name).toBe(true)
+    }
+    // The documented default is what an empty query string parses to.
+    const parsed = parseSubmissionParams(new URLSearchParams(''))
+    if (!parsed.ok) throw new Error('an empty query string must parse')
+    for (const p of query.filter((p) => p.schema.default !== undefined))
+      expect(p.schema.default).toBe(parsed.value[p.name as 'dryRun' | 'submit'])
+    const header = post.parameters!.find((p) => p.in === 'header')!
+    expect(header.name).toBe('Idempotency-Key')
+    expect(IDEMPOTENCY_KEY.test(String(header.example))).toBe(true)
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422', '429'])
+  })
+
+  test('the submission’s examples are rows the upload reads, with the fields the schema lists', async () => {
+    const row = document.components.schemas.SubmissionRow!
+    expect(Object.keys(row.properties!).sort()).toEqual([...UPLOAD_COLUMNS].sort())
+    expect(Object.keys(JSON_FIELDS).sort()).toEqual([...UPLOAD_COLUMNS].sort())
+    expect(row.required).toEqual([...REQUIRED_JSON_FIELDS])
+    const fromJson = parseJsonRows(new TextEncoder().encode(JSON.stringify(SUBMISSION_EXAMPLES.json)))
+    const fromCsv = (await parseUploadFile(new TextEncoder().encode(SUBMISSION_EXAMPLES.csv))).rows
+    expect(fromJson).toHaveLength(3)
+    expect(fromCsv).toHaveLength(3)
+    for (const [i, r] of fromJson.entries()) {
+      const a = FigureRowSchema.parse(r.values)
+      const b = FigureRowSchema.parse(fromCsv[i]!.values)
+      expect(a, `row ${i + 1}`).toEqual(b)
     }
   })
 })

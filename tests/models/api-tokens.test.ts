@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, test } from 'vitest'
-import { createApiToken, findApiTokenUser, hashApiToken, revokeApiToken } from '#app/models/api-tokens.server.ts'
+import {
+  createApiToken,
+  findApiToken,
+  findApiTokenUser,
+  hashApiToken,
+  revokeApiToken,
+} from '#app/models/api-tokens.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
 import { createTestUser } from '#tests/setup/client.ts'
@@ -45,7 +51,7 @@ describe(`API tokens on ${ENGINE}`, () => {
     expect(await findApiTokenUser({ token: live })).toBeNull()
   })
 
-  test('board leads cannot create tokens', async () => {
+  test('board leads create submit tokens only, analysts read tokens only; the scope is kept', async () => {
     const [lothian] = await queryRows<{ id: number }>(t.db, sql`select id from org_units where code = 'S08000024'`)
     const lead: Actor = {
       id: await createTestUser('lead@example.scot', 'board_lead', lothian!.id),
@@ -54,5 +60,20 @@ describe(`API tokens on ${ENGINE}`, () => {
       orgUnitId: lothian!.id,
     }
     await expect(createApiToken({ actor: lead, name: 'x', expiresAt: null })).rejects.toMatchObject({ status: 403 })
+    await expect(createApiToken({ actor: analyst, name: 'x', scope: 'submit', expiresAt: null })).rejects.toMatchObject(
+      { status: 403 },
+    )
+    const feed = await createApiToken({ actor: lead, name: 'PAS feed', scope: 'submit', expiresAt: null })
+    expect(await findApiToken({ token: feed })).toMatchObject({
+      user: { id: lead.id, role: 'board_lead', orgUnitId: lothian!.id },
+      token: { name: 'PAS feed', scope: 'submit' },
+    })
+    const read = await createApiToken({ actor: analyst, name: 'Briefing', expiresAt: null })
+    expect(await findApiToken({ token: read })).toMatchObject({ token: { name: 'Briefing', scope: 'read' } })
+    const [created] = await queryRows<{ details: { scope: string }; org_unit_id: number }>(
+      t.db,
+      sql`select details, org_unit_id from audit_events where action = 'token.created' and subject = 'PAS feed'`,
+    )
+    expect(created).toEqual({ details: { scope: 'submit' }, org_unit_id: lothian!.id })
   })
 })

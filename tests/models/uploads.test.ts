@@ -84,7 +84,12 @@ describe(`checking an upload on ${ENGINE}`, () => {
   test('a board lead’s rows for another board are refused', async () => {
     const result = await preview(lothianLead, ['2025-06,S08000029,ccbt-adults,referrals,40,'])
     expect(result.problems).toEqual([
-      { row: 2, column: 'board_code', message: 'You can only upload your own board’s figures, not Fife’s' },
+      {
+        row: 2,
+        column: 'board_code',
+        message: 'You can only upload your own board’s figures, not Fife’s',
+        refusal: 'other-board',
+      },
     ])
   })
 
