@@ -49,8 +49,6 @@ export default function Overview() {
         </p>
       </PageHeader>
 
-      {attention ? <NeedsAttention {...attention} /> : null}
-
       <FilterForm action="/" state={view} />
 
       <section aria-labelledby="latest-returns" className="app-latest">
@@ -89,6 +87,8 @@ export default function Overview() {
           </div>
         </div>
       </section>
+
+      {attention ? <NeedsAttention {...attention} /> : null}
 
       <TileGrid tiles={tiles} headingId="headline-figures" />
 

@@ -44,61 +44,58 @@ export function NeedsAttention({
   const label = (item: AttentionItem) =>
     national ? `${item.name}, ${formatMonth(item.month)}` : formatMonth(item.month)
   return (
-    <section aria-labelledby="needs-attention" className="app-needs-attention ds_inset-text">
-      <div className="ds_inset-text__text">
-        <h2 id="needs-attention" className="ds_h3">
-          Needs your attention
-        </h2>
-        {empty ? (
-          <p>{national ? 'No return is overdue or awaiting approval.' : 'Every return your board owes is in.'}</p>
-        ) : null}
-        {overdue.length > 0 ? (
-          <ReturnList
-            title={national ? `Overdue returns (${overdue.length})` : `Overdue (${overdue.length})`}
-            id="attention-overdue"
-            items={overdue}
-            more={more}
-            render={(item) => (
-              <>
-                <Link to={`/returns/${item.code}/${item.month}`}>{label(item)}</Link>: not submitted, it was due by{' '}
-                {formatDate(item.deadline)}
-              </>
-            )}
-          />
-        ) : null}
-        {due.length > 0 ? (
-          <ReturnList
-            title={`Due (${due.length})`}
-            id="attention-due"
-            items={due}
-            more={more}
-            render={(item) => (
-              <>
-                <Link to={`/returns/${item.code}/${item.month}`}>{label(item)}</Link>: due by{' '}
-                {formatDate(item.deadline)}
-              </>
-            )}
-          />
-        ) : null}
-        {awaitingApproval.length > 0 ? (
-          <ReturnList
-            title={`Awaiting your approval (${awaitingApproval.length})`}
-            id="attention-approval"
-            items={awaitingApproval}
-            more={more}
-            render={(item) => <Link to={`/returns/${item.code}/${item.month}`}>{label(item)}</Link>}
-          />
-        ) : null}
-        {queriesAwaiting ? (
-          <p>
-            <Link to="/queries">
-              {national
-                ? `${queriesAwaiting} answered ${queriesAwaiting === 1 ? 'query' : 'queries'} to read and close`
-                : `${queriesAwaiting} open ${queriesAwaiting === 1 ? 'query' : 'queries'} to answer`}
-            </Link>
-          </p>
-        ) : null}
-      </div>
+    <section aria-labelledby="needs-attention" className="app-needs-attention">
+      <h2 id="needs-attention" className="ds_h3">
+        Needs your attention
+      </h2>
+      {empty ? (
+        <p>{national ? 'No return is overdue or awaiting approval.' : 'Every return your board owes is in.'}</p>
+      ) : null}
+      {overdue.length > 0 ? (
+        <ReturnList
+          title={national ? `Overdue returns (${overdue.length})` : `Overdue (${overdue.length})`}
+          id="attention-overdue"
+          items={overdue}
+          more={more}
+          render={(item) => (
+            <>
+              <Link to={`/returns/${item.code}/${item.month}`}>{label(item)}</Link>: not submitted, it was due by{' '}
+              {formatDate(item.deadline)}
+            </>
+          )}
+        />
+      ) : null}
+      {due.length > 0 ? (
+        <ReturnList
+          title={`Due (${due.length})`}
+          id="attention-due"
+          items={due}
+          more={more}
+          render={(item) => (
+            <>
+              <Link to={`/returns/${item.code}/${item.month}`}>{label(item)}</Link>: due by {formatDate(item.deadline)}
+            </>
+          )}
+        />
+      ) : null}
+      {awaitingApproval.length > 0 ? (
+        <ReturnList
+          title={`Awaiting your approval (${awaitingApproval.length})`}
+          id="attention-approval"
+          items={awaitingApproval}
+          more={more}
+          render={(item) => <Link to={`/returns/${item.code}/${item.month}`}>{label(item)}</Link>}
+        />
+      ) : null}
+      {queriesAwaiting ? (
+        <p>
+          <Link to="/queries">
+            {national
+              ? `${queriesAwaiting} answered ${queriesAwaiting === 1 ? 'query' : 'queries'} to read and close`
+              : `${queriesAwaiting} open ${queriesAwaiting === 1 ? 'query' : 'queries'} to answer`}
+          </Link>
+        </p>
+      ) : null}
     </section>
   )
 }
