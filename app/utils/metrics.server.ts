@@ -43,7 +43,7 @@ function createMetrics() {
     }),
     remindersSent: new client.Counter({
       name: 'reminders_sent_total',
-      help: 'Return reminders e-mailed to board leads.',
+      help: 'Reminders of monthly returns e-mailed to board leads, and the national leads’ digests.',
     }),
     pool: new client.Gauge({
       name: 'database_pool_connections',
