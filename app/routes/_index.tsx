@@ -13,17 +13,22 @@ import { figureCsvHref, hrefWithFilters } from '#app/dashboards/filters.ts'
 import { requireDashboardView } from '#app/dashboards/request.server.ts'
 import { formatPercent } from '#app/domain/format.ts'
 import { getNeedsAttention } from '#app/models/attention.server.ts'
+import { countQueriesAwaiting } from '#app/models/queries.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'National overview - Digital Therapies Programme Dashboard' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // One board's overview is its own page.
   const { user, view } = await requireDashboardView(request, { subject: { opens: 'board' } })
-  const [overview, attention] = await Promise.all([getOverview(view), getNeedsAttention({ actor: user })])
+  const [overview, attention, queriesAwaiting] = await Promise.all([
+    getOverview(view),
+    getNeedsAttention({ actor: user }),
+    countQueriesAwaiting({ actor: user }),
+  ])
   return json({
     view,
     ...overview,
-    attention: attention && user.role !== 'analyst' ? { role: user.role, ...attention } : null,
+    attention: attention && user.role !== 'analyst' ? { role: user.role, ...attention, queriesAwaiting } : null,
   })
 }
 

@@ -7,6 +7,7 @@ import { NeedsAttention } from '#app/components/returns/needs-attention.tsx'
 import { ReturnStatusTag } from '#app/components/returns/return-status-tag.tsx'
 import { WarningText } from '#app/components/ui/notification.tsx'
 import { getNeedsAttention } from '#app/models/attention.server.ts'
+import { countQueriesAwaiting } from '#app/models/queries.server.ts'
 import { listReturns } from '#app/models/completeness.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
@@ -51,12 +52,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     : monthRange(addMonths(query.until, -(MONTHS_PER_PAGE - 1)), query.until)
         .filter((m) => m >= PROGRAMME_START_MONTH)
         .reverse()
-  const [rows, attention] = await Promise.all([
+  const [rows, attention, queriesAwaiting] = await Promise.all([
     listReturns({ actor: user, months }),
     getNeedsAttention({ actor: user }),
+    countQueriesAwaiting({ actor: user }),
   ])
   return json({
-    attention: attention && user.role !== 'analyst' ? { role: user.role, ...attention } : null,
+    attention: attention && user.role !== 'analyst' ? { role: user.role, ...attention, queriesAwaiting } : null,
     /** Without a mail server, nobody is reminded by e-mail: the page says so. */
     remindersOff: !getConfig().SMTP_URL,
     national,
