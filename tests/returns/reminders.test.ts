@@ -3,8 +3,10 @@
 // days before that day (never before the month has ended); the late reminder and the national
 // digest from midnight after the deadline, for seven days. BST is UTC+1 from the last Sunday of
 // March (29 March 2026) to the last Sunday of October (25 October 2026).
+import { spawnSync } from 'node:child_process'
 import { describe, expect, test } from 'vitest'
 import { composeReminderMail } from '#app/returns/reminder-mail.ts'
+import { readConfig } from '#app/utils/config.server.ts'
 import {
   type BoardLead,
   dueReminderWindows,
@@ -248,4 +250,50 @@ describe('the e-mail', () => {
     expect(digest.text).toContain('- Shetland, September 2026: http://localhost:3000/returns/S08000026/2026-09')
     expect(digest.text).toContain('http://localhost:3000/returns?month=2026-10')
   })
+})
+
+describe('the settings', () => {
+  const base = { NODE_ENV: 'test', DATA_DIR: '.data/test', SESSION_SECRET: 's'.repeat(40) } as const
+
+  test('no mail server unless SMTP_URL is set; five days unless REMINDER_DAYS is', () => {
+    const config = readConfig(base)
+    expect(config.SMTP_URL).toBeUndefined()
+    expect(config.REMINDER_DAYS).toBe(5)
+    expect(readConfig({ ...base, REMINDER_DAYS: '3' }).REMINDER_DAYS).toBe(3)
+    expect(() => readConfig({ ...base, REMINDER_DAYS: '0' })).toThrow(/REMINDER_DAYS/)
+    expect(() => readConfig({ ...base, REMINDER_DAYS: '28' })).toThrow(/REMINDER_DAYS/)
+  })
+
+  test('SMTP_URL is an smtp:// or smtps:// address, and needs MAIL_FROM', () => {
+    const mail = { SMTP_URL: 'smtp://mail.example.scot:587', MAIL_FROM: 'dashboard@example.scot' }
+    expect(readConfig({ ...base, ...mail })).toMatchObject(mail)
+    expect(() => readConfig({ ...base, ...mail, SMTP_URL: 'mail.example.scot' })).toThrow(
+      /SMTP_URL must start with smtp/,
+    )
+    expect(() => readConfig({ ...base, SMTP_URL: mail.SMTP_URL })).toThrow(/MAIL_FROM is required with SMTP_URL/)
+    expect(() => readConfig({ ...base, ...mail, MAIL_FROM: 'dashboard' })).toThrow(
+      /MAIL_FROM must be an e-mail address/,
+    )
+  })
+})
+
+describe('npm run reminders', () => {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'app/cli/reminders.ts', ...args], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+
+  test('without SMTP_URL it says nothing is e-mailed, and touches nothing', () => {
+    const result = run([])
+    expect(result.stdout).toContain('SMTP_URL is not set, so no reminders are e-mailed')
+    expect(result.status).toBe(0)
+  }, 60_000)
+
+  test('a moment that is not a date is refused, saying how to write one', () => {
+    const result = run(['--at', 'next tuesday'])
+    expect(result.stderr).toContain('--at must be a date and time in ISO 8601, such as 2026-12-10T09:00.')
+    expect(result.status).toBe(1)
+  }, 60_000)
 })
