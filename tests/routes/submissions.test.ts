@@ -9,7 +9,7 @@ import { previewUpload } from '#app/models/uploads.server.ts'
 import { parseUploadFile } from '#app/returns/upload-parse.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestUser, TestClient } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 import { startTestServer } from '#tests/setup/server.ts'
 
@@ -398,6 +398,40 @@ describe(`POST /api/v1/returns on ${ENGINE}`, () => {
       body: 'x',
     })
     expect(unsigned.status).toBe(401)
+  })
+
+  test('/account/tokens offers the scopes of the role, and a board lead’s new token submits', async () => {
+    const lead = new TestClient(server.url)
+    expect((await lead.signIn('lothian@example.scot')).status).toBe(302)
+    const page = await (await lead.get('/account/tokens')).text()
+    expect(page).toContain('This token may: <strong>submit returns</strong>')
+    expect(page).not.toMatch(/type="radio"/)
+    const refused = await lead.post('/account/tokens', {
+      intent: 'create',
+      name: 'Feed',
+      expiresIn: '90',
+      scope: 'read',
+    })
+    expect(refused.status).toBe(400)
+    const created = await lead.post('/account/tokens', {
+      intent: 'create',
+      name: 'Lothian feed',
+      expiresIn: '90',
+      scope: 'submit',
+    })
+    expect(created.status).toBe(200)
+    const token = /(dtd_[A-Za-z0-9_-]{43})/.exec(await created.text())![1]!
+    const { response } = await post(token, csv(['2025-06,S08000024,ccbt-adults,referrals,40,']), {
+      query: '?dryRun=true',
+    })
+    expect(response.status).toBe(200)
+
+    const nationalClient = new TestClient(server.url)
+    expect((await nationalClient.signIn('national@example.scot')).status).toBe(302)
+    const choices = await (await nationalClient.get('/account/tokens')).text()
+    expect(choices).toMatch(/<legend[^>]*>What the token may do<\/legend>/)
+    const radios = [...choices.matchAll(/<input[^>]*>/g)].map((m) => m[0]).filter((tag) => tag.includes('type="radio"'))
+    expect(radios.map((tag) => /value="(\w+)"/.exec(tag)![1])).toEqual(['read', 'submit'])
   })
 
   test('too many requests from one token answer 429 with Retry-After', async () => {

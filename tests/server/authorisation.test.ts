@@ -3,6 +3,7 @@
 import { fc } from '@fast-check/vitest'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createApiToken } from '#app/models/api-tokens.server.ts'
 import type { Role } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
 import { createTestUser, TestClient } from '#tests/setup/client.ts'
@@ -16,6 +17,8 @@ interface Member {
   role: Role
   boardId: number | null
   client: TestClient
+  /** An API token of the widest scope the role may hold (submit, or read for analysts). */
+  token: string
 }
 const members: Member[] = []
 /** A member of each role equally often; board leads of any board. */
@@ -47,10 +50,16 @@ beforeAll(async () => {
     })),
   ]
   for (const account of accounts) {
-    await createTestUser(account.email, account.role, account.boardId)
+    const id = await createTestUser(account.email, account.role, account.boardId)
     const client = new TestClient(server.url)
     expect((await client.signIn(account.email)).status).toBe(302)
-    members.push({ role: account.role, boardId: account.boardId, client })
+    const token = await createApiToken({
+      actor: { id, email: account.email, role: account.role, orgUnitId: account.boardId },
+      name: `${account.email} script`,
+      scope: account.role === 'analyst' ? 'read' : 'submit',
+      expiresAt: null,
+    })
+    members.push({ role: account.role, boardId: account.boardId, client, token })
   }
   targetUserId = await createTestUser('target@example.scot', 'analyst')
 }, 120_000)
@@ -301,7 +310,7 @@ const POSTS: Array<{
 ]
 
 /** A fingerprint of every table a refused request must leave alone. */
-async function fingerprint() {
+async function fingerprint({ withUse = true } = {}) {
   const tables = [
     'users',
     'services',
@@ -316,7 +325,8 @@ async function fingerprint() {
     'annotations',
     'data_queries',
     'query_messages',
-  ]
+    'submission_requests',
+  ].filter((table) => withUse || (table !== 'audit_events' && table !== 'api_tokens'))
   const parts = await Promise.all(
     tables.map(async (table) => {
       const [row] = await queryRows<{ digest: string | null }>(
@@ -376,6 +386,30 @@ describe('the roles table, enforced on the server', () => {
         },
       ),
       { numRuns: 80 },
+    )
+  })
+
+  test('returns through the API are accepted exactly when the role may change the board, and a refused one changes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyMember, fc.nat({ max: 1_000 }), async (member, boardIndex) => {
+        const board = boardIds[boardIndex % boardIds.length]!
+        // Not the record of the token's use: a refused submission is in the audit trail, as every
+        // use of a token is, and the token's last-used time moves.
+        const before = await fingerprint({ withUse: false })
+        const response = await fetch(`${server.url}/api/v1/returns`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${member.token}`, 'content-type': 'text/csv' },
+          body: `month,board_code,service,measure,value\r\n2024-05,${await codeOf(board)},ccbt-adults,referrals,${++counter % 500}`,
+        })
+        if (allowed({ ownBoard: board }, member)) {
+          expect(response.status, `submission by ${member.role}`).toBe(200)
+          expect(await fingerprint({ withUse: false })).not.toBe(before)
+        } else {
+          expect(response.status, `submission by ${member.role}`).toBe(403)
+          expect(await fingerprint({ withUse: false })).toBe(before)
+        }
+      }),
+      { numRuns: 40 },
     )
   })
 
