@@ -115,8 +115,7 @@ export function createApp(options: AppOptions) {
           'default-src': ["'self'"],
           'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
           'style-src': ["'self'"],
-          // A page may add one style element with the nonce (the printed report's page margins).
-          'style-src-elem': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+          'style-src-elem': ["'self'"],
           // Charts position their tooltips with style attributes; style elements stay strict.
           'style-src-attr': ["'unsafe-inline'"],
           'img-src': ["'self'", 'data:', 'blob:'],

@@ -14,7 +14,6 @@ import { formatCount, formatPercent } from '#app/domain/format.ts'
 import { SPC_ASSURANCE_LABELS, SPC_VARIATION_LABELS } from '#app/statistics/spc.ts'
 import { FUNNEL_FLAG_LABELS } from '#app/statistics/funnels.ts'
 import { formatDateTime } from '#app/utils/dates.ts'
-import { useNonce } from '#app/utils/nonce.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -58,16 +57,12 @@ function Sentences({ items }: { items: ReportSentence[] }) {
 
 export default function MonthlyReport() {
   const { view, report, asAt, permalink } = useLoaderData<typeof loader>()
-  const nonce = useNonce()
   const where = report.board?.name ?? 'Scotland'
   const asAtText = formatDateTime(asAt)
   const csv = (id: string) =>
     `${figureCsvHref(id, view.filters, view.period, { board: report.board?.code })}&asAt=${encodeURIComponent(asAt)}`
-  // Printed pages carry the as-at time and the address that reproduces them in their margins.
-  const pageFooter = `Figures as at ${asAtText}. ${permalink}`.replace(/["\\]/g, '')
   return (
     <>
-      <style nonce={nonce}>{`@page { @bottom-left { content: "${pageFooter}"; } }`}</style>
       <Breadcrumbs
         items={[
           report.board
@@ -134,7 +129,10 @@ export default function MonthlyReport() {
               cell: (h) =>
                 h.variation ? (
                   <span className="app-report__signal">
-                    <VariationIcon variation={h.variation} size={28} label="" />
+                    {/* The words beside it say what the icon shows. */}
+                    <span aria-hidden="true">
+                      <VariationIcon variation={h.variation} size={28} />
+                    </span>
                     {SPC_VARIATION_LABELS[h.variation]}
                   </span>
                 ) : h.tooFewPoints ? (
@@ -148,7 +146,9 @@ export default function MonthlyReport() {
               cell: (h) =>
                 h.assurance ? (
                   <span className="app-report__signal">
-                    <AssuranceIcon assurance={h.assurance} size={28} label="" />
+                    <span aria-hidden="true">
+                      <AssuranceIcon assurance={h.assurance} size={28} />
+                    </span>
                     {SPC_ASSURANCE_LABELS[h.assurance]}
                   </span>
                 ) : (

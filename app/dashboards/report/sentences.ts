@@ -99,17 +99,21 @@ export function headlineSentences(h: Headline, month: string): ReportSentence[] 
     return [{ text: `${h.label}: nothing was reported for ${formatMonth(month)}.`, figure, comparison: 'none' }]
   }
   const value = formatValue(h.kind, h.value)
-  const stated = h.kind === 'proportion' ? `${h.label} was ${value}` : `${h.label} were ${value} ${h.unit}`
+  const stated = h.kind === 'proportion' ? `${h.label}: ${value}` : `${h.label}: ${value} ${h.unit}`
   const judged = h.tooFewPoints
     ? 'too few months are reported to judge it against a usual range'
     : h.variation
       ? VARIATION_PHRASES[h.variation]
       : 'not judged on its control chart'
+  const earlier =
+    h.yearEarlier === null
+      ? null
+      : `${formatValue(h.kind, h.yearEarlier)} in ${formatMonth(yearBefore(month))}, a year earlier`
   const sentences: ReportSentence[] = [
     {
-      text: `${stated} in ${formatMonth(month)}: ${judged}.`,
+      text: `${stated} in ${formatMonth(month)}, ${judged}${earlier ? `; ${earlier}` : ''}.`,
       figure,
-      comparison: `the mean and process limits of ${h.chartPeriod}`,
+      comparison: `the mean and process limits of ${h.chartPeriod}${earlier ? '; the same month a year earlier' : ''}`,
     },
   ]
   if (h.standard !== null && h.assurance) {
@@ -117,13 +121,6 @@ export function headlineSentences(h: Headline, month: string): ReportSentence[] 
       text: `Against the standard of ${formatPercent(h.standard)}, ${ASSURANCE_PHRASES[h.assurance]}.`,
       figure,
       comparison: `the standard (${formatPercent(h.standard)}) and the process limits of ${h.chartPeriod}`,
-    })
-  }
-  if (h.yearEarlier !== null) {
-    sentences.push({
-      text: `A year earlier, in ${formatMonth(yearBefore(month))}, it was ${formatValue(h.kind, h.yearEarlier)}.`,
-      figure,
-      comparison: `the same month a year earlier`,
     })
   }
   return sentences
