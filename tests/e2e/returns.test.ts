@@ -122,7 +122,7 @@ describe('a board lead’s month', () => {
     await signIn(page, 'national.lead@demo.scot')
     await page.goto('/returns')
     // The Scotland return (national self-help) is entered by the national lead.
-    await page.getByRole('link', { name: 'Scotland' }).click()
+    await page.getByRole('link', { name: 'Scotland', exact: true }).click()
     const visits = page.getByLabel('Online interactive self-help guides (national): Visits (visits)', { exact: true })
     if (await visits.count()) {
       await visits.fill('not a number')
