@@ -7,6 +7,9 @@ import { FigureBlock } from '#app/components/ui/figure-block.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { AssuranceIcon, SpcIconKey, VariationIcon } from '#app/components/ui/spc-icons.tsx'
 import { getMonthlyReport } from '#app/dashboards/cache.server.ts'
+import { listReturnQueries, UNRESOLVED_STATUSES } from '#app/models/queries.server.ts'
+import { QUERY_STATUS_LABELS } from '#app/domain/labels.ts'
+import { can } from '#app/utils/permissions.ts'
 import { figureCsvHref } from '#app/dashboards/filters.ts'
 import { requireReportViews } from '#app/dashboards/report/request.server.ts'
 import { REPORT_RULES, type ReportSentence } from '#app/dashboards/report/sentences.ts'
@@ -24,8 +27,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { view, asAt } = await requireReportViews(request, params.month)
-  const report = await getMonthlyReport(view)
+  const { user, view, asAt } = await requireReportViews(request, params.month)
+  const board = view.board ? { orgUnitId: view.board.id } : undefined
+  const [report, queries] = await Promise.all([
+    getMonthlyReport(view),
+    // Queries follow the returns: those the reader may see, as they stand now (not as at).
+    can.viewQueries(user, board)
+      ? listReturnQueries({ actor: user, ...board, month: view.period.to, statuses: UNRESOLVED_STATUSES })
+      : null,
+  ])
   const url = new URL(request.url)
   // The address that gives these figures again, whatever is saved later.
   const permanent = new URLSearchParams()
@@ -35,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     view,
     report,
+    queries,
     asAt,
     permalink: `${url.origin}${url.pathname}?${permanent}`,
   })
@@ -56,7 +67,7 @@ function Sentences({ items }: { items: ReportSentence[] }) {
 }
 
 export default function MonthlyReport() {
-  const { view, report, asAt, permalink } = useLoaderData<typeof loader>()
+  const { view, report, queries, asAt, permalink } = useLoaderData<typeof loader>()
   const where = report.board?.name ?? 'Scotland'
   const asAtText = formatDateTime(asAt)
   const csv = (id: string) =>
@@ -207,6 +218,44 @@ export default function MonthlyReport() {
           </ul>
         )}
       </section>
+
+      {queries ? (
+        <section aria-labelledby="queries" className="app-report__section">
+          <h2 id="queries" className="ds_h2">
+            Data queries not yet closed
+          </h2>
+          {queries.length === 0 ? (
+            <p>
+              No data query on {report.board ? `${report.board.name}'s` : 'a'} return for {report.monthLabel} is open or
+              waiting to be closed.
+            </p>
+          ) : (
+            <DataTable
+              caption={`Data queries on returns for ${report.monthLabel} not yet closed, as they stand now`}
+              rowKey={(q) => q.id}
+              rows={queries}
+              columns={[
+                { header: 'Board', cell: (q) => q.boardName },
+                {
+                  header: 'About',
+                  cell: (q) => (q.figure ? `${q.figure.serviceName}: ${q.figure.label}` : 'The whole return'),
+                },
+                { header: 'Status', cell: (q) => QUERY_STATUS_LABELS[q.status].text },
+                { header: 'Question', cell: (q) => q.messages.find((m) => m.kind === 'question')?.body ?? '' },
+                {
+                  header: 'Latest answer',
+                  cell: (q) => q.messages.filter((m) => m.kind === 'answer').at(-1)?.body ?? 'none yet',
+                },
+              ]}
+            />
+          )}
+          <p className="app-no-print">
+            <Link to={`/queries?month=${report.month}${report.board ? `&board=${report.board.code}` : ''}`}>
+              All queries on these returns
+            </Link>
+          </p>
+        </section>
+      ) : null}
 
       <section aria-labelledby="charts" className="app-report__section">
         <h2 id="charts" className="ds_h2">

@@ -365,6 +365,19 @@ describe('the roles table, enforced on the server', () => {
     )
   })
 
+  test("monthly reports: the national one for everyone, a board's for all but other boards' leads", async () => {
+    await fc.assert(
+      fc.asyncProperty(anyMember, fc.nat({ max: 1_000 }), async (member, boardIndex) => {
+        const board = boardIds[boardIndex % boardIds.length]!
+        const response = await member.client.get(`/reports/2025-06?board=${await codeOf(board)}`)
+        // A board's report follows what its figures may be exported by (the roles table's "own board").
+        expect(response.status).toBe(allowed({ exportBoard: board }, member) ? 200 : 403)
+        expect((await member.client.get('/reports/2025-06')).status).toBe(200)
+      }),
+      { numRuns: 20 },
+    )
+  })
+
   test('form posts succeed exactly when allowed, and a refused one changes no row', async () => {
     await fc.assert(
       fc.asyncProperty(
