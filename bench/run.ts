@@ -7,6 +7,8 @@
 //    the same page's SQL statements run straight on the driver (the baseline), signed in.
 // 2. The JavaScript / makes the browser download, gzipped.
 // 3. An upload of 100,000 rows: time, rows per second, peak memory; baseline: parsing alone.
+// 3b. The same 100,000 rows sent to POST /api/v1/returns (CSV, then JSON) beside the same rows
+//    through the upload path (parse, preview, commit) in the same run, each on a database of its own.
 // 4. A full CSV export of a large synthetic data set at two sizes: rows per second and peak
 //    memory; the baseline is the smaller size (memory must stay flat as rows grow).
 // 5. The load test: autocannon at 50 connections against the production server in a process of
@@ -15,7 +17,7 @@
 // It ends with one line per target: met or not met.
 //
 // Options: --requests N (timed requests per page, default 40), --scale demo|large|both,
-// --only dashboards,uploads,exports,load (default: all), --load-seconds N (default 15).
+// --only dashboards,uploads,submissions,exports,load (default: all), --load-seconds N (default 15).
 import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
@@ -35,6 +37,7 @@ import { clearCache } from '#app/utils/cache.server.ts'
 import { benchExports } from './exports.ts'
 import { benchLoad, type LoadGroup } from './load.ts'
 import { benchUpload } from './uploads.ts'
+import { benchSubmission } from './submissions.ts'
 import { createApp } from '../server/app.ts'
 import { ensureProductionBuild, SERVER_BUILD } from '../server/build.ts'
 import { measureClientJs } from './client-js.ts'
@@ -52,7 +55,7 @@ const { values: options } = parseArgs({
   options: {
     requests: { type: 'string', default: '40' },
     scale: { type: 'string', default: 'both' },
-    only: { type: 'string', default: 'dashboards,uploads,exports,load' },
+    only: { type: 'string', default: 'dashboards,uploads,submissions,exports,load' },
     'load-seconds': { type: 'string', default: '15' },
   },
 })
@@ -389,6 +392,43 @@ async function main() {
       met: ratio <= 1.5,
       figure: `${ratio.toFixed(2)} x`,
     })
+  }
+
+  if (SECTIONS.has('submissions')) {
+    const rows = 100_000
+    const scratch = async <T>(name: string, work: (connection: DatabaseConnection) => Promise<T>) => {
+      const { connection, drop } = await openScratchDatabase(name)
+      try {
+        return await work(connection)
+      } finally {
+        registerDatabase(undefined)
+        await connection.close()
+        await drop()
+      }
+    }
+    const upload = await scratch('submit_upload', (connection) => benchUpload({ connection, rows }))
+    const config = readConfig({ ...baseEnv(), DATA_DIR: os.tmpdir() })
+    const api = []
+    for (const format of ['csv', 'json'] as const)
+      api.push(
+        await scratch(`submit_${format}`, (connection) => benchSubmission({ connection, rows, format, build, config })),
+      )
+    results.submissions = { upload, api }
+    console.log('')
+    console.log(
+      `3b. Submission of ${rows.toLocaleString('en-GB')} rows through POST /api/v1/returns (one request: read, parsed, checked and written in one transaction), beside the same rows through the upload path (baseline: parse, preview and commit, ${(upload.totalMs / 1000).toFixed(1)} s, ${Math.round(upload.rowsPerSecond).toLocaleString('en-GB')} rows per second):`,
+    )
+    for (const a of api) {
+      const ratio = a.totalMs / upload.totalMs
+      console.log(
+        `  ${pad(a.format.toUpperCase(), 6)}${pad(`${a.megabytes.toFixed(1)} MB`, 9)}total ${pad(`${(a.totalMs / 1000).toFixed(1)} s`, 9)}${pad(`${Math.round(a.rowsPerSecond).toLocaleString('en-GB')} rows/s`, 16)}${ratio.toFixed(2)} x the upload; ${a.figuresWritten.toLocaleString('en-GB')} figures written`,
+      )
+      targets.push({
+        target: `100,000-row submission through the API (${a.format.toUpperCase()}) within 1.5 x the same rows through the upload path`,
+        met: ratio <= 1.5,
+        figure: `${ratio.toFixed(2)} x`,
+      })
+    }
   }
 
   if (SECTIONS.has('exports')) {

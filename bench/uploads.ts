@@ -28,7 +28,7 @@ async function withPeakMemory<T>(work: () => Promise<T>) {
  * `breakdowns`, the file has a breakdown column and each figure that can be split by sex is
  * followed by its three categories (adding up to it), which count towards the rows.
  */
-async function buildCsv(connection: DatabaseConnection, rows: number, breakdowns = false) {
+export async function buildCsv(connection: DatabaseConnection, rows: number, breakdowns = false) {
   const slots = await queryRows<{ service: string; measure: string; split: boolean }>(
     connection.db,
     sql`select s.slug as service, m.name as measure,
