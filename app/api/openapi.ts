@@ -563,7 +563,7 @@ export const OPENAPI_DOCUMENT = {
       SubmissionRow: {
         type: 'object',
         description:
-          'One figure, as a row of the upload. Omitted or null `value` is not allowed: give null for “not reported”.',
+          'One figure, as a row of the upload: `month`, `board_code`, `service`, `measure` and `value` are required (`value` null for not reported); no other fields.',
         required: ['month', 'board_code', 'service', 'measure', 'value'],
         additionalProperties: false,
         properties: {
