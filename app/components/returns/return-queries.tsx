@@ -66,7 +66,8 @@ export function ReturnQueries({
       )}
       {queries.map((query) => (
         <QueryItem
-          key={query.id}
+          // A new message draws the query again, so its forms start empty after they worked.
+          key={`${query.id}-${query.messages.length}`}
           query={query}
           current={figures.find((f) => query.figure && f.value === `${query.figure.service}.${query.figure.measure}`)}
           version={version}
@@ -77,7 +78,11 @@ export function ReturnQueries({
         />
       ))}
       {canRaise ? (
-        <RaiseQueryForm figures={figures} feedback={feedback?.intent === 'raise-query' ? feedback : null} />
+        <RaiseQueryForm
+          key={queries.length}
+          figures={figures}
+          feedback={feedback?.intent === 'raise-query' ? feedback : null}
+        />
       ) : null}
     </section>
   )
