@@ -19,7 +19,7 @@ import {
 } from '#app/utils/dates.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import { type Database, queryRows, type Transaction } from '#db/client.ts'
-import { annotations, costs, users } from '#db/schema/index.ts'
+import { annotations, costs, dataQueries, queryMessages, users } from '#db/schema/index.ts'
 import type { ReferenceData } from './reference.ts'
 import { readReferenceData } from './reference.ts'
 import { generateDemoBreakdowns } from './demo-breakdowns.ts'
@@ -492,6 +492,42 @@ export async function loadDemoData(
       org_unit_id int, service_id int, month date, measure_id int, dimension_id int, category_id int,
       value int, valid_from timestamptz, changed_by int`,
     )
+    // One open and one answered data query, raised by the national lead, answered by the board.
+    for (const q of demoQueries(
+      states,
+      figures,
+      boards.map((b) => b.code),
+      now,
+    )) {
+      const orgUnitId = unitId.get(q.code)!
+      const [query] = await tx
+        .insert(dataQueries)
+        .values({
+          orgUnitId,
+          month: `${q.month}-01`,
+          serviceId: serviceId.get(q.service)!,
+          measureId: measureId.get(q.measure)!,
+          status: q.answer ? 'answered' : 'open',
+          raisedBy: nationalLead,
+          raisedAt: q.question.at,
+          updatedAt: (q.answer ?? q.question).at,
+        })
+        .returning({ id: dataQueries.id })
+      await tx.insert(queryMessages).values([
+        { queryId: query!.id, kind: 'question', body: q.question.body, authorId: nationalLead, at: q.question.at },
+        ...(q.answer
+          ? [
+              {
+                queryId: query!.id,
+                kind: 'answer' as const,
+                body: q.answer.body,
+                authorId: leadOf.get(orgUnitId) ?? nationalLead,
+                at: q.answer.at,
+              },
+            ]
+          : []),
+      ])
+    }
     // Costs of every financial year, recorded by the national lead.
     const demoCosts = generateDemoCosts(reference, generateDemoValues(reference, through), through)
     if (demoCosts.length > 0) {
@@ -507,6 +543,92 @@ export async function loadDemoData(
       )
     }
   })
+}
+
+export interface DemoQuery {
+  code: string
+  month: string
+  service: string
+  measure: string
+  question: { body: string; at: Date }
+  answer: { body: string; at: Date } | null
+}
+
+/**
+ * One open and one answered query, on two boards' returns of the latest month that has at least
+ * two (the month before when the latest has not come in yet), preferring returns submitted and
+ * not yet approved, where a query is most often raised. The open one asks about referrals
+ * against the same month a year before (its figures are the return's own); the answered one
+ * asks what the waiting figure counts, and the board answers from the definition, correcting
+ * nothing. Asked a day after the return came in, answered a day later, never after `now`.
+ */
+export function demoQueries(states: DemoReturnState[], values: DemoValue[], boardCodes: string[], now: Date) {
+  const value = new Map(values.map((v) => [`${v.code}:${v.service}:${v.month}:${v.measure}`, v.value]))
+  const latest = states.reduce((m, s) => (s.month > m ? s.month : m), '')
+  for (const month of [latest, addMonths(latest, -1)]) {
+    const candidates = states
+      .filter(
+        (s) =>
+          s.month === month &&
+          boardCodes.includes(s.code) &&
+          value.has(`${s.code}:ccbt-adults:${month}:referrals`) &&
+          value.has(`${s.code}:ccbt-adults:${month}:waiting_at_month_end`),
+      )
+      .sort(
+        (a, b) =>
+          Number(Boolean(a.approvedAt || !a.submittedAt)) - Number(Boolean(b.approvedAt || !b.submittedAt)) ||
+          a.code.localeCompare(b.code),
+      )
+    if (candidates.length < 2) continue
+    // In working hours: asked at 09:30 (UTC) the day after the return came in, answered at 14:15
+    // the day after that; squeezed in before `now` when the return came in only just now.
+    const timeline = (s: DemoReturnState) => {
+      const base = (s.submittedAt ?? s.savedAt).getTime()
+      const nextDay = (t: number) => Math.floor(t / DAY) * DAY + DAY
+      const asked = nextDay(base) + 9.5 * HOUR
+      const answered = nextDay(asked) + 14.25 * HOUR
+      if (answered < now.getTime()) return { asked: new Date(asked), answered: new Date(answered) }
+      const early = asked < now.getTime() ? asked : base + (now.getTime() - base) / 3
+      return { asked: new Date(early), answered: new Date(early + (now.getTime() - early) / 2) }
+    }
+    const [open, answered] = candidates as [DemoReturnState, DemoReturnState]
+    const yearBefore = addMonths(month, -12)
+    const referrals = value.get(`${open.code}:ccbt-adults:${month}:referrals`)!
+    const before = value.get(`${open.code}:ccbt-adults:${yearBefore}:referrals`)
+    const waiting = value.get(`${answered.code}:ccbt-adults:${month}:waiting_at_month_end`)!
+    const fmt = (n: number) => n.toLocaleString('en-GB')
+    return [
+      {
+        code: open.code,
+        month,
+        service: 'ccbt-adults',
+        measure: 'referrals',
+        question: {
+          body:
+            before === undefined
+              ? `Referrals to cCBT Adults were ${fmt(referrals)} this month. Can you confirm the figure, or correct it?`
+              : `Referrals to cCBT Adults were ${fmt(referrals)} this month against ${fmt(before)} in the same month last year. Can you confirm the figure, or correct it?`,
+          at: timeline(open).asked,
+        },
+        answer: null,
+      },
+      {
+        code: answered.code,
+        month,
+        service: 'ccbt-adults',
+        measure: 'waiting_at_month_end',
+        question: {
+          body: `${fmt(waiting)} people were waiting at the end of the month. Does that include people referred but not yet contacted?`,
+          at: timeline(answered).asked,
+        },
+        answer: {
+          body: 'Yes: it counts everyone referred who had not started treatment on the last day of the month, contacted or not, as the definition asks. The figure is right.',
+          at: timeline(answered).answered,
+        },
+      },
+    ] satisfies DemoQuery[]
+  }
+  return []
 }
 
 /** National contracts and licences of each service in 2021/22, in pounds; 3% a year more after. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { lastCompleteMonth } from '#app/utils/dates.ts'
-import { demoAnnotations, demoBoardLeadEmail, generateDemoValues } from '#seed/demo.ts'
+import { lastCompleteMonth, monthRange } from '#app/utils/dates.ts'
+import { demoAnnotations, demoBoardLeadEmail, demoQueries, demoReturnStates, generateDemoValues } from '#seed/demo.ts'
 import { readReferenceData } from '#seed/reference.ts'
 
 const reference = readReferenceData()
@@ -71,5 +71,33 @@ describe('the demo generator', () => {
     ])
     // Nothing from the future: by 2022-06 only the launch has happened.
     expect(demoAnnotations(reference, '2022-06').map((a) => a.eventDate)).toEqual(['2022-04-01'])
+  })
+
+  test('one open and one answered query, on two boards’ returns of the latest month, the same on every run', () => {
+    const now = new Date('2026-11-29T12:00:00Z')
+    const boards = reference.orgUnits.filter((u) => u.kind === 'board').map((u) => u.code)
+    const states = demoReturnStates([...boards, 'S92000003'], monthRange('2025-01', '2026-10'), now, 15)
+    const values = generateDemoValues(reference, '2026-10')
+    const queries = demoQueries(states, values, boards, now)
+    expect(demoQueries(states, values, boards, now)).toEqual(queries)
+    expect(queries.map((q) => q.answer === null)).toEqual([true, false])
+    const [open, answered] = queries as [(typeof queries)[number], (typeof queries)[number]]
+    expect(open.code).not.toBe(answered.code)
+    expect([open.month, answered.month]).toEqual(['2026-10', '2026-10'])
+    // Both are on returns that exist, asked after the return came in and answered after that.
+    for (const q of queries) {
+      const state = states.find((s) => s.code === q.code && s.month === q.month)!
+      expect(q.question.at.getTime()).toBeGreaterThan((state.submittedAt ?? state.savedAt).getTime())
+      if (q.answer) expect(q.answer.at.getTime()).toBeGreaterThan(q.question.at.getTime())
+      expect((q.answer ?? q.question).at.getTime()).toBeLessThanOrEqual(now.getTime())
+    }
+    // The open query quotes the return's own referrals and those of the year before.
+    const referrals = (month: string) =>
+      values
+        .find(
+          (v) => v.code === open.code && v.service === 'ccbt-adults' && v.month === month && v.measure === 'referrals',
+        )!
+        .value.toLocaleString('en-GB')
+    expect(open.question.body).toContain(`were ${referrals('2026-10')} this month against ${referrals('2025-10')}`)
   })
 })
