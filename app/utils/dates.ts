@@ -155,16 +155,34 @@ export function daysInMonth(month: string) {
   return DateTime.fromObject({ year: p.year, month: p.month }, { zone: ZONE }).daysInMonth!
 }
 
+// Dates and times are written with Intl rather than luxon: components format them in the
+// browser too, and luxon would add 22 KB to every page that does.
+const SCOTTISH_PARTS = /* @__PURE__ */ new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+})
+
+function scottishParts(value: Date | string) {
+  const date = typeof value === 'string' ? new Date(value) : value
+  const parts = Object.fromEntries(SCOTTISH_PARTS.formatToParts(date).map((p) => [p.type, p.value]))
+  return parts as Record<'day' | 'month' | 'year' | 'hour' | 'minute', string>
+}
+
 /** '22 November 2026, 14:05' in Scottish time. */
 export function formatDateTime(value: Date | string) {
-  const date = typeof value === 'string' ? new Date(value) : value
-  return DateTime.fromJSDate(date, { zone: ZONE }).toFormat('d MMMM yyyy, HH:mm')
+  const p = scottishParts(value)
+  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`
 }
 
 /** '22 November 2026' in Scottish time. */
 export function formatDate(value: Date | string) {
-  const date = typeof value === 'string' ? new Date(value) : value
-  return DateTime.fromJSDate(date, { zone: ZONE }).toFormat('d MMMM yyyy')
+  const p = scottishParts(value)
+  return `${p.day} ${p.month} ${p.year}`
 }
 
 /** A London wall-clock time as an instant: `londonTime('2026-03-29T01:30')`. */

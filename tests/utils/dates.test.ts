@@ -9,6 +9,8 @@ import {
   monthRange,
   quarterEnding,
   returnDeadline,
+  formatDate,
+  formatDateTime,
 } from '#app/utils/dates.ts'
 
 describe('financial years and quarters', () => {
@@ -66,5 +68,16 @@ describe('return deadlines in Scottish time', () => {
     const earlyJuly = londonTime('2026-07-01T00:30')
     expect(earlyJuly.toISOString()).toBe('2026-06-30T23:30:00.000Z')
     expect(latestDueMonth(earlyJuly, 15)).toBe('2026-05')
+  })
+})
+
+describe('dates and times written in Scottish time', () => {
+  test('winter (GMT) and summer (BST), single-digit days, midnight', () => {
+    expect(formatDate('2026-01-05T23:30:00Z')).toBe('5 January 2026')
+    expect(formatDateTime('2026-01-05T23:30:00Z')).toBe('5 January 2026, 23:30')
+    // 23:30 UTC in July is 00:30 the next day in Scotland.
+    expect(formatDate('2026-07-14T23:30:00Z')).toBe('15 July 2026')
+    expect(formatDateTime('2026-07-14T23:30:00Z')).toBe('15 July 2026, 00:30')
+    expect(formatDateTime(new Date('2026-11-22T14:05:00Z'))).toBe('22 November 2026, 14:05')
   })
 })
