@@ -43,3 +43,10 @@ export function formatPointChange(change: number) {
 export function capitalise(text: string) {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
+
+/** '1st', '2nd', '3rd', '11th', '15th', '22nd': a day of the month in words. */
+export function formatOrdinal(day: number) {
+  const teen = day % 100 >= 11 && day % 100 <= 13
+  const suffix = teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[day % 10] ?? 'th')
+  return `${day}${suffix}`
+}

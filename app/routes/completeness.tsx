@@ -16,7 +16,8 @@ import {
   monthRange,
   PROGRAMME_START_MONTH,
 } from '#app/utils/dates.ts'
-import { formatPercent } from '#app/domain/format.ts'
+import { formatOrdinal, formatPercent } from '#app/domain/format.ts'
+import { getConfig } from '#app/utils/config.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Completeness of returns - Digital Therapies Programme Dashboard' }]
 
@@ -39,20 +40,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ...grid,
     breakdowns,
     to: query.to,
+    deadlineDay: getConfig().RETURN_DEADLINE_DAY,
     earlier: first > PROGRAMME_START_MONTH ? addMonths(query.to, -12) : null,
     later: query.to < latest ? (addMonths(query.to, 12) > latest ? latest : addMonths(query.to, 12)) : null,
   })
 }
 
 export default function Completeness() {
-  const { units, months, cells, earlier, later, breakdowns } = useLoaderData<typeof loader>()
+  const { units, months, cells, earlier, later, breakdowns, deadlineDay } = useLoaderData<typeof loader>()
   const cell = (code: string, month: string) => cells.find((c) => c.code === code && c.month === month)
   return (
     <>
       <PageHeader title="Completeness of returns">
         <p>
           Each board’s monthly return from {formatMonth(months[0]!.month)} to {formatMonth(months.at(-1)!.month)}. A
-          return is on time when it is first submitted by the 15th of the following month.
+          return is on time when it is first submitted by the {formatOrdinal(deadlineDay)} of the following month.
         </p>
       </PageHeader>
       <dl className="app-state-legend">

@@ -11,6 +11,7 @@ import { countQueriesAwaiting } from '#app/models/queries.server.ts'
 import { listReturns } from '#app/models/completeness.server.ts'
 import { requireUser } from '#app/utils/auth.server.ts'
 import { getConfig } from '#app/utils/config.server.ts'
+import { formatOrdinal } from '#app/domain/format.ts'
 import {
   addMonths,
   formatDate,
@@ -61,6 +62,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     attention: attention && user.role !== 'analyst' ? { role: user.role, ...attention, queriesAwaiting } : null,
     /** Without a mail server, nobody is reminded by e-mail: the page says so. */
     remindersOff: !getConfig().SMTP_URL,
+    deadlineDay: getConfig().RETURN_DEADLINE_DAY,
     national,
     board: user.orgUnitName,
     month: query.month,
@@ -101,7 +103,7 @@ export default function Returns() {
           {national
             ? `Every board’s return for ${formatMonth(data.month)}: open one to review, approve or reopen it.`
             : 'Your board’s monthly returns, newest first. Open a month to enter, check and submit its figures.'}{' '}
-          Returns are due by the 15th of the following month.
+          Returns are due by the {formatOrdinal(data.deadlineDay)} of the following month.
         </p>
       </PageHeader>
       {data.remindersOff ? (
