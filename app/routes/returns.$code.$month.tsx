@@ -265,6 +265,13 @@ export default function MonthlyReturn() {
       <ErrorSummary errors={summary} />
       {done && !actionData ? <SuccessBanner title={done} /> : null}
       {actionData?.kind === 'conflict' ? <ConflictNotice conflict={actionData} /> : null}
+      {actionData?.kind === 'confirm-approve' ? (
+        // Said at the top too: without JavaScript the page comes back scrolled to the top.
+        <WarningText>
+          The month is not approved yet: queries about it are not closed.{' '}
+          <a href="#workflow-actions">Confirm or go back to the queries</a>.
+        </WarningText>
+      ) : null}
       <Breadcrumbs items={[{ to: '/returns', label: 'Monthly returns' }]} current={`${form.unit.name}, ${monthName}`} />
       <PageHeader label={form.unit.name} title={`Monthly return for ${monthName}`}>
         <p>
@@ -364,7 +371,7 @@ export default function MonthlyReturn() {
 
       <div id="workflow-actions" tabIndex={-1}>
         {form.canApprove ? (
-          <Form method="post" className="app-workflow">
+          <Form method="post" className="app-workflow" preventScrollReset>
             <h2>Approve this month</h2>
             <p>Approving locks the figures. They stay provisional in exports until approved.</p>
             <input type="hidden" name="version" value={form.version} />
