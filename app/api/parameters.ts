@@ -279,6 +279,10 @@ export function resolveActivityParams(
   const latestMonth = currentMonth(asAt)
   const from = params.from ?? periodStart(PROGRAMME_START_MONTH, grain)
   let to = params.to
+  if (to && !params.from && monthIndex(to) < monthIndex(from)) {
+    // With from given, the schema has said so already.
+    problems.push({ parameter: 'to', message: `must not be before from (${from}, the default)` })
+  }
   if (to && monthIndex(to) > monthIndex(latestMonth)) {
     problems.push({
       parameter: 'to',

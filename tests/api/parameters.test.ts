@@ -23,6 +23,15 @@ function problems(query: string) {
 }
 
 describe('activity parameters', () => {
+  test('a `to` before the default `from` is refused, naming the default (it was a server error)', () => {
+    expect(problems('to=0000-01')).toEqual([
+      { parameter: 'to', message: 'must not be before from (2021-04, the default)' },
+    ])
+    expect(problems('to=2021-03')).toEqual([
+      { parameter: 'to', message: 'must not be before from (2021-04, the default)' },
+    ])
+  })
+
   test('defaults: since the programme started, to the latest month due, long JSON with disclosure control, as at now', () => {
     expect(resolve('')).toEqual({
       from: '2021-04',
