@@ -1,8 +1,9 @@
 // Uploads of monthly figures: checked in full and previewed first, then committed all or
 // nothing, in one transaction, through the same rules and versioning as the return form.
 import crypto from 'node:crypto'
-import { and, eq, gt, isNull, sql } from 'drizzle-orm'
-import { addMonths, lastCompleteMonth, monthRange, toMonthDate } from '#app/utils/dates.ts'
+import { and, eq, gt, isNull, type SQL, sql } from 'drizzle-orm'
+import { getConfig } from '#app/utils/config.server.ts'
+import { addMonths, lastCompleteMonth, returnDeadline, toMonthDate } from '#app/utils/dates.ts'
 import { getDb, inTransaction } from '#app/utils/db.server.ts'
 import { assertAllowed } from '#app/utils/http.server.ts'
 import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
@@ -12,16 +13,23 @@ import {
   FigureRowSchema,
   monthProblem,
   PART_OF_WHOLE,
+  type Problem,
   unusualValue,
 } from '#app/returns/rules.ts'
-import { breakdownKey, checkBreakdowns, mergeBreakdowns, parseBreakdownCell } from '#app/returns/breakdowns.ts'
+import { getLogger } from '#app/utils/logger.server.ts'
+import {
+  type BreakdownFigure,
+  breakdownKey,
+  checkBreakdowns,
+  mergeBreakdowns,
+  parseBreakdownCell,
+} from '#app/returns/breakdowns.ts'
 import { type UploadProblem, UploadRejected, type UploadRow } from '#app/returns/upload-parse.server.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
-import { type UploadedFigure, uploads } from '#db/schema/index.ts'
-import { recordAuditEvent } from './audit.server.ts'
-import { listCurrentBreakdowns } from './breakdowns.server.ts'
+import { auditEvents, type UploadedFigure, uploads } from '#db/schema/index.ts'
+import { type AuditEntry, recordAuditEvent } from './audit.server.ts'
 import { listOrgUnitAliases, listOrgUnits, type OrgUnit } from './org-units.server.ts'
-import { loadRuleCatalogue, saveReturn } from './returns.server.ts'
+import { loadRuleCatalogue, type RuleCatalogue } from './returns.server.ts'
 
 /** An upload waits this long for its commit. */
 const PENDING_LIFETIME_MS = 60 * 60 * 1000
@@ -188,13 +196,33 @@ export async function checkUpload({
   }
   const summary: UploadSummary[] = []
   const warnings: UploadProblem[] = []
+  // What every board-month holds, read for all of them at once.
+  const boardMonths = [...groups.keys()].map((key) => {
+    const [code, month] = key.split('|') as [string, string]
+    return { unit: unitByCode.get(code)!, month }
+  })
+  const keyList = boardMonthList(boardMonths)
+  const states = new Map<string, { status: ReturnStatus; first_approved_at: string | null }>()
+  for (const r of await queryRows<{
+    org_unit_id: number
+    month: string
+    status: ReturnStatus
+    first_approved_at: string | null
+  }>(
+    db,
+    sql`select r.org_unit_id, to_char(r.month, 'YYYY-MM') as month, r.status::text as status,
+          r.first_approved_at::text as first_approved_at
+        from returns r join ${keyList} on k.org_unit_id = r.org_unit_id and k.month = r.month`,
+  ))
+    states.set(boardMonth(r.org_unit_id, r.month), r)
+  const serviceSlugs = new Map([...catalogue.services.values()].map((s) => [s.id, s.slug]))
+  const figuresHeld = await loadCurrentFigures(db, keyList, serviceSlugs, catalogue.measureNames)
+  const breakdownsHeld = await loadCurrentBreakdowns(db, keyList)
+  const history = await loadHistory(db, boardMonths, serviceSlugs, catalogue.measureNames)
   for (const [key, group] of groups) {
     const [code, month] = key.split('|') as [string, string]
     const unit = unitByCode.get(code)!
-    const [state] = await queryRows<{ status: ReturnStatus; first_approved_at: string | null }>(
-      db,
-      sql`select status::text as status, first_approved_at::text as first_approved_at from returns where org_unit_id = ${unit.id} and month = ${toMonthDate(month)}`,
-    )
+    const state = states.get(boardMonth(unit.id, month))
     if (!can.editReturn(actor, { orgUnitId: unit.id, status: state?.status ?? null })) {
       const message =
         actor.role === 'board_lead' && actor.orgUnitId !== unit.id
@@ -204,17 +232,7 @@ export async function checkUpload({
       problems.push(...group.map((f) => ({ row: f.row, column: 'board_code', message, refusal }) as const))
       continue
     }
-    const existing = await queryRows<{
-      service: string
-      measure: string
-      value: number | null
-      comment: string | null
-    }>(
-      db,
-      sql`select s.slug as service, m.name as measure, v.value, v.comment from return_values v
-          join services s on s.id = v.service_id join measures m on m.id = v.measure_id
-          where v.org_unit_id = ${unit.id} and v.month = ${toMonthDate(month)} and v.valid_to is null`,
-    )
+    const existing = figuresHeld.get(boardMonth(unit.id, month)) ?? []
     const merged = new Map<string, Figure>(existing.map((e) => [`${e.service}|${e.measure}`, e]))
     let added = 0
     let changed = 0
@@ -222,7 +240,7 @@ export async function checkUpload({
     const split = group.filter((f) => f.breakdown)
     if (split.length > 0) {
       // Breakdowns as they would stand, against the totals as they would stand.
-      const heldSplit = await listCurrentBreakdowns(db, unit.id, month)
+      const heldSplit = breakdownsHeld.get(boardMonth(unit.id, month)) ?? []
       const after = mergeBreakdowns(heldSplit, split.map(toBreakdown))
       changed += after.changes.length
       const totalsAfter = new Map(merged)
@@ -269,7 +287,7 @@ export async function checkUpload({
       if (row !== undefined)
         problems.push({ row, column: 'value', message: `${unit.name}, ${month}: ${problem.message}` })
     }
-    warnings.push(...(await unusualFigures(db, unit, month, totals)))
+    warnings.push(...unusualFigures(unit, month, totals, history))
     summary.push({
       code,
       name: unit.name,
@@ -286,24 +304,16 @@ export async function checkUpload({
   return { problems, notes, warnings, summary, figures }
 }
 
-async function unusualFigures(
-  db: Executor,
+/** Figures far from the board's previous 12 months, as warnings (a comment explains them). */
+function unusualFigures(
   unit: OrgUnit,
   month: string,
   group: UploadedFigure[],
-): Promise<UploadProblem[]> {
-  const months = monthRange(addMonths(month, -12), addMonths(month, -1))
-  const history = await queryRows<{ service: string; measure: string; value: number }>(
-    db,
-    sql`select s.slug as service, m.name as measure, v.value from return_values v
-        join services s on s.id = v.service_id join measures m on m.id = v.measure_id
-        where v.org_unit_id = ${unit.id} and v.valid_to is null and v.value is not null
-          and v.month between ${toMonthDate(months[0]!)} and ${toMonthDate(months.at(-1)!)}`,
-  )
+  history: Map<string, Map<string, number>>,
+): UploadProblem[] {
   return group.flatMap((f) => {
     if (f.value === null || f.comment) return []
-    const past = history.filter((h) => h.service === f.service && h.measure === f.measure).map((h) => h.value)
-    const warning = unusualValue(f.value, past)
+    const warning = unusualValue(f.value, pastValues(history, unit.id, f, month))
     return warning
       ? [
           {
@@ -426,15 +436,18 @@ export async function commitUpload({
 }
 
 /**
- * Saves checked figures board-month by board-month through the return form's own save (its
- * rules, versions, workflow and audit), inside the caller's transaction: the upload's commit
- * and the submission API both end here. Returns the problems found under lock; the caller rolls
- * back when there are any, so the write is all or nothing.
+ * Saves checked figures into many board-months at once, inside the caller's transaction: the
+ * upload's commit and the submission API both end here. Every board-month goes through the
+ * return form's rules, versions, workflow and audit (`saveReturn`), checked against the figures
+ * as they stand under lock; then the writes are set-based, one statement per table for the
+ * whole upload, so 100,000 figures cost a dozen statements rather than thousands. Returns the
+ * problems found; when there are any nothing is written and the caller rolls back, so the write
+ * is all or nothing.
  */
 export async function writeUploadedFigures({
   actor,
   figures: all,
-  reason,
+  reason: typedReason,
   submit,
   source,
   now,
@@ -451,69 +464,55 @@ export async function writeUploadedFigures({
   ip?: string | null
   tx: Transaction
 }) {
+  const reason = typedReason?.trim() || null
   const units = await listOrgUnits(tx)
   const catalogue = await loadRuleCatalogue(tx)
-  const groups = new Map<string, UploadedFigure[]>()
+  const unitByCode = new Map(units.map((u) => [u.code, u]))
+  const serviceSlugs = new Map([...catalogue.services.values()].map((s) => [s.id, s.slug]))
+  const groups = new Map<string, { unit: OrgUnit; month: string; figures: UploadedFigure[] }>()
   for (const f of all) {
-    const key = `${f.code}|${f.month}`
-    if (!groups.has(key)) groups.set(key, [])
-    groups.get(key)!.push(f)
+    const key = boardMonth(unitByCode.get(f.code)!.id, f.month)
+    if (!groups.has(key)) groups.set(key, { unit: unitByCode.get(f.code)!, month: f.month, figures: [] })
+    groups.get(key)!.figures.push(f)
   }
+  // Month by month, then board by board: the order in which every writer takes its locks.
+  const ordered = [...groups.values()].sort(
+    (a, b) => a.month.localeCompare(b.month) || a.unit.code.localeCompare(b.unit.code),
+  )
+  const keyList = boardMonthList(ordered)
+
+  // The returns concerned, locked for the rest of the transaction (as the form's save locks its one).
+  const held = new Map<string, HeldReturn>()
+  for (const r of await queryRows<HeldReturn & { org_unit_id: number; month: string }>(
+    tx,
+    sql`select r.org_unit_id, to_char(r.month, 'YYYY-MM') as month, r.status::text as status, r.version,
+          r.first_submitted_at is not null as submitted_before, r.first_approved_at is not null as approved_before
+        from returns r join ${keyList} on k.org_unit_id = r.org_unit_id and k.month = r.month
+        order by r.month, r.org_unit_id
+        for update of r`,
+  ))
+    held.set(boardMonth(r.org_unit_id, r.month), r)
+  const figuresHeld = await loadCurrentFigures(tx, keyList, serviceSlugs, catalogue.measureNames)
+  const breakdownsHeld = await loadCurrentBreakdowns(tx, keyList)
+  // Submitting checks each figure against the board's previous 12 months as they stand when
+  // its month is saved, so after this upload's own earlier months: held here and kept up to date.
+  const history = submit ? await loadHistory(tx, ordered, serviceSlugs, catalogue.measureNames) : new Map()
+
   const problems: UploadProblem[] = []
   const returns: Array<{ code: string; month: string; status: ReturnStatus; changed: number }> = []
+  const writes: ReturnWrite[] = []
   let changedFigures = 0
-  // Month by month (then board by board), so that this transaction takes the figure totals'
-  // month locks in the same order as every other writer (migration 0010).
-  const ordered = [...groups].sort(([a], [b]) => {
-    const [codeA, monthA] = a.split('|') as [string, string]
-    const [codeB, monthB] = b.split('|') as [string, string]
-    return monthA.localeCompare(monthB) || codeA.localeCompare(codeB)
-  })
-  for (const [key, figures] of ordered) {
-    const [code, month] = key.split('|') as [string, string]
-    const unit = units.find((u) => u.code === code)!
+  const lastComplete = lastCompleteMonth(now)
+  for (const { unit, month, figures } of ordered) {
+    const key = boardMonth(unit.id, month)
     const rowOf = new Map(figures.filter((f) => !f.breakdown).map((f) => [`${f.service}|${f.measure}`, f.row]))
     for (const f of figures) {
-      const key = f.breakdown ? breakdownKey({ ...f, ...f.breakdown }) : null
-      if (key && !rowOf.has(key)) rowOf.set(key, f.row)
+      const split = f.breakdown ? breakdownKey({ ...f, ...f.breakdown }) : null
+      if (split && !rowOf.has(split)) rowOf.set(split, f.row)
     }
-    let outcome
-    try {
-      outcome = await saveReturn({
-        actor,
-        unit,
-        month,
-        expectedVersion: null,
-        figures: figures
-          .filter((f) => !f.breakdown)
-          .map((f) => ({ service: f.service, measure: f.measure, value: f.value, comment: f.comment })),
-        breakdowns: figures.filter((f) => f.breakdown).map(toBreakdown),
-        submit,
-        reason: reason?.trim() || null,
-        source,
-        now,
-        ip,
-        executor: tx,
-        catalogue,
-      })
-    } catch (error) {
-      if (error instanceof Response && error.status === 403) {
-        const refusal = actor.role === 'board_lead' && actor.orgUnitId !== unit.id ? 'other-board' : 'locked'
-        const message =
-          refusal === 'other-board'
-            ? `You can only upload your own board’s figures, not ${unit.name}’s`
-            : `${unit.name}, ${month}: you may not change this return now (it may have been approved since the preview)`
-        problems.push(...figures.map((f) => ({ row: f.row, column: 'board_code', message, refusal }) as const))
-        continue
-      }
-      throw error
-    }
-    if (outcome.ok) {
-      changedFigures += outcome.changed
-      returns.push({ code, month, status: outcome.status, changed: outcome.changed })
-    } else if (outcome.kind === 'invalid') {
+    const refuse = (found: Problem[]) =>
       problems.push(
-        ...outcome.problems.map((p) => ({
+        ...found.map((p) => ({
           row:
             (p.dimension ? rowOf.get(breakdownKey({ ...p, dimension: p.dimension })) : undefined) ??
             rowOf.get(`${p.service}|${p.measure}`) ??
@@ -522,11 +521,483 @@ export async function writeUploadedFigures({
           message: `${unit.name}, ${month}: ${p.message}`,
         })),
       )
+
+    // From here to the end of the loop, the rules of saveReturn in the same order.
+    const monthIssue = monthProblem(month, lastComplete)
+    if (monthIssue) {
+      refuse([{ service: '', measure: '', rule: 'month-range', severity: 'error', message: monthIssue }])
+      continue
+    }
+    const current = held.get(key) ?? null
+    if (!can.editReturn(actor, { orgUnitId: unit.id, status: current?.status ?? null })) {
+      const refusal = actor.role === 'board_lead' && actor.orgUnitId !== unit.id ? 'other-board' : 'locked'
+      const message =
+        refusal === 'other-board'
+          ? `You can only upload your own board’s figures, not ${unit.name}’s`
+          : `${unit.name}, ${month}: you may not change this return now (it may have been approved since the preview)`
+      problems.push(...figures.map((f) => ({ row: f.row, column: 'board_code', message, refusal }) as const))
+      continue
+    }
+    const figureKey = (f: { service: string; measure: string }) => `${f.service}|${f.measure}`
+    const existing = figuresHeld.get(key) ?? []
+    const merged = new Map<string, Figure>(existing.map((e) => [figureKey(e), e]))
+    const changes: Array<Figure & { replaces: boolean }> = []
+    const totals = figures.filter((f) => !f.breakdown)
+    for (const figure of totals) {
+      const before = merged.get(figureKey(figure))
+      const after = {
+        service: figure.service,
+        measure: figure.measure,
+        value: figure.value,
+        comment: figure.comment === undefined ? (before?.comment ?? null) : figure.comment,
+      }
+      if ((before?.value ?? null) !== after.value || (before?.comment ?? null) !== after.comment) {
+        if (before || after.value !== null || after.comment !== null) changes.push({ ...after, replaces: !!before })
+      }
+      merged.set(figureKey(figure), after)
+    }
+    const found = checkFigures({
+      figures: [...merged.values()],
+      applies: catalogue.applies,
+      measures: catalogue.measures,
+      serviceNames: catalogue.serviceNames,
+    })
+    for (const f of totals.filter((f) => !catalogue.services.has(f.service) || !catalogue.measures.has(f.measure)))
+      found.push({
+        service: f.service,
+        measure: f.measure,
+        rule: 'not-applicable',
+        severity: 'error',
+        message: `${f.service} ${f.measure} is not a service and measure in the catalogue`,
+      })
+    const split = mergeBreakdowns(breakdownsHeld.get(key) ?? [], figures.filter((f) => f.breakdown).map(toBreakdown))
+    found.push(
+      ...checkBreakdowns({
+        figures: [...merged.values()],
+        breakdowns: split.merged,
+        applies: catalogue.breakdowns.applies,
+        labels: {
+          measure: (name) => catalogue.measures.get(name)?.label ?? name,
+          service: (slug) => catalogue.serviceNames.get(slug) ?? slug,
+        },
+      }),
+    )
+    if (submit) found.push(...unusualWithoutComment(unit.id, month, [...merged.values()], history, catalogue))
+    const changed = changes.length + split.changes.length
+    if (current?.approved_before && changed > 0 && !reason)
+      found.push({
+        service: '',
+        measure: '',
+        rule: 'reason-required',
+        severity: 'error',
+        message: 'These figures were approved before: give the reason for changing them',
+      })
+    const errors = found.filter((p) => p.severity === 'error')
+    if (errors.length > 0) {
+      refuse(errors)
+      continue
+    }
+    // Nothing to change and nothing to submit: leave the return, and its version, as they are.
+    if (changed === 0 && !(submit && current?.status === 'draft') && current) {
+      returns.push({ code: unit.code, month, status: current.status, changed: 0 })
+      continue
+    }
+    const becomesSubmitted = submit && (current?.status ?? 'draft') === 'draft'
+    const status: ReturnStatus = becomesSubmitted ? 'submitted' : (current?.status ?? 'draft')
+    writes.push({
+      unit,
+      month,
+      isNew: !current,
+      version: (current?.version ?? 0) + 1,
+      status,
+      becomesSubmitted,
+      countsInTotals: Boolean(current?.submitted_before) || becomesSubmitted,
+      revision: Boolean(current?.approved_before),
+      changes,
+      splitChanges: split.changes,
+    })
+    changedFigures += changed
+    returns.push({ code: unit.code, month, status, changed })
+    for (const c of changes) {
+      const past = history.get(`${unit.id}|${c.service}|${c.measure}`)
+      if (c.value === null) past?.delete(month)
+      else if (past) past.set(month, c.value)
+      else history.set(`${unit.id}|${c.service}|${c.measure}`, new Map([[month, c.value]]))
     }
   }
   problems.sort((a, b) => a.row - b.row || a.column.localeCompare(b.column))
+  if (problems.length === 0 && writes.length > 0)
+    await writeReturns(tx, { writes, catalogue, actor, reason, source, now, ip })
   return { problems, changedFigures, returns }
 }
+
+interface HeldReturn {
+  status: ReturnStatus
+  version: number
+  submitted_before: boolean
+  approved_before: boolean
+}
+
+/** One board-month's save, decided: what writeReturns writes for it. */
+interface ReturnWrite {
+  unit: OrgUnit
+  month: string
+  isNew: boolean
+  version: number
+  status: ReturnStatus
+  becomesSubmitted: boolean
+  /** Its figures count in the figure totals (it was submitted before, or is now). */
+  countsInTotals: boolean
+  /** A change after the month was first approved: the reason is kept with each figure. */
+  revision: boolean
+  changes: Array<Figure & { replaces: boolean }>
+  splitChanges: BreakdownFigure[]
+}
+
+const boardMonth = (orgUnitId: number, month: string) => `${orgUnitId}|${month}`
+
+/** Rows as a set in SQL: one JSON parameter read by json_to_recordset, on both engines. */
+function recordset(rows: object[], alias: string) {
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json) as ${sql.raw(alias)}`
+}
+
+/** Board-months as a set in SQL, `k(org_unit_id, month)`. */
+function boardMonthList(boardMonths: Array<{ unit: OrgUnit; month: string }>) {
+  return recordset(
+    boardMonths.map((g) => ({ org_unit_id: g.unit.id, month: toMonthDate(g.month) })),
+    'k(org_unit_id int, month date)',
+  )
+}
+
+/** The current figures of some board-months: board|month -> figures. */
+async function loadCurrentFigures(
+  db: Executor,
+  keyList: SQL,
+  serviceSlugs: Map<number, string>,
+  measureNames: Map<number, string>,
+) {
+  const held = new Map<string, Figure[]>()
+  for (const v of await queryRows<{
+    org_unit_id: number
+    month: string
+    service_id: number
+    measure_id: number
+    value: number | null
+    comment: string | null
+  }>(
+    db,
+    sql`select v.org_unit_id, to_char(v.month, 'YYYY-MM') as month, v.service_id, v.measure_id, v.value, v.comment
+        from return_values v join ${keyList} on k.org_unit_id = v.org_unit_id and k.month = v.month
+        where v.valid_to is null`,
+  )) {
+    const key = boardMonth(v.org_unit_id, v.month)
+    if (!held.has(key)) held.set(key, [])
+    held.get(key)!.push({
+      service: serviceSlugs.get(v.service_id)!,
+      measure: measureNames.get(v.measure_id)!,
+      value: v.value,
+      comment: v.comment,
+    })
+  }
+  return held
+}
+
+/** The current breakdowns of some board-months, in the catalogue's order: board|month -> breakdowns. */
+async function loadCurrentBreakdowns(db: Executor, keyList: SQL) {
+  const held = new Map<string, BreakdownFigure[]>()
+  for (const b of await queryRows<BreakdownFigure & { org_unit_id: number; month: string }>(
+    db,
+    sql`select v.org_unit_id, to_char(v.month, 'YYYY-MM') as month, s.slug as service, m.name as measure,
+          d.name as dimension, c.name as category, v.value
+        from breakdown_values v join ${keyList} on k.org_unit_id = v.org_unit_id and k.month = v.month
+        join services s on s.id = v.service_id
+        join measures m on m.id = v.measure_id
+        join breakdown_dimensions d on d.id = v.dimension_id
+        join breakdown_categories c on c.id = v.category_id
+        where v.valid_to is null
+        order by v.org_unit_id, v.month, s.sort_order, m.sort_order, d.sort_order, c.sort_order`,
+  )) {
+    const key = boardMonth(b.org_unit_id, b.month)
+    if (!held.has(key)) held.set(key, [])
+    held.get(key)!.push({
+      service: b.service,
+      measure: b.measure,
+      dimension: b.dimension,
+      category: b.category,
+      value: b.value,
+    })
+  }
+  return held
+}
+
+/** A figure's values over the 12 months before `month`, from loadHistory's map. */
+function pastValues(
+  history: Map<string, Map<string, number>>,
+  orgUnitId: number,
+  figure: { service: string; measure: string },
+  month: string,
+) {
+  const from = addMonths(month, -12)
+  return [...(history.get(`${orgUnitId}|${figure.service}|${figure.measure}`) ?? [])]
+    .filter(([m]) => m >= from && m < month)
+    .map(([, value]) => value)
+}
+
+/** The boards' current figures over the 12 months before each board-month: board|service|measure -> month -> value. */
+async function loadHistory(
+  db: Executor,
+  boardMonths: Array<{ unit: OrgUnit; month: string }>,
+  serviceSlugs: Map<number, string>,
+  measureNames: Map<number, string>,
+) {
+  const history = new Map<string, Map<string, number>>()
+  if (boardMonths.length === 0) return history
+  const unitIds = [...new Set(boardMonths.map((g) => g.unit.id))]
+  const months = boardMonths.map((g) => g.month).sort()
+  const rows = await queryRows<{
+    org_unit_id: number
+    month: string
+    service_id: number
+    measure_id: number
+    value: number
+  }>(
+    db,
+    sql`select v.org_unit_id, to_char(v.month, 'YYYY-MM') as month, v.service_id, v.measure_id, v.value
+        from return_values v
+        where v.valid_to is null and v.value is not null
+          and v.org_unit_id in (${sql.join(
+            unitIds.map((id) => sql`${id}`),
+            sql`, `,
+          )})
+          and v.month between ${toMonthDate(addMonths(months[0]!, -12))} and ${toMonthDate(addMonths(months.at(-1)!, -1))}`,
+  )
+  for (const r of rows) {
+    const key = `${r.org_unit_id}|${serviceSlugs.get(r.service_id)}|${measureNames.get(r.measure_id)}`
+    if (!history.has(key)) history.set(key, new Map())
+    history.get(key)!.set(r.month, r.value)
+  }
+  return history
+}
+
+/** As the form's submit: unusual values (against the board's previous 12 months) without a comment. */
+function unusualWithoutComment(
+  orgUnitId: number,
+  month: string,
+  figures: Figure[],
+  history: Map<string, Map<string, number>>,
+  catalogue: RuleCatalogue,
+): Problem[] {
+  return figures.flatMap((figure): Problem[] => {
+    if (figure.value === null || figure.comment) return []
+    const warning = unusualValue(figure.value, pastValues(history, orgUnitId, figure, month))
+    if (!warning) return []
+    const label = catalogue.measures.get(figure.measure)?.label ?? figure.measure
+    return [
+      {
+        service: figure.service,
+        measure: figure.measure,
+        rule: 'unusual',
+        severity: 'error',
+        message: `${label} for ${catalogue.serviceNames.get(figure.service) ?? figure.service}: ${warning.message}. Add a comment that explains it before submitting`,
+      },
+    ]
+  })
+}
+
+/**
+ * Writes the decided saves of many board-months, one statement per table: new returns, the
+ * figure totals' month locks, closed and new versions of figures and breakdowns, the returns'
+ * versions and states, their events and the audit trail.
+ */
+async function writeReturns(
+  tx: Transaction,
+  {
+    writes,
+    catalogue,
+    actor,
+    reason,
+    source,
+    now,
+    ip,
+  }: {
+    writes: ReturnWrite[]
+    catalogue: RuleCatalogue
+    actor: Actor
+    reason: string | null
+    source: 'upload' | 'api'
+    now: Date
+    ip?: string | null
+  },
+) {
+  const at = (w: ReturnWrite) => ({ org_unit_id: w.unit.id, month: toMonthDate(w.month) })
+  const created = writes.filter((w) => w.isNew)
+  if (created.length > 0)
+    await tx.execute(sql`
+      insert into returns (org_unit_id, month, status, version, updated_at)
+      select k.org_unit_id, k.month, 'draft'::return_status, 1, ${now}::timestamptz from ${recordset(created.map(at), 'k(org_unit_id int, month date)')}
+      order by k.month, k.org_unit_id`)
+  // The figure totals' triggers lock each month they change (migration 0010), statement by
+  // statement; this write's statements would reach the months in no one order between them,
+  // so it takes every month's lock first, in month order, as every other writer does.
+  const months = [...new Set(writes.filter((w) => w.countsInTotals).map((w) => w.month))].sort()
+  for (const month of months) {
+    const [year, number] = month.split('-').map(Number) as [number, number]
+    await tx.execute(sql`select pg_advisory_xact_lock(1, ${year * 12 + number}::int)`)
+  }
+
+  const figureRows = writes.flatMap((w) =>
+    w.changes.map((c) => ({
+      ...at(w),
+      service_id: catalogue.services.get(c.service)!.id,
+      measure_id: catalogue.measures.get(c.measure)!.id,
+      value: c.value,
+      comment: c.comment ?? null,
+      revision: w.revision,
+      replaces: c.replaces,
+    })),
+  )
+  const replaced = figureRows.filter((r) => r.replaces)
+  if (replaced.length > 0)
+    await tx.execute(sql`
+      update return_values v set valid_to = ${now}
+      from ${recordset(
+        replaced.map(({ org_unit_id, month, service_id, measure_id }) => ({
+          org_unit_id,
+          month,
+          service_id,
+          measure_id,
+        })),
+        'c(org_unit_id int, month date, service_id int, measure_id int)',
+      )}
+      where v.org_unit_id = c.org_unit_id and v.month = c.month and v.service_id = c.service_id
+        and v.measure_id = c.measure_id and v.valid_to is null`)
+  if (figureRows.length > 0)
+    await tx.execute(sql`
+      insert into return_values (org_unit_id, service_id, month, measure_id, value, comment, valid_from, changed_by, change_reason)
+      select c.org_unit_id, c.service_id, c.month, c.measure_id, c.value, c.comment, ${now}::timestamptz, ${actor.id}::int,
+        case when c.revision then ${reason}::text end
+      from ${recordset(
+        figureRows.map(({ replaces: _replaces, ...row }) => row),
+        'c(org_unit_id int, month date, service_id int, measure_id int, value int, comment text, revision boolean)',
+      )}
+      order by c.month, c.org_unit_id, c.service_id, c.measure_id`)
+
+  const splitRows = writes.flatMap((w) =>
+    w.splitChanges.map((c) => {
+      const dimension = catalogue.breakdowns.dimensions.get(c.dimension)!
+      return {
+        ...at(w),
+        service_id: catalogue.services.get(c.service)!.id,
+        measure_id: catalogue.measures.get(c.measure)!.id,
+        dimension_id: dimension.id,
+        category_id: dimension.categories.find((k) => k.name === c.category)!.id,
+        value: c.value,
+        revision: w.revision,
+      }
+    }),
+  )
+  if (splitRows.length > 0) {
+    const splitSet = recordset(
+      splitRows,
+      'c(org_unit_id int, month date, service_id int, measure_id int, dimension_id int, category_id int, value int, revision boolean)',
+    )
+    await tx.execute(sql`
+      update breakdown_values v set valid_to = ${now}
+      from ${splitSet}
+      where v.org_unit_id = c.org_unit_id and v.month = c.month and v.service_id = c.service_id
+        and v.measure_id = c.measure_id and v.category_id = c.category_id and v.valid_to is null`)
+    await tx.execute(sql`
+      insert into breakdown_values (org_unit_id, service_id, month, measure_id, dimension_id, category_id, value, valid_from, changed_by, change_reason)
+      select c.org_unit_id, c.service_id, c.month, c.measure_id, c.dimension_id, c.category_id, c.value, ${now}::timestamptz, ${actor.id}::int,
+        case when c.revision then ${reason}::text end
+      from ${splitSet}
+      where c.value is not null
+      order by c.month, c.org_unit_id, c.service_id, c.measure_id, c.dimension_id, c.category_id`)
+  }
+
+  // After the figures, as in the form's save: a return submitted for the first time brings its
+  // figures into the totals through the returns trigger.
+  await tx.execute(sql`
+    update returns r set version = c.version, updated_at = ${now},
+      status = case when c.submit then 'submitted'::return_status else r.status end,
+      submitted_at = case when c.submit then ${now} else r.submitted_at end,
+      submitted_by = case when c.submit then ${actor.id}::int else r.submitted_by end,
+      first_submitted_at = case when c.submit then coalesce(r.first_submitted_at, ${now}) else r.first_submitted_at end
+    from ${recordset(
+      writes.map((w) => ({ ...at(w), version: w.version, submit: w.becomesSubmitted })),
+      'c(org_unit_id int, month date, version int, submit boolean)',
+    )}
+    where r.org_unit_id = c.org_unit_id and r.month = c.month`)
+  const submitted = writes.filter((w) => w.becomesSubmitted)
+  if (submitted.length > 0)
+    await tx.execute(sql`
+      insert into return_events (org_unit_id, month, action, at, user_id)
+      select k.org_unit_id, k.month, 'submitted'::return_action, ${now}::timestamptz, ${actor.id}::int
+      from ${recordset(submitted.map(at), 'k(org_unit_id int, month date)')}
+      order by k.month, k.org_unit_id`)
+
+  const deadlineDay = getConfig().RETURN_DEADLINE_DAY
+  const events = writes.flatMap((w): AuditEntry[] => {
+    const subject = `${w.unit.name}, ${w.month}`
+    const entries: AuditEntry[] = []
+    if (w.changes.length + w.splitChanges.length > 0)
+      entries.push({
+        action: 'return.figures_changed',
+        actor,
+        orgUnitId: w.unit.id,
+        subject,
+        details: {
+          code: w.unit.code,
+          month: w.month,
+          source,
+          changed: w.changes.length,
+          ...(w.splitChanges.length > 0 ? { breakdownsChanged: w.splitChanges.length } : {}),
+          revision: w.revision,
+          reason,
+        },
+        ip,
+      })
+    if (w.becomesSubmitted)
+      entries.push({
+        action: 'return.submitted',
+        actor,
+        orgUnitId: w.unit.id,
+        subject,
+        details: { code: w.unit.code, month: w.month, late: now > returnDeadline(w.month, deadlineDay) },
+        ip,
+      })
+    return entries
+  })
+  await recordAuditEvents(events, tx)
+}
+
+/**
+ * Many audit events in one statement, each as recordAuditEvent records it (in the trail, in
+ * this order, and in the structured log).
+ */
+async function recordAuditEvents(entries: AuditEntry[], tx: Transaction) {
+  const rows = entries.map((entry) => ({
+    action: entry.action,
+    outcome: entry.outcome ?? 'success',
+    userId: entry.userId ?? entry.actor?.id ?? null,
+    userEmail: entry.userEmail ?? entry.actor?.email ?? null,
+    orgUnitId: entry.orgUnitId ?? null,
+    subject: entry.subject ?? null,
+    details: entry.details ?? null,
+    ip: entry.ip ?? null,
+  }))
+  // Well under PostgreSQL's 65,535 parameters a statement.
+  for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_STATEMENT)
+    await tx.insert(auditEvents).values(rows.slice(i, i + AUDIT_ROWS_PER_STATEMENT))
+  const logger = getLogger()
+  for (const { action, details: _details, ...logged } of rows)
+    logger[logged.outcome === 'success' ? 'info' : 'warn'](
+      { audit: action, ...logged },
+      `audit: ${action} (${logged.outcome})`,
+    )
+}
+
+const AUDIT_ROWS_PER_STATEMENT = 5_000
 
 function toBreakdown(f: UploadedFigure) {
   return { service: f.service, measure: f.measure, ...f.breakdown!, value: f.value }
