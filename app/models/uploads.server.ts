@@ -439,8 +439,8 @@ export async function commitUpload({
  * Saves checked figures into many board-months at once, inside the caller's transaction: the
  * upload's commit and the submission API both end here. Every board-month goes through the
  * return form's rules, versions, workflow and audit (`saveReturn`), checked against the figures
- * as they stand under lock; then the writes are set-based, one statement per table for the
- * whole upload, so 100,000 figures cost a dozen statements rather than thousands. Returns the
+ * as they stand under lock; then the writes are set-based, a statement per table for each
+ * 5,000 figures, so 100,000 figures cost about fifty statements rather than thousands. Returns the
  * problems found; when there are any nothing is written and the caller rolls back, so the write
  * is all or nothing.
  */
@@ -654,6 +654,28 @@ interface ReturnWrite {
   splitChanges: BreakdownFigure[]
 }
 
+/**
+ * Figures (and breakdown categories) written by one statement, about: larger batches save no
+ * time (each row's foreign-key checks dominate) and hold more memory at once.
+ */
+const FIGURES_PER_STATEMENT = 5_000
+
+/** Consecutive saves holding about `size` figures each. */
+function* inBatches(writes: ReturnWrite[], size: number) {
+  let batch: ReturnWrite[] = []
+  let figures = 0
+  for (const w of writes) {
+    batch.push(w)
+    figures += w.changes.length + w.splitChanges.length
+    if (figures >= size) {
+      yield batch
+      batch = []
+      figures = 0
+    }
+  }
+  if (batch.length > 0) yield batch
+}
+
 const boardMonth = (orgUnitId: number, month: string) => `${orgUnitId}|${month}`
 
 /** Rows as a set in SQL: one JSON parameter read by json_to_recordset, on both engines. */
@@ -805,9 +827,9 @@ function unusualWithoutComment(
 }
 
 /**
- * Writes the decided saves of many board-months, one statement per table: new returns, the
- * figure totals' month locks, closed and new versions of figures and breakdowns, the returns'
- * versions and states, their events and the audit trail.
+ * Writes the decided saves of many board-months, set-based: new returns, the figure totals'
+ * month locks, closed and new versions of figures and breakdowns (a statement per table for each
+ * 5,000 figures), the returns' versions and states, their events and the audit trail.
  */
 async function writeReturns(
   tx: Transaction,
@@ -845,74 +867,78 @@ async function writeReturns(
     await tx.execute(sql`select pg_advisory_xact_lock(1, ${year * 12 + number}::int)`)
   }
 
-  const figureRows = writes.flatMap((w) =>
-    w.changes.map((c) => ({
-      ...at(w),
-      service_id: catalogue.services.get(c.service)!.id,
-      measure_id: catalogue.measures.get(c.measure)!.id,
-      value: c.value,
-      comment: c.comment ?? null,
-      revision: w.revision,
-      replaces: c.replaces,
-    })),
-  )
-  const replaced = figureRows.filter((r) => r.replaces)
-  if (replaced.length > 0)
-    await tx.execute(sql`
-      update return_values v set valid_to = ${now}
-      from ${recordset(
-        replaced.map(({ org_unit_id, month, service_id, measure_id }) => ({
-          org_unit_id,
-          month,
-          service_id,
-          measure_id,
-        })),
-        'c(org_unit_id int, month date, service_id int, measure_id int)',
-      )}
-      where v.org_unit_id = c.org_unit_id and v.month = c.month and v.service_id = c.service_id
-        and v.measure_id = c.measure_id and v.valid_to is null`)
-  if (figureRows.length > 0)
-    await tx.execute(sql`
-      insert into return_values (org_unit_id, service_id, month, measure_id, value, comment, valid_from, changed_by, change_reason)
-      select c.org_unit_id, c.service_id, c.month, c.measure_id, c.value, c.comment, ${now}::timestamptz, ${actor.id}::int,
-        case when c.revision then ${reason}::text end
-      from ${recordset(
-        figureRows.map(({ replaces: _replaces, ...row }) => row),
-        'c(org_unit_id int, month date, service_id int, measure_id int, value int, comment text, revision boolean)',
-      )}
-      order by c.month, c.org_unit_id, c.service_id, c.measure_id`)
-
-  const splitRows = writes.flatMap((w) =>
-    w.splitChanges.map((c) => {
-      const dimension = catalogue.breakdowns.dimensions.get(c.dimension)!
-      return {
+  // Whole board-months at a time, in month order, so that no statement's parameter (and the
+  // memory it takes) grows with the size of the upload.
+  for (const batch of inBatches(writes, FIGURES_PER_STATEMENT)) {
+    const figureRows = batch.flatMap((w) =>
+      w.changes.map((c) => ({
         ...at(w),
         service_id: catalogue.services.get(c.service)!.id,
         measure_id: catalogue.measures.get(c.measure)!.id,
-        dimension_id: dimension.id,
-        category_id: dimension.categories.find((k) => k.name === c.category)!.id,
         value: c.value,
+        comment: c.comment ?? null,
         revision: w.revision,
-      }
-    }),
-  )
-  if (splitRows.length > 0) {
-    const splitSet = recordset(
-      splitRows,
-      'c(org_unit_id int, month date, service_id int, measure_id int, dimension_id int, category_id int, value int, revision boolean)',
+        replaces: c.replaces,
+      })),
     )
-    await tx.execute(sql`
-      update breakdown_values v set valid_to = ${now}
-      from ${splitSet}
-      where v.org_unit_id = c.org_unit_id and v.month = c.month and v.service_id = c.service_id
-        and v.measure_id = c.measure_id and v.category_id = c.category_id and v.valid_to is null`)
-    await tx.execute(sql`
-      insert into breakdown_values (org_unit_id, service_id, month, measure_id, dimension_id, category_id, value, valid_from, changed_by, change_reason)
-      select c.org_unit_id, c.service_id, c.month, c.measure_id, c.dimension_id, c.category_id, c.value, ${now}::timestamptz, ${actor.id}::int,
-        case when c.revision then ${reason}::text end
-      from ${splitSet}
-      where c.value is not null
-      order by c.month, c.org_unit_id, c.service_id, c.measure_id, c.dimension_id, c.category_id`)
+    const replaced = figureRows.filter((r) => r.replaces)
+    if (replaced.length > 0)
+      await tx.execute(sql`
+        update return_values v set valid_to = ${now}
+        from ${recordset(
+          replaced.map(({ org_unit_id, month, service_id, measure_id }) => ({
+            org_unit_id,
+            month,
+            service_id,
+            measure_id,
+          })),
+          'c(org_unit_id int, month date, service_id int, measure_id int)',
+        )}
+        where v.org_unit_id = c.org_unit_id and v.month = c.month and v.service_id = c.service_id
+          and v.measure_id = c.measure_id and v.valid_to is null`)
+    if (figureRows.length > 0)
+      await tx.execute(sql`
+        insert into return_values (org_unit_id, service_id, month, measure_id, value, comment, valid_from, changed_by, change_reason)
+        select c.org_unit_id, c.service_id, c.month, c.measure_id, c.value, c.comment, ${now}::timestamptz, ${actor.id}::int,
+          case when c.revision then ${reason}::text end
+        from ${recordset(
+          figureRows.map(({ replaces: _replaces, ...row }) => row),
+          'c(org_unit_id int, month date, service_id int, measure_id int, value int, comment text, revision boolean)',
+        )}
+        order by c.month, c.org_unit_id, c.service_id, c.measure_id`)
+
+    const splitRows = batch.flatMap((w) =>
+      w.splitChanges.map((c) => {
+        const dimension = catalogue.breakdowns.dimensions.get(c.dimension)!
+        return {
+          ...at(w),
+          service_id: catalogue.services.get(c.service)!.id,
+          measure_id: catalogue.measures.get(c.measure)!.id,
+          dimension_id: dimension.id,
+          category_id: dimension.categories.find((k) => k.name === c.category)!.id,
+          value: c.value,
+          revision: w.revision,
+        }
+      }),
+    )
+    if (splitRows.length > 0) {
+      const splitSet = recordset(
+        splitRows,
+        'c(org_unit_id int, month date, service_id int, measure_id int, dimension_id int, category_id int, value int, revision boolean)',
+      )
+      await tx.execute(sql`
+        update breakdown_values v set valid_to = ${now}
+        from ${splitSet}
+        where v.org_unit_id = c.org_unit_id and v.month = c.month and v.service_id = c.service_id
+          and v.measure_id = c.measure_id and v.category_id = c.category_id and v.valid_to is null`)
+      await tx.execute(sql`
+        insert into breakdown_values (org_unit_id, service_id, month, measure_id, dimension_id, category_id, value, valid_from, changed_by, change_reason)
+        select c.org_unit_id, c.service_id, c.month, c.measure_id, c.dimension_id, c.category_id, c.value, ${now}::timestamptz, ${actor.id}::int,
+          case when c.revision then ${reason}::text end
+        from ${splitSet}
+        where c.value is not null
+        order by c.month, c.org_unit_id, c.service_id, c.measure_id, c.dimension_id, c.category_id`)
+    }
   }
 
   // After the figures, as in the form's save: a return submitted for the first time brings its
