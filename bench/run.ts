@@ -381,7 +381,7 @@ async function main() {
       `  parse ${(upload.parseMs / 1000).toFixed(1)} s (baseline), check ${(upload.checkMs / 1000).toFixed(1)} s, commit ${(upload.commitMs / 1000).toFixed(1)} s; total ${(upload.totalMs / 1000).toFixed(1)} s = ${(upload.totalMs / upload.parseMs).toFixed(1)} x parsing alone`,
     )
     console.log(
-      `  ${Math.round(upload.rowsPerSecond).toLocaleString('en-GB')} rows per second; peak memory ${upload.peakMegabytes.toFixed(0)} MB above the start; ${upload.figuresWritten.toLocaleString('en-GB')} figures written`,
+      `  ${Math.round(upload.rowsPerSecond).toLocaleString('en-GB')} rows per second; peak memory ${upload.peakMegabytes.toFixed(0)} MB above the start (parse ${upload.peakMegabytesBy.parse.toFixed(0)}, check ${upload.peakMegabytesBy.check.toFixed(0)}, commit ${upload.peakMegabytesBy.commit.toFixed(0)}); ${upload.figuresWritten.toLocaleString('en-GB')} figures written`,
     )
     const rowsTarget = UPLOAD_TARGETS.rowsPerSecond[databaseUrl ? 'postgres' : 'pglite']
     const perSecond = (n: number) => `${Math.round(n).toLocaleString('en-GB')} rows/s`

@@ -124,6 +124,12 @@ export async function benchUpload({
     /** The baseline: rows per second of parsing alone, in the same run. */
     parseRowsPerSecond: parsed.result.rows.length / (parseMs / 1000),
     peakMegabytes: Math.max(parsed.peakBytes, checked.peakBytes, committed.peakBytes) / 1024 / 1024,
+    /** Each step's peak above the level at its start: where the memory goes. */
+    peakMegabytesBy: {
+      parse: parsed.peakBytes / 1024 / 1024,
+      check: checked.peakBytes / 1024 / 1024,
+      commit: committed.peakBytes / 1024 / 1024,
+    },
     figuresWritten: committed.result.changedFigures,
   }
 }
