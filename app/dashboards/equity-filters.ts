@@ -1,28 +1,23 @@
 // The filters of /equity and its figures' CSV downloads, in the URL like every dashboard's: one
 // schema, a fallback for each, so a bad address shows a sensible page, never an error.
 import { z } from 'zod'
+import {
+  BoardCodeSchema,
+  FinancialYearSchema,
+  queryString,
+  SdcSchema,
+  searchFields,
+  ServiceSlugSchema,
+} from './filters.ts'
 
 export const EQUITY_DEFAULTS = { service: 'ccbt-adults', measure: 'referrals' } as const
 
 export const EquityFiltersSchema = z.object({
   /** The financial year: 2025/26. */
-  year: z
-    .string()
-    .regex(/^\d{4}\/\d{2}$/)
-    .optional()
-    .catch(undefined),
+  year: FinancialYearSchema.optional().catch(undefined),
   /** A board's code; none is Scotland. */
-  board: z
-    .string()
-    .regex(/^[A-Z]\d{8}$/)
-    .optional()
-    .catch(undefined),
-  service: z
-    .string()
-    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
-    .max(80)
-    .catch(EQUITY_DEFAULTS.service)
-    .default(EQUITY_DEFAULTS.service),
+  board: BoardCodeSchema.optional().catch(undefined),
+  service: ServiceSlugSchema.catch(EQUITY_DEFAULTS.service).default(EQUITY_DEFAULTS.service),
   /** The count whose rate per 1,000 people is compared: referrals, started or completed. */
   measure: z
     .string()
@@ -30,18 +25,13 @@ export const EquityFiltersSchema = z.object({
     .max(80)
     .catch(EQUITY_DEFAULTS.measure)
     .default(EQUITY_DEFAULTS.measure),
-  sdc: z.enum(['on', 'off']).catch('off').default('off'),
+  sdc: SdcSchema,
 })
 
 export type EquityFilters = z.infer<typeof EquityFiltersSchema>
 
 export function parseEquityFilters(search: URLSearchParams): EquityFilters {
-  const raw: Record<string, string> = {}
-  for (const key of Object.keys(EquityFiltersSchema.shape)) {
-    const value = search.get(key)
-    if (value !== null && value.trim() !== '') raw[key] = value.trim()
-  }
-  return EquityFiltersSchema.parse(raw)
+  return EquityFiltersSchema.parse(searchFields(EquityFiltersSchema.shape, search))
 }
 
 /** The query string of the filters, without the defaults. */
@@ -52,6 +42,5 @@ export function equitySearch(filters: Partial<EquityFilters>) {
   if (filters.service && filters.service !== EQUITY_DEFAULTS.service) params.set('service', filters.service)
   if (filters.measure && filters.measure !== EQUITY_DEFAULTS.measure) params.set('measure', filters.measure)
   if (filters.sdc === 'on') params.set('sdc', 'on')
-  const query = params.toString().replaceAll('%2F', '/')
-  return query ? `?${query}` : ''
+  return queryString(params)
 }

@@ -78,6 +78,31 @@ export const ServiceSlugSchema = /* @__PURE__ */ (() =>
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
     .max(80))()
 
+/** A financial year such as 2025/26. */
+export const FinancialYearSchema = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{4}\/\d{2}$/))()
+/** Disclosure control on the page (`sdc=on`), off unless asked for. */
+export const SdcSchema = /* @__PURE__ */ (() => z.enum(['on', 'off']).catch('off').default('off'))()
+
+/** The parameters of `search` a schema's shape names, blanks left out: what the schema parses. */
+export function searchFields(shape: object, search: URLSearchParams) {
+  const raw: Record<string, string> = {}
+  for (const key of Object.keys(shape)) {
+    const value = search.get(key)
+    if (value !== null && value.trim() !== '') raw[key] = value.trim()
+  }
+  return raw
+}
+
+/** `?year=2025/26&...` (the year's slash kept readable), or '' when there is nothing to say. */
+export function queryString(params: URLSearchParams) {
+  const query = params.toString().replaceAll('%2F', '/')
+  return query ? `?${query}` : ''
+}
+
 export const DashboardFiltersSchema = /* @__PURE__ */ (() =>
   z.object({
     preset: z

@@ -1,6 +1,14 @@
 // The filters of /value and its figures' CSV downloads, in the URL like every dashboard's: one
 // schema, a fallback for each, so a bad address shows a sensible page, never an error.
 import { z } from 'zod'
+import {
+  BoardCodeSchema,
+  FinancialYearSchema,
+  queryString,
+  SdcSchema,
+  searchFields,
+  ServiceSlugSchema,
+} from './filters.ts'
 
 export const VALUE_GROWTH_DEFAULTS = { low: 0, growth: 5, high: 10 } as const
 /** Growth rates the form accepts, in percent a year. */
@@ -11,39 +19,21 @@ const growth = (fallback: number) =>
 
 export const ValueFiltersSchema = z.object({
   /** The financial year the comparisons show: 2024/25. */
-  year: z
-    .string()
-    .regex(/^\d{4}\/\d{2}$/)
-    .optional()
-    .catch(undefined),
+  year: FinancialYearSchema.optional().catch(undefined),
   /** A board's code; none is Scotland. */
-  board: z
-    .string()
-    .regex(/^[A-Z]\d{8}$/)
-    .optional()
-    .catch(undefined),
+  board: BoardCodeSchema.optional().catch(undefined),
   /** A service slug, `therapies` (cCBT and ieCBT together, the default) or `all`. */
-  service: z
-    .string()
-    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
-    .max(80)
-    .optional()
-    .catch(undefined),
+  service: ServiceSlugSchema.optional().catch(undefined),
   low: growth(VALUE_GROWTH_DEFAULTS.low),
   growth: growth(VALUE_GROWTH_DEFAULTS.growth),
   high: growth(VALUE_GROWTH_DEFAULTS.high),
-  sdc: z.enum(['on', 'off']).catch('off').default('off'),
+  sdc: SdcSchema,
 })
 
 export type ValueFilters = z.infer<typeof ValueFiltersSchema>
 
 export function parseValueFilters(search: URLSearchParams): ValueFilters {
-  const raw: Record<string, string> = {}
-  for (const key of Object.keys(ValueFiltersSchema.shape)) {
-    const value = search.get(key)
-    if (value !== null && value.trim() !== '') raw[key] = value.trim()
-  }
-  return ValueFiltersSchema.parse(raw)
+  return ValueFiltersSchema.parse(searchFields(ValueFiltersSchema.shape, search))
 }
 
 /** The query string of the filters, without the defaults. */
@@ -56,6 +46,5 @@ export function valueSearch(filters: Partial<ValueFilters>) {
     if (filters[key] !== undefined && filters[key] !== VALUE_GROWTH_DEFAULTS[key]) params.set(key, String(filters[key]))
   }
   if (filters.sdc === 'on') params.set('sdc', 'on')
-  const query = params.toString().replaceAll('%2F', '/')
-  return query ? `?${query}` : ''
+  return queryString(params)
 }

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { FigureBlock } from '#app/components/ui/figure-block.tsx'
-import { FilterSelect } from '#app/components/ui/filter-form.tsx'
+import { FilterActions, FilterSelect, SdcCheckbox } from '#app/components/ui/filter-form.tsx'
 import { WarningText } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { type EquityFilters, equitySearch, parseEquityFilters } from '#app/dashboards/equity-filters.ts'
@@ -192,33 +192,12 @@ export default function Equity() {
               options={measures.map((m) => ({ value: m.name, label: m.label }))}
             />
           </div>
-          <div className="ds_field-group app-filters__sdc">
-            <div className="ds_checkbox ds_checkbox--small">
-              <input
-                className="ds_checkbox__input"
-                id="sdc"
-                name="sdc"
-                type="checkbox"
-                value="on"
-                defaultChecked={filters.sdc === 'on'}
-                aria-describedby="sdc-hint"
-              />
-              <label className="ds_checkbox__label" htmlFor="sdc">
-                Hide small numbers
-              </label>
-              <p className="ds_hint-text" id="sdc-hint">
-                As for publication: counts from 1 to {data.threshold}, and any that would give one away, are shown as c.
-              </p>
-            </div>
-          </div>
-          <div className="app-filters__actions">
-            <button type="submit" className="ds_button ds_button--small ds_no-margin">
-              Apply filters
-            </button>
-            <Link to="/equity" className="app-filters__reset">
-              Reset<span className="visually-hidden"> to Scotland, cCBT Adults, referrals, the latest whole year</span>
-            </Link>
-          </div>
+          <SdcCheckbox checked={filters.sdc === 'on'}>
+            As for publication: counts from 1 to {data.threshold}, and any that would give one away, are shown as c.
+          </SdcCheckbox>
+          <FilterActions reset="/equity">
+            Reset<span className="visually-hidden"> to Scotland, cCBT Adults, referrals, the latest whole year</span>
+          </FilterActions>
         </Form>
       </div>
 

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { chartFor } from '#app/components/charts/figure-charts.tsx'
 import { Breadcrumbs } from '#app/components/ui/breadcrumbs.tsx'
 import { FigureBlock } from '#app/components/ui/figure-block.tsx'
-import { FilterSelect } from '#app/components/ui/filter-form.tsx'
+import { FilterActions, FilterSelect, SdcCheckbox } from '#app/components/ui/filter-form.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { getValuePage } from '#app/dashboards/pages/value.server.ts'
 import {
@@ -146,33 +146,12 @@ export default function Value() {
             <GrowthField id="growth" label="Central" value={filters.growth} />
             <GrowthField id="high" label="High" value={filters.high} />
           </fieldset>
-          <div className="ds_field-group app-filters__sdc">
-            <div className="ds_checkbox ds_checkbox--small">
-              <input
-                className="ds_checkbox__input"
-                id="sdc"
-                name="sdc"
-                type="checkbox"
-                value="on"
-                defaultChecked={filters.sdc === 'on'}
-                aria-describedby="sdc-hint"
-              />
-              <label className="ds_checkbox__label" htmlFor="sdc">
-                Hide small numbers
-              </label>
-              <p className="ds_hint-text" id="sdc-hint">
-                Withholds a unit cost of 1 to the threshold people, which with the cost would give the number.
-              </p>
-            </div>
-          </div>
-          <div className="app-filters__actions">
-            <button type="submit" className="ds_button ds_button--small ds_no-margin">
-              Apply filters
-            </button>
-            <Link to="/value" className="app-filters__reset">
-              Reset<span className="visually-hidden"> to Scotland, cCBT and ieCBT, the latest whole year</span>
-            </Link>
-          </div>
+          <SdcCheckbox checked={filters.sdc === 'on'}>
+            Withholds a unit cost of 1 to the threshold people, which with the cost would give the number.
+          </SdcCheckbox>
+          <FilterActions reset="/value">
+            Reset<span className="visually-hidden"> to Scotland, cCBT and ieCBT, the latest whole year</span>
+          </FilterActions>
         </Form>
       </div>
 

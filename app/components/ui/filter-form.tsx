@@ -170,33 +170,12 @@ export function FilterForm({
           ) : null}
           {extra}
         </div>
-        <div className="ds_field-group app-filters__sdc">
-          <div className="ds_checkbox ds_checkbox--small">
-            <input
-              className="ds_checkbox__input"
-              id="sdc"
-              name="sdc"
-              type="checkbox"
-              value="on"
-              defaultChecked={filters.sdc === 'on'}
-              aria-describedby="sdc-hint"
-            />
-            <label className="ds_checkbox__label" htmlFor="sdc">
-              Hide small numbers
-            </label>
-            <p className="ds_hint-text" id="sdc-hint">
-              For a view that may be published: disclosure control, as in the publication exports.
-            </p>
-          </div>
-        </div>
-        <div className="app-filters__actions">
-          <button type="submit" className="ds_button ds_button--small ds_no-margin">
-            Apply filters
-          </button>
-          <Link to={action} className="app-filters__reset">
-            Reset to the last 12 months<span className="visually-hidden">, all boards and services</span>
-          </Link>
-        </div>
+        <SdcCheckbox checked={filters.sdc === 'on'}>
+          For a view that may be published: disclosure control, as in the publication exports.
+        </SdcCheckbox>
+        <FilterActions reset={action}>
+          Reset to the last 12 months<span className="visually-hidden">, all boards and services</span>
+        </FilterActions>
       </Form>
       {state.sdcThreshold !== null ? (
         <div className="ds_inset-text app-filters__sdc-on" role="status">
@@ -218,6 +197,45 @@ export function FilterForm({
           </div>
         </div>
       ) : null}
+    </div>
+  )
+}
+
+/** "Hide small numbers" (`sdc=on`), with what it hides on this page as its hint. */
+export function SdcCheckbox({ checked, children }: { checked: boolean; children: ReactNode }) {
+  return (
+    <div className="ds_field-group app-filters__sdc">
+      <div className="ds_checkbox ds_checkbox--small">
+        <input
+          className="ds_checkbox__input"
+          id="sdc"
+          name="sdc"
+          type="checkbox"
+          value="on"
+          defaultChecked={checked}
+          aria-describedby="sdc-hint"
+        />
+        <label className="ds_checkbox__label" htmlFor="sdc">
+          Hide small numbers
+        </label>
+        <p className="ds_hint-text" id="sdc-hint">
+          {children}
+        </p>
+      </div>
+    </div>
+  )
+}
+
+/** Apply, and a link back to the page's defaults (`children` says what they are). */
+export function FilterActions({ reset, children }: { reset: string; children: ReactNode }) {
+  return (
+    <div className="app-filters__actions">
+      <button type="submit" className="ds_button ds_button--small ds_no-margin">
+        Apply filters
+      </button>
+      <Link to={reset} className="app-filters__reset">
+        {children}
+      </Link>
     </div>
   )
 }
