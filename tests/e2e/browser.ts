@@ -100,3 +100,14 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 export async function expectMainText(page: Page, text: string | RegExp) {
   await page.locator('main', { hasText: text }).waitFor({ timeout: 10_000 })
 }
+
+/**
+ * The latest month whose returns have fallen due (YYYY-MM), as the overview on the page names it
+ * ("… reported for October 2026").
+ */
+export async function headlineMonth(page: Page) {
+  const text = await page.locator('.ds_inset-text').first().innerText()
+  const [, name, year] = /reported for (\w+) (\d{4})/.exec(text)!
+  const month = new Date(`1 ${name} ${year} 12:00 UTC`).getUTCMonth() + 1
+  return `${year}-${String(month).padStart(2, '0')}`
+}

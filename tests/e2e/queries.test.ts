@@ -1,31 +1,7 @@
-import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { expectMainText, expectNoAxeViolations, saveScreenshot, signIn, useBrowser } from './browser.ts'
+import { expectMainText, expectNoAxeViolations, headlineMonth, saveScreenshot, signIn, useBrowser } from './browser.ts'
 
 const browser = useBrowser()
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-
-/** The latest month whose returns have fallen due, as the overview names it ("… reported for October 2026"). */
-async function headlineMonth(page: Page) {
-  await page.goto('/')
-  const text = await page.locator('.ds_inset-text').first().innerText()
-  const [, name, year] = /reported for (\w+) (\d{4})/.exec(text)!
-  return `${year}-${String(MONTHS.indexOf(name!) + 1).padStart(2, '0')}`
-}
 
 // Boards other journeys leave alone, with their demo leads; the first whose return of the month
 // exists is used (a demo return is missing now and then).
@@ -47,6 +23,7 @@ describe('data queries', () => {
     await expectNoAxeViolations(national)
     await saveScreenshot(national, 'queries')
 
+    await national.goto('/')
     const month = await headlineMonth(national)
     let board = BOARDS[0]!
     for (const candidate of BOARDS) {

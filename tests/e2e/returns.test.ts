@@ -1,30 +1,8 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { expectMainText, expectNoAxeViolations, saveScreenshot, signIn, useBrowser } from './browser.ts'
+import { expectMainText, expectNoAxeViolations, headlineMonth, saveScreenshot, signIn, useBrowser } from './browser.ts'
 
 const browser = useBrowser()
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-
-/** The latest month whose returns have fallen due, as the overview names it ("… reported for October 2026"). */
-async function headlineMonth(page: Page) {
-  const text = await page.locator('.ds_inset-text').first().innerText()
-  const [, name, year] = /reported for (\w+) (\d{4})/.exec(text)!
-  return `${year}-${String(MONTHS.indexOf(name!) + 1).padStart(2, '0')}`
-}
 
 async function referralsTile(page: Page) {
   const tile = page.locator('.app-kpi', {
