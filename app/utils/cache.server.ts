@@ -3,11 +3,30 @@
 // data it was computed from and uses it only while that version is current, so a change shows on
 // the next request; other caches key their entries by everything the value depends on.
 
-/** At most `maxEntries` values, the least recently used dropped first. */
+/**
+ * How a cache is bounded: by a number of entries, or by the bytes its keys and values take
+ * (`sizeOf` says how many a value takes), for values whose size varies so much that a count
+ * bounds nothing.
+ */
+export type CacheBound = number | { maxBytes: number; sizeOf: (value: never) => number }
+
+/** Bytes a cache entry costs besides its value: the map's slot and the key's characters. */
+const ENTRY_OVERHEAD_BYTES = 64
+
+/** At most `maxEntries` values (or `maxBytes` of them), the least recently used dropped first. */
 export class BoundedCache<T> {
   private readonly entries = new Map<string, T>()
+  private readonly sizes = new Map<string, number>()
+  private readonly maxEntries: number
+  private readonly maxBytes: number
+  private readonly sizeOf: ((value: T) => number) | null
+  private bytes = 0
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(bound: CacheBound) {
+    this.maxEntries = typeof bound === 'number' ? bound : Infinity
+    this.maxBytes = typeof bound === 'number' ? Infinity : bound.maxBytes
+    this.sizeOf = typeof bound === 'number' ? null : (bound.sizeOf as (value: T) => number)
+  }
 
   get(key: string): T | undefined {
     const hit = this.entries.get(key)
@@ -19,17 +38,36 @@ export class BoundedCache<T> {
   }
 
   set(key: string, value: T) {
-    this.entries.delete(key)
+    this.delete(key)
     this.entries.set(key, value)
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!)
+    if (this.sizeOf) {
+      const size = this.sizeOf(value) + key.length * 2 + ENTRY_OVERHEAD_BYTES
+      this.sizes.set(key, size)
+      this.bytes += size
+    }
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
+      this.delete(this.entries.keys().next().value!)
+    }
   }
 
   delete(key: string) {
     this.entries.delete(key)
+    const size = this.sizes.get(key)
+    if (size !== undefined) {
+      this.bytes -= size
+      this.sizes.delete(key)
+    }
   }
 
   clear() {
     this.entries.clear()
+    this.sizes.clear()
+    this.bytes = 0
+  }
+
+  /** The bytes the entries take, as `sizeOf` counts them (0 for a cache bounded by count). */
+  get byteSize() {
+    return this.bytes
   }
 
   get size() {
@@ -49,8 +87,11 @@ function caches() {
  * One cache per name for the whole process: the Remix build bundles its own copy of this module
  * beside the server's, and both must share it.
  */
-export function processCache<T>(name: string, maxEntries: number): BoundedCache<T> {
-  if (!caches().has(name)) caches().set(name, new BoundedCache<unknown>(maxEntries))
+export function processCache<T>(
+  name: string,
+  bound: number | { maxBytes: number; sizeOf: (value: T) => number },
+): BoundedCache<T> {
+  if (!caches().has(name)) caches().set(name, new BoundedCache<unknown>(bound as CacheBound))
   return caches().get(name) as BoundedCache<T>
 }
 
