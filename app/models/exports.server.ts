@@ -4,7 +4,8 @@
 // The activity export reads one financial year at a time (keyset paging on the year: every page
 // is one bounded query, on PGlite and PostgreSQL alike, served by the return_values_history
 // index), so memory stays flat however long the period, and the embedded database is never held
-// by one long query while a slow client downloads.
+// by one long query while a slow client downloads. The next year's query is sent while this
+// year's rows are written, so on PostgreSQL the reading overlaps the writing.
 import crypto from 'node:crypto'
 import { sql, type SQL } from 'drizzle-orm'
 import { type ActivityRequest, type ParameterProblem } from '#app/api/parameters.ts'
@@ -17,7 +18,7 @@ import {
   type SuppressionPattern,
 } from '#app/disclosure/activity-table.ts'
 import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
-import { addMonths, monthIndex, toMonthDate } from '#app/utils/dates.ts'
+import { addMonths, monthIndex, monthRange, toMonthDate } from '#app/utils/dates.ts'
 import { processCache } from '#app/utils/cache.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { countCacheLookup } from '#app/utils/metrics.server.ts'
@@ -291,14 +292,25 @@ export async function* readActivity(
     total: service.delivery === 'board' && national && (options.sdc || totalWanted) ? national : null,
     measures: reference.measures.filter((m) => measureNames.has(m.name) && service.measures.includes(m.name)),
   }))
+  // What each service writes: its units in order (the total last) that the caller may see, and
+  // the measures and rates asked for that apply to it.
+  const outputOf = servicesOf.map(({ service, units, total }) => ({
+    service,
+    units: (total ? [...units, total] : units).filter((unit) => output.has(unit.id)),
+    wanted: filters.measures.filter((m) => service.measures.includes(m.name)).map((m) => m.name),
+    rates: filters.indicators.filter((indicator) => appliesTo(indicator, service)),
+  }))
 
+  const years: string[] = []
   for (
     let yearStart = periodStart(options.from, 'fy');
     monthIndex(yearStart) <= monthIndex(options.to);
     yearStart = addMonths(yearStart, 12)
   ) {
-    const yearEnd = addMonths(yearStart, 11)
-    const blocks = await yearBlocks(db, {
+    years.push(yearStart)
+  }
+  const blocksOf = (yearStart: string) =>
+    yearBlocks(db, {
       yearStart,
       asAt: options.asAt,
       unitIds: readIds,
@@ -306,25 +318,79 @@ export async function* readActivity(
       availability: reference.availability,
       sdc: options.sdc,
     })
-
-    const first = monthIndex(options.from) > monthIndex(yearStart) ? options.from : yearStart
-    const last = monthIndex(options.to) < monthIndex(yearEnd) ? options.to : yearEnd
-    const rows: ActivityRow[] = []
-    for (const period of periodsBetween(first, last, options.grain)) {
-      for (const { service, units, total } of servicesOf) {
-        const block = blocks.get(service.id)!
-        for (const unit of total ? [...units, total] : units) {
-          if (!output.has(unit.id)) continue
-          rows.push(...rowsFor(period, service, unit, block, filters))
+  // The next year is read while this one is written: the database works on it meanwhile, and
+  // at most two years are held at once, so memory stays flat. Inside a transaction (one
+  // connection) the reads go one after another.
+  const ahead = !isTransaction(db)
+  let next: Promise<Map<number, ServiceBlock>> | null = null
+  try {
+    for (const [i, yearStart] of years.entries()) {
+      const blocks = await (next ?? blocksOf(yearStart))
+      next = ahead && i + 1 < years.length ? blocksOf(years[i + 1]!) : null
+      // Settled here if it fails while this year is written; awaited (and thrown) at its turn.
+      next?.catch(() => {})
+      const yearEnd = addMonths(yearStart, 11)
+      const first = monthIndex(options.from) > monthIndex(yearStart) ? options.from : yearStart
+      const last = monthIndex(options.to) < monthIndex(yearEnd) ? options.to : yearEnd
+      const rows: ActivityRow[] = []
+      for (const period of periodsBetween(first, last, options.grain)) {
+        for (const { service, units, wanted, rates } of outputOf) {
+          const block = blocks.get(service.id)!
+          for (const unit of units) {
+            for (const measure of wanted) {
+              const cell = block.figure(measure, unit.id, period)
+              if (cell) rows.push(activityRow(period, unit, service.slug, measure, cell))
+            }
+            for (const indicator of rates) {
+              const cell = block.rate(indicator.numerator, indicator.denominator, unit.id, period)
+              if (cell) rows.push(activityRow(period, unit, service.slug, indicator.id, cell))
+            }
+          }
         }
       }
+      if (rows.length) yield rows
     }
-    if (rows.length) yield rows
+  } finally {
+    next?.catch(() => {})
   }
 }
 
-/** A pattern is some hundreds of numbers: thousands of them take a few megabytes. */
-export const patternCache = () => processCache<SuppressionPattern>('suppression-patterns', 5_000)
+/** One row, every field set in one order, so that every row has the same shape. */
+function activityRow(
+  period: Period,
+  unit: BlockUnit,
+  service: string,
+  measure: string,
+  cell: { value: number | null; qualifier: Qualifier | null },
+): ActivityRow {
+  return {
+    period: period.key,
+    financial_year: period.financialYear,
+    board_code: unit.code,
+    board_name: unit.name,
+    service,
+    measure,
+    value: cell.value,
+    qualifier: cell.qualifier,
+  }
+}
+
+/** A transaction runs its statements on one connection, one after another. */
+function isTransaction(db: Executor) {
+  return typeof (db as { rollback?: unknown }).rollback === 'function'
+}
+
+/**
+ * The suppression patterns kept, bounded by the bytes they take rather than by their number: a
+ * pattern's size follows the figures of its service and year (four bytes a suppressed cell), so
+ * a count would bound nothing at ten times the boards.
+ */
+export const PATTERN_CACHE_BYTES = 16 * 1024 * 1024
+export const patternCache = () =>
+  processCache<SuppressionPattern>('suppression-patterns', {
+    maxBytes: PATTERN_CACHE_BYTES,
+    sizeOf: (pattern) => pattern.byteLength,
+  })
 
 export interface ServiceInYear {
   service: ServiceRef
@@ -376,15 +442,17 @@ export async function yearBlocks(
       blocks.set(service.id, buildServiceBlock(input))
       continue
     }
-    const key = digestOf([
-      query.yearStart,
-      query.sdc.threshold,
-      units,
-      total,
-      measures.map((m) => [m.id, m.name]),
-      query.availability.filter((a) => a.serviceId === service.id),
-      input.figures.map((f) => [f.unitId, f.measureId, f.month, f.value]).sort(),
-    ])
+    const key = patternKey(
+      [
+        query.yearStart,
+        query.sdc.threshold,
+        units,
+        total,
+        measures.map((m) => [m.id, m.name]),
+        query.availability.filter((a) => a.serviceId === service.id),
+      ],
+      input.figures,
+    )
     const pattern = cache.get(key)
     countCacheLookup('suppression-pattern', pattern !== undefined)
     const block = buildServiceBlock({ ...input, pattern })
@@ -398,26 +466,26 @@ export function digestOf(value: unknown) {
   return crypto.createHash('sha256').update(JSON.stringify(value)).digest('base64')
 }
 
-function rowsFor(period: Period, service: ServiceRef, unit: BlockUnit, block: ServiceBlock, filters: ActivityFilters) {
-  const rows: ActivityRow[] = []
-  const base = {
-    period: period.key,
-    financial_year: period.financialYear,
-    board_code: unit.code,
-    board_name: unit.name,
-    service: service.slug,
+/**
+ * The digest of what a pattern is worked out from: the small things as JSON, and the figures
+ * (unit, measure, month and value of each) as numbers, in the order readYearFigures gives them
+ * (by unit, measure and month), so nothing is sorted or turned into text.
+ */
+function patternKey(context: unknown, figures: readonly MonthFigure[]) {
+  const numbers = new Float64Array(figures.length * 4)
+  let i = 0
+  for (const figure of figures) {
+    numbers[i++] = figure.unitId
+    numbers[i++] = figure.measureId
+    numbers[i++] = Number(figure.month.slice(0, 4)) * 12 + Number(figure.month.slice(5, 7))
+    // A blank figure (null) is not any number a figure can be.
+    numbers[i++] = figure.value === null ? NaN : figure.value
   }
-  for (const measure of filters.measures) {
-    if (!service.measures.includes(measure.name)) continue
-    const cell = block.figure(measure.name, unit.id, period)
-    if (cell) rows.push({ ...base, measure: measure.name, ...cell })
-  }
-  for (const indicator of filters.indicators) {
-    if (!appliesTo(indicator, service)) continue
-    const cell = block.rate(indicator.numerator, indicator.denominator, unit.id, period)
-    if (cell) rows.push({ ...base, measure: indicator.id, ...cell })
-  }
-  return rows
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(context))
+    .update(new Uint8Array(numbers.buffer))
+    .digest('base64')
 }
 
 export function expectedIn(availability: readonly AvailabilityRef[], serviceId: number) {
@@ -469,17 +537,17 @@ async function readYearVersions(
   const first = sql`${toMonthDate(query.yearStart)}::date`
   const last = sql`${toMonthDate(query.yearEnd)}::date`
   const category = table === 'breakdown_values' ? sql`v.category_id` : sql`0`
+  // Few columns, numbers only: the month as its place in the period, and what the figure's
+  // versions and its return's events say as bits (FLAG_*), so there is little to decode a row.
+  const months = monthRange(query.yearStart, query.yearEnd)
   const rows = await queryRows<{
     org_unit_id: number
     service_id: number
     measure_id: number
     category_id: number
-    month: string
+    m: number
     value: number | null
-    current: boolean
-    at_first_approval: boolean
-    last_action: string | null
-    approved_once: boolean
+    flags: number
   }>(
     db,
     sql`
@@ -492,12 +560,15 @@ async function readYearVersions(
         group by e.org_unit_id, e.month
       )
       select v.org_unit_id, v.service_id, v.measure_id, ${category} as category_id,
-        to_char(v.month, 'YYYY-MM') as month, v.value,
-        (v.valid_to is null or v.valid_to > ${asAt}) as current,
-        coalesce(v.valid_from <= s.first_approved_at and (v.valid_to is null or v.valid_to > s.first_approved_at), false)
-          as at_first_approval,
-        s.last_action,
-        (s.first_approved_at is not null) as approved_once
+        ((extract(year from v.month)::int - ${sql.raw(String(Number(query.yearStart.slice(0, 4))))}) * 12
+          + extract(month from v.month)::int - ${sql.raw(String(Number(query.yearStart.slice(5, 7))))}) as m,
+        v.value,
+        (case when v.valid_to is null or v.valid_to > ${asAt} then ${sql.raw(String(FLAG_CURRENT))} else 0 end
+          + case when coalesce(v.valid_from <= s.first_approved_at
+              and (v.valid_to is null or v.valid_to > s.first_approved_at), false)
+            then ${sql.raw(String(FLAG_AT_FIRST_APPROVAL))} else 0 end
+          + case when s.last_action = 'approved' then ${sql.raw(String(FLAG_APPROVED_NOW))} else 0 end
+          + case when s.first_approved_at is not null then ${sql.raw(String(FLAG_APPROVED_ONCE))} else 0 end) as flags
       from ${sql.identifier(table)} v
       join returns r on r.org_unit_id = v.org_unit_id and r.month = v.month
       left join status s on s.org_unit_id = v.org_unit_id and s.month = v.month
@@ -511,54 +582,73 @@ async function readYearVersions(
           or (s.first_approved_at is not null and v.valid_from <= s.first_approved_at
             and (v.valid_to is null or v.valid_to > s.first_approved_at)))`,
   )
-  type Versions = {
-    unitId: number
-    serviceId: number
-    measureId: number
-    categoryId: number
-    month: string
-    current?: number | null
-    approved?: number | null
-    status: (typeof rows)[number]
-  }
-  const cells = new Map<string, Versions>()
-  for (const row of rows) {
-    const key = `${row.org_unit_id}:${row.service_id}:${row.measure_id}:${row.category_id}:${row.month}`
-    const cell =
-      cells.get(key) ??
-      ({
-        unitId: Number(row.org_unit_id),
-        serviceId: Number(row.service_id),
-        measureId: Number(row.measure_id),
-        categoryId: Number(row.category_id),
-        month: row.month,
-        status: row,
-      } as Versions)
-    if (row.current) cell.current = row.value === null ? null : Number(row.value)
-    if (row.at_first_approval) cell.approved = row.value === null ? null : Number(row.value)
-    cells.set(key, cell)
-  }
+  // By service, unit, measure, category and month, so that the versions of one figure come
+  // together (the current one and the one current at first approval, which may be the same row)
+  // and each service's figures are in one order, whatever order the database returned. Sorted
+  // here rather than by the query: an ORDER BY can turn the planner to a far slower plan.
+  rows.sort(
+    (a, b) =>
+      a.service_id - b.service_id ||
+      a.org_unit_id - b.org_unit_id ||
+      a.measure_id - b.measure_id ||
+      a.category_id - b.category_id ||
+      a.m - b.m,
+  )
   const byService = new Map<number, Array<MonthFigure & { categoryId: number }>>()
-  for (const cell of cells.values()) {
+  let list: Array<MonthFigure & { categoryId: number }> = []
+  let serviceId = NaN
+  for (let i = 0; i < rows.length;) {
+    const row = rows[i]!
+    let current: number | null | undefined = undefined
+    let approved: number | null | undefined = undefined
+    let j = i
+    for (; j < rows.length; j++) {
+      const version = rows[j]!
+      if (
+        j > i &&
+        (version.service_id !== row.service_id ||
+          version.org_unit_id !== row.org_unit_id ||
+          version.measure_id !== row.measure_id ||
+          version.category_id !== row.category_id ||
+          version.m !== row.m)
+      ) {
+        break
+      }
+      const value = version.value === null ? null : Number(version.value)
+      if (version.flags & FLAG_CURRENT) current = value
+      if (version.flags & FLAG_AT_FIRST_APPROVAL) approved = value
+    }
+    i = j
     // A figure with no version at the moment read (only one from first approval) is not there.
-    if (cell.current === undefined) continue
-    const provisional = cell.status.last_action !== 'approved'
-    const approvedOnce = Boolean(cell.status.approved_once)
-    const revised = approvedOnce && (cell.approved === undefined || cell.approved !== cell.current)
-    const list = byService.get(cell.serviceId) ?? []
+    if (current === undefined) continue
+    if (Number(row.service_id) !== serviceId) {
+      serviceId = Number(row.service_id)
+      list = byService.get(serviceId) ?? []
+      byService.set(serviceId, list)
+    }
+    // The return's state is the same for every version of the figure.
+    const approvedOnce = (row.flags & FLAG_APPROVED_ONCE) !== 0
     list.push({
-      unitId: cell.unitId,
-      measureId: cell.measureId,
-      categoryId: cell.categoryId,
-      month: cell.month,
-      value: cell.current,
-      provisional,
-      revised,
+      unitId: Number(row.org_unit_id),
+      measureId: Number(row.measure_id),
+      categoryId: Number(row.category_id),
+      month: months[row.m]!,
+      value: current,
+      provisional: (row.flags & FLAG_APPROVED_NOW) === 0,
+      revised: approvedOnce && (approved === undefined || approved !== current),
     })
-    byService.set(cell.serviceId, list)
   }
   return byService
 }
+
+/** The version is the one valid at the moment read. */
+const FLAG_CURRENT = 1
+/** The version was the one valid when the return was first approved. */
+const FLAG_AT_FIRST_APPROVAL = 2
+/** The return's last event at the moment read is its approval (otherwise the figure is provisional). */
+const FLAG_APPROVED_NOW = 4
+/** The return had been approved at least once by the moment read. */
+const FLAG_APPROVED_ONCE = 8
 
 export interface ReturnNotReceived {
   board_code: string
