@@ -113,6 +113,6 @@ describe(`the activity export of the demo data, byte for byte, on ${ENGINE}`, ()
       const again = await body(who, query)
       expect(crypto.createHash('sha256').update(again).digest('hex')).toBe(sha256)
     },
-    120_000,
+    300_000,
   )
 })
