@@ -149,12 +149,17 @@ async function measureExport(
     peakHeap = Math.max(peakHeap, usage.heapUsed)
     peakRss = Math.max(peakRss, usage.rss)
   }
-  // Cold: no suppression pattern kept yet (the warm-up has kept the first year's).
+  // Memory, first time (no suppression pattern kept yet; the warm-up has kept the first year's),
+  // as the patterns kept grow with the rows.
   clearCache()
   const params = `from=${PROGRAMME_START_MONTH}&to=${lastMonth}&format=csv&sdc=${sdc ? 'on' : 'off'}`
-  const started = performance.now()
   const { bytes, lines } = await readExport(params, now, sample)
   sample()
+  // Speed, first time again, apart: collecting the garbage to measure the memory takes time.
+  clearCache()
+  gc()
+  const started = performance.now()
+  await readExport(params, now, () => {})
   const seconds = (performance.now() - started) / 1000
   // Warm: the same export again while nothing has changed, as a second caller gets it.
   const warmStarted = performance.now()
@@ -199,7 +204,8 @@ async function readExport(params: string, now: Date, sample: () => void) {
     const { value, done } = await reader.read()
     if (done) break
     bytes += value.byteLength
-    for (const byte of value) if (byte === 0x0a) lines++
+    // The client's own work kept small: the bytes searched natively, not visited one by one.
+    for (let at = value.indexOf(0x0a); at !== -1; at = value.indexOf(0x0a, at + 1)) lines++
     if (++chunks % 10 === 0) sample()
   }
   return { bytes, lines }
