@@ -22,9 +22,10 @@ const NOW = new Date('2026-11-22T12:00:00Z')
 const THRESHOLD = 4
 const t = useTestDatabase()
 
+// Loading the demo takes a minute or two, more on a busy machine.
 beforeAll(async () => {
   await loadDemoData(t.db, { now: NOW, deadlineDay: 15 })
-})
+}, 600_000)
 
 type Who = 'analyst' | 'national' | 'lothian'
 
