@@ -23,7 +23,12 @@ export interface AuditEntry {
  * and the change it describes commit together) and in the structured log. Never pass secrets.
  */
 export async function recordAuditEvent(entry: AuditEntry, executor: Executor = getDb()) {
-  const row = {
+  await recordAuditEvents([entry], executor)
+}
+
+/** Many events in order, as `recordAuditEvent` records each, with one statement per 5,000. */
+export async function recordAuditEvents(entries: readonly AuditEntry[], executor: Executor = getDb()) {
+  const rows = entries.map((entry) => ({
     action: entry.action,
     outcome: entry.outcome ?? 'success',
     userId: entry.userId ?? entry.actor?.id ?? null,
@@ -32,15 +37,20 @@ export async function recordAuditEvent(entry: AuditEntry, executor: Executor = g
     subject: entry.subject ?? null,
     details: entry.details ?? null,
     ip: entry.ip ?? null,
-  }
-  await executor.insert(auditEvents).values(row)
+  }))
+  // Well under PostgreSQL's 65,535 parameters a statement.
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
+    await executor.insert(auditEvents).values(rows.slice(i, i + ROWS_PER_STATEMENT))
   // The log has everything but the details, which may be long.
-  const { action, details: _details, ...logged } = row
-  getLogger()[row.outcome === 'success' ? 'info' : 'warn'](
-    { audit: action, ...logged },
-    `audit: ${action} (${row.outcome})`,
-  )
+  const logger = getLogger()
+  for (const { action, details: _details, ...logged } of rows)
+    logger[logged.outcome === 'success' ? 'info' : 'warn'](
+      { audit: action, ...logged },
+      `audit: ${action} (${logged.outcome})`,
+    )
 }
+
+const ROWS_PER_STATEMENT = 5_000
 
 export const AUDIT_PAGE_SIZE = 50
 

@@ -16,7 +16,6 @@ import {
   type Problem,
   unusualValue,
 } from '#app/returns/rules.ts'
-import { getLogger } from '#app/utils/logger.server.ts'
 import {
   type BreakdownFigure,
   breakdownKey,
@@ -26,8 +25,8 @@ import {
 } from '#app/returns/breakdowns.ts'
 import { type UploadProblem, UploadRejected, type UploadRow } from '#app/returns/upload-parse.server.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
-import { auditEvents, type UploadedFigure, uploads } from '#db/schema/index.ts'
-import { type AuditEntry, recordAuditEvent } from './audit.server.ts'
+import { type UploadedFigure, uploads } from '#db/schema/index.ts'
+import { type AuditEntry, recordAuditEvent, recordAuditEvents } from './audit.server.ts'
 import { listOrgUnitAliases, listOrgUnits, type OrgUnit } from './org-units.server.ts'
 import { loadRuleCatalogue, type RuleCatalogue } from './returns.server.ts'
 
@@ -985,34 +984,6 @@ async function writeReturns(
   })
   await recordAuditEvents(events, tx)
 }
-
-/**
- * Many audit events in one statement, each as recordAuditEvent records it (in the trail, in
- * this order, and in the structured log).
- */
-async function recordAuditEvents(entries: AuditEntry[], tx: Transaction) {
-  const rows = entries.map((entry) => ({
-    action: entry.action,
-    outcome: entry.outcome ?? 'success',
-    userId: entry.userId ?? entry.actor?.id ?? null,
-    userEmail: entry.userEmail ?? entry.actor?.email ?? null,
-    orgUnitId: entry.orgUnitId ?? null,
-    subject: entry.subject ?? null,
-    details: entry.details ?? null,
-    ip: entry.ip ?? null,
-  }))
-  // Well under PostgreSQL's 65,535 parameters a statement.
-  for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_STATEMENT)
-    await tx.insert(auditEvents).values(rows.slice(i, i + AUDIT_ROWS_PER_STATEMENT))
-  const logger = getLogger()
-  for (const { action, details: _details, ...logged } of rows)
-    logger[logged.outcome === 'success' ? 'info' : 'warn'](
-      { audit: action, ...logged },
-      `audit: ${action} (${logged.outcome})`,
-    )
-}
-
-const AUDIT_ROWS_PER_STATEMENT = 5_000
 
 function toBreakdown(f: UploadedFigure) {
   return { service: f.service, measure: f.measure, ...f.breakdown!, value: f.value }
