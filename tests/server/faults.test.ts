@@ -179,8 +179,22 @@ describe.runIf(process.env.DATABASE_URL && canRunPrivatePostgres)('PostgreSQL go
         () => 'answered',
         () => 'cut off',
       )
-      await new Promise((resolve) => setTimeout(resolve, 1_500))
+      // Killed while the commit's transaction writes its figures: a transaction that has
+      // written something (it has an id) and is at a statement on return_values.
+      const watcher = new pg.Client({ connectionString: database.url })
+      await watcher.connect()
+      const writing = async () =>
+        Number(
+          (
+            await watcher.query(
+              `select count(*) as n from pg_stat_activity where pid <> pg_backend_pid() and backend_xid is not null and query like '%return_values%'`,
+            )
+          ).rows[0].n,
+        ) > 0
+      const deadline = Date.now() + 60_000
+      while (Date.now() < deadline && !(await writing()));
       server.child.kill('SIGKILL')
+      await watcher.end()
       expect(await commit).toBe('cut off')
 
       server = startServer({ DATABASE_URL: database.url, SESSION_SECRET, PORT: String(BASE + 3) })
