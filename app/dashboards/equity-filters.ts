@@ -1,23 +1,29 @@
 // The filters of /equity and its figures' CSV downloads, in the URL like every dashboard's: one
 // schema, a fallback for each, so a bad address shows a sensible page, never an error.
 import { z } from 'zod'
-import {
-  BoardCodeSchema,
-  FinancialYearSchema,
-  queryString,
-  SdcSchema,
-  searchFields,
-  ServiceSlugSchema,
-} from './filters.ts'
+import { queryString, searchFields } from './filters.ts'
 
 export const EQUITY_DEFAULTS = { service: 'ccbt-adults', measure: 'referrals' } as const
 
 export const EquityFiltersSchema = z.object({
   /** The financial year: 2025/26. */
-  year: FinancialYearSchema.optional().catch(undefined),
+  year: z
+    .string()
+    .regex(/^\d{4}\/\d{2}$/)
+    .optional()
+    .catch(undefined),
   /** A board's code; none is Scotland. */
-  board: BoardCodeSchema.optional().catch(undefined),
-  service: ServiceSlugSchema.catch(EQUITY_DEFAULTS.service).default(EQUITY_DEFAULTS.service),
+  board: z
+    .string()
+    .regex(/^[A-Z]\d{8}$/)
+    .optional()
+    .catch(undefined),
+  service: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+    .max(80)
+    .catch(EQUITY_DEFAULTS.service)
+    .default(EQUITY_DEFAULTS.service),
   /** The count whose rate per 1,000 people is compared: referrals, started or completed. */
   measure: z
     .string()
@@ -25,7 +31,7 @@ export const EquityFiltersSchema = z.object({
     .max(80)
     .catch(EQUITY_DEFAULTS.measure)
     .default(EQUITY_DEFAULTS.measure),
-  sdc: SdcSchema,
+  sdc: z.enum(['on', 'off']).catch('off').default('off'),
 })
 
 export type EquityFilters = z.infer<typeof EquityFiltersSchema>

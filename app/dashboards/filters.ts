@@ -78,16 +78,11 @@ export const ServiceSlugSchema = /* @__PURE__ */ (() =>
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
     .max(80))()
 
-/** A financial year such as 2025/26. */
-export const FinancialYearSchema = /* @__PURE__ */ (() =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d{4}\/\d{2}$/))()
-/** Disclosure control on the page (`sdc=on`), off unless asked for. */
-export const SdcSchema = /* @__PURE__ */ (() => z.enum(['on', 'off']).catch('off').default('off'))()
-
-/** The parameters of `search` a schema's shape names, blanks left out: what the schema parses. */
+/**
+ * The parameters of `search` a schema's shape names, blanks left out: what the schema parses.
+ * (The schemas of /equity and /value stay in their own modules: built from this module's
+ * schemas, they would keep zod in the code every page loads.)
+ */
 export function searchFields(shape: object, search: URLSearchParams) {
   const raw: Record<string, string> = {}
   for (const key of Object.keys(shape)) {

@@ -1,14 +1,7 @@
 // The filters of /value and its figures' CSV downloads, in the URL like every dashboard's: one
 // schema, a fallback for each, so a bad address shows a sensible page, never an error.
 import { z } from 'zod'
-import {
-  BoardCodeSchema,
-  FinancialYearSchema,
-  queryString,
-  SdcSchema,
-  searchFields,
-  ServiceSlugSchema,
-} from './filters.ts'
+import { queryString, searchFields } from './filters.ts'
 
 export const VALUE_GROWTH_DEFAULTS = { low: 0, growth: 5, high: 10 } as const
 /** Growth rates the form accepts, in percent a year. */
@@ -19,15 +12,28 @@ const growth = (fallback: number) =>
 
 export const ValueFiltersSchema = z.object({
   /** The financial year the comparisons show: 2024/25. */
-  year: FinancialYearSchema.optional().catch(undefined),
+  year: z
+    .string()
+    .regex(/^\d{4}\/\d{2}$/)
+    .optional()
+    .catch(undefined),
   /** A board's code; none is Scotland. */
-  board: BoardCodeSchema.optional().catch(undefined),
+  board: z
+    .string()
+    .regex(/^[A-Z]\d{8}$/)
+    .optional()
+    .catch(undefined),
   /** A service slug, `therapies` (cCBT and ieCBT together, the default) or `all`. */
-  service: ServiceSlugSchema.optional().catch(undefined),
+  service: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+    .max(80)
+    .optional()
+    .catch(undefined),
   low: growth(VALUE_GROWTH_DEFAULTS.low),
   growth: growth(VALUE_GROWTH_DEFAULTS.growth),
   high: growth(VALUE_GROWTH_DEFAULTS.high),
-  sdc: SdcSchema,
+  sdc: z.enum(['on', 'off']).catch('off').default('off'),
 })
 
 export type ValueFilters = z.infer<typeof ValueFiltersSchema>
