@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'drizzle-orm'
@@ -15,10 +16,23 @@ declare module 'vitest' {
   }
 }
 
-// A port of its own, so two runs on one machine do not collide.
-const PORT = Number(process.env.E2E_PORT ?? 30_000 + (process.pid % 10_000))
+/**
+ * A port nobody holds now, chosen by the system: a port derived from the process id could be one
+ * a connection on this machine happens to be using, and the server would not start.
+ */
+function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+}
 
 export default async function setup(project: TestProject) {
+  const PORT = Number(process.env.E2E_PORT) || (await freePort())
   ensureProductionBuild((message) => console.log(message))
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtd-e2e-'))
   const env: NodeJS.ProcessEnv = {
