@@ -551,7 +551,7 @@ async function readYearVersions(
   }>(
     db,
     sql`
-      with status as (
+      with status as materialized (
         select e.org_unit_id, e.month,
           (array_agg(e.action::text order by e.at desc, e.id desc))[1] as last_action,
           min(e.at) filter (where e.action = 'approved') as first_approved_at
