@@ -539,6 +539,8 @@ async function readYearVersions(
   const category = table === 'breakdown_values' ? sql`v.category_id` : sql`0`
   // Few columns, numbers only: the month as its place in the period, and what the figure's
   // versions and its return's events say as bits (FLAG_*), so there is little to decode a row.
+  // The statuses are aggregated once (materialized): left to the planner without statistics,
+  // as just after a bulk load, they were aggregated again for every figure.
   const months = monthRange(query.yearStart, query.yearEnd)
   const rows = await queryRows<{
     org_unit_id: number
