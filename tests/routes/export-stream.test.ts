@@ -62,8 +62,10 @@ test(`a client disconnecting mid-export frees the server's resources (${ENGINE})
   if (pool) {
     expect(await until(async () => pool.totalCount === pool.idleCount, 5_000)).toBe(true)
     await new Promise((resolve) => setTimeout(resolve, 1_000))
-    // The export stops at the year it was reading: it does not read the other five.
-    expect(readsAfter).toBeLessThanOrEqual(1)
+    // The export stops within a year or two of where it was: it does not read all six. It reads
+    // one year ahead while writing, and the year it was writing may go into the sockets' buffers
+    // before the server hears that the client has gone (a busy machine hears it later).
+    expect(readsAfter).toBeLessThanOrEqual(2)
   }
   // The server is free for the next request at once.
   const next = await fetch(`${server.url}/api/v1/boards`, { headers: { authorization: `Bearer ${token}` } })
