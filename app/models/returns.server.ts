@@ -7,17 +7,11 @@ import { addMonths, lastCompleteMonth, monthRange, returnDeadline, toMonthDate }
 import { getDb, inTransaction } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
 import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
-import {
-  checkFigures,
-  type Figure,
-  type MeasureInfo,
-  monthProblem,
-  type Problem,
-  unusualValue,
-} from '#app/returns/rules.ts'
+import { type Figure, type MeasureInfo, monthProblem, type Problem, unusualValue } from '#app/returns/rules.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
 import { dataQueries, measures, returnEvents, returns, serviceMeasures, services, users } from '#db/schema/index.ts'
-import { type BreakdownFigure, breakdownKey, checkBreakdowns, mergeBreakdowns } from '#app/returns/breakdowns.ts'
+import { mergeBoardMonth, reasonProblems } from '#app/returns/board-month.ts'
+import { type BreakdownFigure, breakdownKey } from '#app/returns/breakdowns.ts'
 import { recordAuditEvent } from './audit.server.ts'
 import { listCurrentBreakdowns, loadBreakdownCatalogue, writeBreakdownVersions } from './breakdowns.server.ts'
 import { getReturnHistory, listCurrentFigures, writeFigureVersions } from './figures.server.ts'
@@ -384,60 +378,16 @@ export async function saveReturn({
     }
 
     const catalogue = knownCatalogue ?? (await loadRuleCatalogue(tx))
-    const existing = await listCurrentFigures(tx, unit.id, [month])
-    const key = (f: { service: string; measure: string }) => `${f.service}|${f.measure}`
-    const merged = new Map<string, Figure>(
-      existing.map((e) => [key(e), { service: e.service, measure: e.measure, value: e.value, comment: e.comment }]),
-    )
-    const changes: Figure[] = []
-    for (const figure of figures) {
-      const before = merged.get(key(figure))
-      const after = { ...figure, comment: figure.comment === undefined ? (before?.comment ?? null) : figure.comment }
-      if ((before?.value ?? null) !== after.value || (before?.comment ?? null) !== after.comment) {
-        if (before || after.value !== null || after.comment !== null) changes.push(after)
-      }
-      merged.set(key(figure), after)
-    }
-
-    const problems = checkFigures({
-      figures: [...merged.values()],
-      applies: catalogue.applies,
-      measures: catalogue.measures,
-      serviceNames: catalogue.serviceNames,
+    const { changes, breakdownChanges, problems, ...after } = mergeBoardMonth({
+      held: await listCurrentFigures(tx, unit.id, [month]),
+      figures,
+      heldBreakdowns: await listCurrentBreakdowns(tx, unit.id, month),
+      breakdowns,
+      catalogue,
     })
-    const unknown = figures.filter((f) => !catalogue.services.has(f.service) || !catalogue.measures.has(f.measure))
-    for (const f of unknown) {
-      problems.push({
-        service: f.service,
-        measure: f.measure,
-        rule: 'not-applicable',
-        severity: 'error',
-        message: `${f.service} ${f.measure} is not a service and measure in the catalogue`,
-      })
-    }
-    const split = mergeBreakdowns(await listCurrentBreakdowns(tx, unit.id, month), breakdowns)
-    problems.push(
-      ...checkBreakdowns({
-        figures: [...merged.values()],
-        breakdowns: split.merged,
-        applies: catalogue.breakdowns.applies,
-        labels: {
-          measure: (name) => catalogue.measures.get(name)?.label ?? name,
-          service: (slug) => catalogue.serviceNames.get(slug) ?? slug,
-        },
-      }),
-    )
-    if (submit) problems.push(...(await warningsWithoutComment(tx, unit.id, month, [...merged.values()], catalogue)))
-    const changed = changes.length + split.changes.length
-    if (current?.firstApprovedAt && changed > 0 && !reason?.trim()) {
-      problems.push({
-        service: '',
-        measure: '',
-        rule: 'reason-required',
-        severity: 'error',
-        message: 'These figures were approved before: give the reason for changing them',
-      })
-    }
+    if (submit) problems.push(...(await warningsWithoutComment(tx, unit.id, month, after.figures, catalogue)))
+    const changed = changes.length + breakdownChanges.length
+    problems.push(...reasonProblems(current?.firstApprovedAt != null, changed, reason))
     const errors = problems.filter((p) => p.severity === 'error')
     if (errors.length > 0) return { ok: false, kind: 'invalid', problems: errors }
     // Nothing to change and nothing to submit: leave the return, and its version, as they are.
@@ -457,7 +407,7 @@ export async function saveReturn({
     await writeBreakdownVersions(tx, {
       unit,
       month,
-      changes: split.changes,
+      changes: breakdownChanges,
       ids: {
         service: (slug) => catalogue.services.get(slug)!.id,
         measure: (name) => catalogue.measures.get(name)!.id,
@@ -499,7 +449,7 @@ export async function saveReturn({
             month,
             source,
             changed: changes.length,
-            ...(split.changes.length > 0 ? { breakdownsChanged: split.changes.length } : {}),
+            ...(breakdownChanges.length > 0 ? { breakdownsChanged: breakdownChanges.length } : {}),
             revision: Boolean(current!.firstApprovedAt),
             reason: reason?.trim() || null,
           },

@@ -8,7 +8,6 @@ import { getDb, inTransaction } from '#app/utils/db.server.ts'
 import { assertAllowed } from '#app/utils/http.server.ts'
 import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
 import {
-  checkFigures,
   type Figure,
   FigureRowSchema,
   monthProblem,
@@ -16,13 +15,8 @@ import {
   type Problem,
   unusualValue,
 } from '#app/returns/rules.ts'
-import {
-  type BreakdownFigure,
-  breakdownKey,
-  checkBreakdowns,
-  mergeBreakdowns,
-  parseBreakdownCell,
-} from '#app/returns/breakdowns.ts'
+import { type BreakdownFigure, breakdownKey, parseBreakdownCell } from '#app/returns/breakdowns.ts'
+import { mergeBoardMonth, reasonProblems } from '#app/returns/board-month.ts'
 import { type UploadProblem, UploadRejected, type UploadRow } from '#app/returns/upload-parse.server.ts'
 import { queryRows, type Executor, type Transaction } from '#db/client.ts'
 import { type UploadedFigure, uploads } from '#db/schema/index.ts'
@@ -231,58 +225,32 @@ export async function checkUpload({
       problems.push(...group.map((f) => ({ row: f.row, column: 'board_code', message, refusal }) as const))
       continue
     }
-    const existing = figuresHeld.get(boardMonth(unit.id, month)) ?? []
-    const merged = new Map<string, Figure>(existing.map((e) => [`${e.service}|${e.measure}`, e]))
-    let added = 0
-    let changed = 0
     const totals = group.filter((f) => !f.breakdown)
     const split = group.filter((f) => f.breakdown)
-    if (split.length > 0) {
-      // Breakdowns as they would stand, against the totals as they would stand.
-      const heldSplit = breakdownsHeld.get(boardMonth(unit.id, month)) ?? []
-      const after = mergeBreakdowns(heldSplit, split.map(toBreakdown))
-      changed += after.changes.length
-      const totalsAfter = new Map(merged)
-      for (const f of totals) totalsAfter.set(`${f.service}|${f.measure}`, f)
-      const rowOfSplit = new Map<string, number>()
-      for (const f of split) {
-        const key = breakdownKey({ ...f, ...f.breakdown! })
-        if (!rowOfSplit.has(key)) rowOfSplit.set(key, f.row)
-      }
-      for (const problem of checkBreakdowns({
-        figures: [...totalsAfter.values()],
-        breakdowns: after.merged,
-        applies: catalogue.breakdowns.applies,
-        labels: {
-          measure: (name) => catalogue.measures.get(name)?.label ?? name,
-          service: (slug) => catalogue.serviceNames.get(slug) ?? slug,
-        },
-      })) {
-        const row = rowOfSplit.get(breakdownKey({ ...problem, dimension: problem.dimension! }))
-        if (row !== undefined)
-          problems.push({ row, column: 'value', message: `${unit.name}, ${month}: ${problem.message}` })
-      }
-    }
-    for (const f of totals) {
-      const before = merged.get(`${f.service}|${f.measure}`)
-      if (!before) added += f.value === null && f.comment === null ? 0 : 1
-      else if (before.value !== f.value || (before.comment ?? null) !== f.comment) changed++
-      merged.set(`${f.service}|${f.measure}`, f)
-    }
+    const after = mergeBoardMonth({
+      held: figuresHeld.get(boardMonth(unit.id, month)) ?? [],
+      figures: totals,
+      heldBreakdowns: breakdownsHeld.get(boardMonth(unit.id, month)) ?? [],
+      breakdowns: split.map(toBreakdown),
+      catalogue,
+    })
+    const added = after.changes.filter((c) => !c.replaces).length
+    const changed = after.changes.length - added + after.breakdownChanges.length
     const rowOf = new Map(totals.map((f) => [`${f.service}|${f.measure}`, f.row]))
-    for (const problem of checkFigures({
-      figures: [...merged.values()],
-      applies: catalogue.applies,
-      measures: catalogue.measures,
-      serviceNames: catalogue.serviceNames,
-    })) {
+    const rowOfSplit = new Map<string, number>()
+    for (const f of split) {
+      const key = breakdownKey({ ...f, ...f.breakdown! })
+      if (!rowOfSplit.has(key)) rowOfSplit.set(key, f.row)
+    }
+    for (const problem of after.problems) {
       // Blame the row of the figure named, or else the uploaded row of its part or whole.
       const related = PART_OF_WHOLE.filter((p) => p.part === problem.measure || p.whole === problem.measure).flatMap(
         (p) => [p.part, p.whole],
       )
-      const row =
-        rowOf.get(`${problem.service}|${problem.measure}`) ??
-        related.map((m) => rowOf.get(`${problem.service}|${m}`)).find((r) => r !== undefined)
+      const row = problem.dimension
+        ? rowOfSplit.get(breakdownKey({ ...problem, dimension: problem.dimension }))
+        : (rowOf.get(`${problem.service}|${problem.measure}`) ??
+          related.map((m) => rowOf.get(`${problem.service}|${m}`)).find((r) => r !== undefined))
       if (row !== undefined)
         problems.push({ row, column: 'value', message: `${unit.name}, ${month}: ${problem.message}` })
     }
@@ -537,60 +505,21 @@ export async function writeUploadedFigures({
       problems.push(...figures.map((f) => ({ row: f.row, column: 'board_code', message, refusal }) as const))
       continue
     }
-    const figureKey = (f: { service: string; measure: string }) => `${f.service}|${f.measure}`
-    const existing = figuresHeld.get(key) ?? []
-    const merged = new Map<string, Figure>(existing.map((e) => [figureKey(e), e]))
-    const changes: Array<Figure & { replaces: boolean }> = []
-    const totals = figures.filter((f) => !f.breakdown)
-    for (const figure of totals) {
-      const before = merged.get(figureKey(figure))
-      const after = {
-        service: figure.service,
-        measure: figure.measure,
-        value: figure.value,
-        comment: figure.comment === undefined ? (before?.comment ?? null) : figure.comment,
-      }
-      if ((before?.value ?? null) !== after.value || (before?.comment ?? null) !== after.comment) {
-        if (before || after.value !== null || after.comment !== null) changes.push({ ...after, replaces: !!before })
-      }
-      merged.set(figureKey(figure), after)
-    }
-    const found = checkFigures({
-      figures: [...merged.values()],
-      applies: catalogue.applies,
-      measures: catalogue.measures,
-      serviceNames: catalogue.serviceNames,
+    const {
+      changes,
+      breakdownChanges,
+      problems: found,
+      ...after
+    } = mergeBoardMonth({
+      held: figuresHeld.get(key) ?? [],
+      figures: figures.filter((f) => !f.breakdown),
+      heldBreakdowns: breakdownsHeld.get(key) ?? [],
+      breakdowns: figures.filter((f) => f.breakdown).map(toBreakdown),
+      catalogue,
     })
-    for (const f of totals.filter((f) => !catalogue.services.has(f.service) || !catalogue.measures.has(f.measure)))
-      found.push({
-        service: f.service,
-        measure: f.measure,
-        rule: 'not-applicable',
-        severity: 'error',
-        message: `${f.service} ${f.measure} is not a service and measure in the catalogue`,
-      })
-    const split = mergeBreakdowns(breakdownsHeld.get(key) ?? [], figures.filter((f) => f.breakdown).map(toBreakdown))
-    found.push(
-      ...checkBreakdowns({
-        figures: [...merged.values()],
-        breakdowns: split.merged,
-        applies: catalogue.breakdowns.applies,
-        labels: {
-          measure: (name) => catalogue.measures.get(name)?.label ?? name,
-          service: (slug) => catalogue.serviceNames.get(slug) ?? slug,
-        },
-      }),
-    )
-    if (submit) found.push(...unusualWithoutComment(unit.id, month, [...merged.values()], history, catalogue))
-    const changed = changes.length + split.changes.length
-    if (current?.approved_before && changed > 0 && !reason)
-      found.push({
-        service: '',
-        measure: '',
-        rule: 'reason-required',
-        severity: 'error',
-        message: 'These figures were approved before: give the reason for changing them',
-      })
+    if (submit) found.push(...unusualWithoutComment(unit.id, month, after.figures, history, catalogue))
+    const changed = changes.length + breakdownChanges.length
+    found.push(...reasonProblems(current?.approved_before ?? false, changed, reason))
     const errors = found.filter((p) => p.severity === 'error')
     if (errors.length > 0) {
       refuse(errors)
@@ -613,7 +542,7 @@ export async function writeUploadedFigures({
       countsInTotals: Boolean(current?.submitted_before) || becomesSubmitted,
       revision: Boolean(current?.approved_before),
       changes,
-      splitChanges: split.changes,
+      splitChanges: breakdownChanges,
     })
     changedFigures += changed
     returns.push({ code: unit.code, month, status, changed })

@@ -11,7 +11,7 @@ import {
 } from '#app/models/annotations.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
@@ -31,16 +31,10 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await resetData(t.db)
-  const make = async (email: string, role: Actor['role'], orgUnitId: number | null): Promise<Actor> => ({
-    id: await createTestUser(email, role, orgUnitId),
-    email,
-    role,
-    orgUnitId,
-  })
-  national = await make('national@example.scot', 'national_lead', null)
-  lothianLead = await make('lead.lothian@example.scot', 'board_lead', ids.lothian)
-  fifeLead = await make('lead.fife@example.scot', 'board_lead', ids.fife)
-  analyst = await make('analyst@example.scot', 'analyst', null)
+  national = await createTestActor('national@example.scot', 'national_lead', null)
+  lothianLead = await createTestActor('lead.lothian@example.scot', 'board_lead', ids.lothian)
+  fifeLead = await createTestActor('lead.fife@example.scot', 'board_lead', ids.fife)
+  analyst = await createTestActor('analyst@example.scot', 'analyst', null)
 })
 
 const event = (over: Partial<Parameters<typeof createAnnotation>[0]['annotation']> = {}) => ({

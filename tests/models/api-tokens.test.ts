@@ -9,7 +9,7 @@ import {
 } from '#app/models/api-tokens.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
@@ -17,12 +17,7 @@ let analyst: Actor
 
 beforeEach(async () => {
   await resetData(t.db)
-  analyst = {
-    id: await createTestUser('analyst@example.scot', 'analyst'),
-    email: 'analyst@example.scot',
-    role: 'analyst',
-    orgUnitId: null,
-  }
+  analyst = await createTestActor('analyst@example.scot', 'analyst')
 })
 
 describe(`API tokens on ${ENGINE}`, () => {
@@ -53,12 +48,7 @@ describe(`API tokens on ${ENGINE}`, () => {
 
   test('board leads create submit tokens only, analysts read tokens only; the scope is kept', async () => {
     const [lothian] = await queryRows<{ id: number }>(t.db, sql`select id from org_units where code = 'S08000024'`)
-    const lead: Actor = {
-      id: await createTestUser('lead@example.scot', 'board_lead', lothian!.id),
-      email: 'lead@example.scot',
-      role: 'board_lead',
-      orgUnitId: lothian!.id,
-    }
+    const lead: Actor = await createTestActor('lead@example.scot', 'board_lead', lothian!.id)
     await expect(createApiToken({ actor: lead, name: 'x', expiresAt: null })).rejects.toMatchObject({ status: 403 })
     await expect(createApiToken({ actor: analyst, name: 'x', scope: 'submit', expiresAt: null })).rejects.toMatchObject(
       { status: 403 },

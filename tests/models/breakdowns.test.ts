@@ -5,7 +5,7 @@ import { findReturnUnit, type ReturnUnit, saveReturn } from '#app/models/returns
 import type { BreakdownFigure } from '#app/returns/breakdowns.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor } from '#tests/setup/client.ts'
 import { resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
@@ -28,12 +28,7 @@ beforeAll(async () => {
 })
 beforeEach(async () => {
   await resetData(t.db)
-  lead = {
-    id: await createTestUser('lothian@example.scot', 'board_lead', lothian.id),
-    email: 'lothian@example.scot',
-    role: 'board_lead',
-    orgUnitId: lothian.id,
-  }
+  lead = await createTestActor('lothian@example.scot', 'board_lead', lothian.id)
 })
 
 const save = (options: {

@@ -13,7 +13,7 @@ import {
 import { approveReturn, findReturnUnit, type ReturnUnit, saveReturn } from '#app/models/returns.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
@@ -30,13 +30,6 @@ const NOW = new Date('2025-07-10T09:00:00Z')
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000)
 const REFERRALS = { service: 'ccbt-adults', measure: 'referrals' }
 
-const person = async (email: string, role: Actor['role'], orgUnitId: number | null = null): Promise<Actor> => ({
-  id: await createTestUser(email, role, orgUnitId),
-  email,
-  role,
-  orgUnitId,
-})
-
 beforeAll(async () => {
   lothian = await findReturnUnit({ code: 'S08000024' })
   fife = await findReturnUnit({ code: 'S08000029' })
@@ -44,10 +37,10 @@ beforeAll(async () => {
 })
 beforeEach(async () => {
   await resetData(t.db)
-  national = await person('national@example.scot', 'national_lead')
-  lothianLead = await person('lothian@example.scot', 'board_lead', lothian.id)
-  fifeLead = await person('fife@example.scot', 'board_lead', fife.id)
-  analyst = await person('analyst@example.scot', 'analyst')
+  national = await createTestActor('national@example.scot', 'national_lead')
+  lothianLead = await createTestActor('lothian@example.scot', 'board_lead', lothian.id)
+  fifeLead = await createTestActor('fife@example.scot', 'board_lead', fife.id)
+  analyst = await createTestActor('analyst@example.scot', 'analyst')
   for (const [lead, unit] of [
     [lothianLead, lothian],
     [fifeLead, fife],

@@ -3,7 +3,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { approveReturn, findReturnUnit, reopenReturn, type ReturnUnit, saveReturn } from '#app/models/returns.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
@@ -25,24 +25,9 @@ beforeAll(async () => {
 })
 beforeEach(async () => {
   await resetData(t.db)
-  national = {
-    id: await createTestUser('national@example.scot', 'national_lead'),
-    email: 'national@example.scot',
-    role: 'national_lead',
-    orgUnitId: null,
-  }
-  lothianLead = {
-    id: await createTestUser('lothian@example.scot', 'board_lead', lothian.id),
-    email: 'lothian@example.scot',
-    role: 'board_lead',
-    orgUnitId: lothian.id,
-  }
-  fifeLead = {
-    id: await createTestUser('fife@example.scot', 'board_lead', fife.id),
-    email: 'fife@example.scot',
-    role: 'board_lead',
-    orgUnitId: fife.id,
-  }
+  national = await createTestActor('national@example.scot', 'national_lead')
+  lothianLead = await createTestActor('lothian@example.scot', 'board_lead', lothian.id)
+  fifeLead = await createTestActor('fife@example.scot', 'board_lead', fife.id)
 })
 
 const save = (

@@ -6,7 +6,7 @@ import { commitUpload, previewUpload } from '#app/models/uploads.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { parseUploadFile } from '#app/returns/upload-parse.server.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
@@ -19,12 +19,7 @@ beforeAll(async () => {
 })
 beforeEach(async () => {
   await resetData(t.db)
-  lead = {
-    id: await createTestUser('lothian@example.scot', 'board_lead', lothian.id),
-    email: 'lothian@example.scot',
-    role: 'board_lead',
-    orgUnitId: lothian.id,
-  }
+  lead = await createTestActor('lothian@example.scot', 'board_lead', lothian.id)
 })
 
 async function preview(lines: string[]) {

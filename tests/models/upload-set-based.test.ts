@@ -11,7 +11,7 @@ import { inTransaction } from '#app/utils/db.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
 import type { UploadedFigure } from '#db/schema/index.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor, createTestUser } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 // Connections enough for an upload and 14 boards' saves at once on PostgreSQL.
@@ -28,12 +28,7 @@ beforeAll(async () => {
 })
 beforeEach(async () => {
   await resetData(t.db)
-  national = {
-    id: await createTestUser('national@example.scot', 'national_lead'),
-    email: 'national@example.scot',
-    role: 'national_lead',
-    orgUnitId: null,
-  }
+  national = await createTestActor('national@example.scot', 'national_lead')
 })
 
 const adults = (referrals: number | null, started: number | null, comment: string | null = null) => [

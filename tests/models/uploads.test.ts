@@ -5,7 +5,7 @@ import { commitUpload, previewUpload, UploadCommitError } from '#app/models/uplo
 import type { Actor } from '#app/utils/permissions.ts'
 import { parseUploadFile } from '#app/returns/upload-parse.server.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
@@ -19,18 +19,8 @@ beforeAll(async () => {
 })
 beforeEach(async () => {
   await resetData(t.db)
-  national = {
-    id: await createTestUser('national@example.scot', 'national_lead'),
-    email: 'national@example.scot',
-    role: 'national_lead',
-    orgUnitId: null,
-  }
-  lothianLead = {
-    id: await createTestUser('lothian@example.scot', 'board_lead', lothian.id),
-    email: 'lothian@example.scot',
-    role: 'board_lead',
-    orgUnitId: lothian.id,
-  }
+  national = await createTestActor('national@example.scot', 'national_lead')
+  lothianLead = await createTestActor('lothian@example.scot', 'board_lead', lothian.id)
 })
 
 const csv = (lines: string[]) =>
@@ -135,12 +125,7 @@ describe(`committing an upload on ${ENGINE}`, () => {
     ])
     // Meanwhile Fife's June is submitted and approved.
     const fife = await findReturnUnit({ code: 'S08000029' })
-    const fifeLead: Actor = {
-      id: await createTestUser('fife@example.scot', 'board_lead', fife.id),
-      email: 'fife@example.scot',
-      role: 'board_lead',
-      orgUnitId: fife.id,
-    }
+    const fifeLead: Actor = await createTestActor('fife@example.scot', 'board_lead', fife.id)
     await saveReturn({
       actor: fifeLead,
       unit: fife,

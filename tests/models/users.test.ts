@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, test } from 'vitest'
 import { AccountChangeError, updateUser } from '#app/models/users.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser } from '#tests/setup/client.ts'
+import { createTestActor, createTestUser } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
@@ -14,12 +14,7 @@ let bruce: Actor
 
 beforeEach(async () => {
   await resetData(t.db)
-  const lead = async (email: string): Promise<Actor> => ({
-    id: await createTestUser(email, 'national_lead'),
-    email,
-    role: 'national_lead',
-    orgUnitId: null,
-  })
+  const lead = async (email: string): Promise<Actor> => await createTestActor(email, 'national_lead')
   ailsa = await lead('ailsa@example.scot')
   bruce = await lead('bruce@example.scot')
 })

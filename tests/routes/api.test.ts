@@ -8,7 +8,7 @@ import { findReturnUnit, saveReturn } from '#app/models/returns.server.ts'
 import { REDACT_PATHS, setLogger } from '#app/utils/logger.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser, TestClient } from '#tests/setup/client.ts'
+import { createTestActor, createTestUser, TestClient } from '#tests/setup/client.ts'
 import { useTestDatabase } from '#tests/setup/database.ts'
 import { startTestServer } from '#tests/setup/server.ts'
 
@@ -28,20 +28,10 @@ beforeAll(async () => {
   const logger = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink)
   setLogger(logger)
   server = await startTestServer({ logger })
-  analyst = {
-    id: await createTestUser('analyst@example.scot', 'analyst'),
-    email: 'analyst@example.scot',
-    role: 'analyst',
-    orgUnitId: null,
-  }
+  analyst = await createTestActor('analyst@example.scot', 'analyst')
   token = await createApiToken({ actor: analyst, name: 'Test script', expiresAt: null })
   // Two boards' figures for one submitted month.
-  const national: Actor = {
-    id: await createTestUser('national@example.scot', 'national_lead'),
-    email: 'national@example.scot',
-    role: 'national_lead',
-    orgUnitId: null,
-  }
+  const national: Actor = await createTestActor('national@example.scot', 'national_lead')
   for (const [code, value] of [
     ['S08000024', 40],
     ['S08000029', 30],

@@ -9,7 +9,7 @@ import { previewUpload } from '#app/models/uploads.server.ts'
 import { parseUploadFile } from '#app/returns/upload-parse.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser, TestClient } from '#tests/setup/client.ts'
+import { createTestActor, TestClient } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 import { startTestServer } from '#tests/setup/server.ts'
 
@@ -27,24 +27,9 @@ afterAll(() => server.close())
 beforeEach(async () => {
   await resetData(t.db)
   const lothian = await findReturnUnit({ code: 'S08000024' })
-  national = {
-    id: await createTestUser('national@example.scot', 'national_lead'),
-    email: 'national@example.scot',
-    role: 'national_lead',
-    orgUnitId: null,
-  }
-  lothianLead = {
-    id: await createTestUser('lothian@example.scot', 'board_lead', lothian.id),
-    email: 'lothian@example.scot',
-    role: 'board_lead',
-    orgUnitId: lothian.id,
-  }
-  const analyst: Actor = {
-    id: await createTestUser('analyst@example.scot', 'analyst'),
-    email: 'analyst@example.scot',
-    role: 'analyst',
-    orgUnitId: null,
-  }
+  national = await createTestActor('national@example.scot', 'national_lead')
+  lothianLead = await createTestActor('lothian@example.scot', 'board_lead', lothian.id)
+  const analyst: Actor = await createTestActor('analyst@example.scot', 'analyst')
   tokens.nationalSubmit = await createApiToken({
     actor: national,
     name: 'National loader',

@@ -7,7 +7,7 @@ import { findReturnUnit, saveReturn } from '#app/models/returns.server.ts'
 import { clearCache } from '#app/utils/cache.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
-import { createTestUser, TestClient } from '#tests/setup/client.ts'
+import { createTestActor, createTestUser, TestClient } from '#tests/setup/client.ts'
 import { ENGINE, useTestDatabase } from '#tests/setup/database.ts'
 import { startTestServer } from '#tests/setup/server.ts'
 
@@ -19,12 +19,7 @@ let analyst: TestClient
 beforeAll(async () => {
   server = await startTestServer({ config: { METRICS_TOKEN: TOKEN } })
   await createTestUser('analyst@example.scot', 'analyst')
-  const national: Actor = {
-    id: await createTestUser('national@example.scot', 'national_lead'),
-    email: 'national@example.scot',
-    role: 'national_lead',
-    orgUnitId: null,
-  }
+  const national: Actor = await createTestActor('national@example.scot', 'national_lead')
   for (const [code, value] of [
     ['S08000024', 40],
     ['S08000029', 30],

@@ -11,7 +11,7 @@ import { latestDueMonth } from '#app/utils/dates.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { connectDatabase, type DatabaseConnection, queryRows, registerDatabase } from '#db/client.ts'
 import { loadReferenceData } from '#seed/reference.ts'
-import { createTestUser, TestClient } from '#tests/setup/client.ts'
+import { createTestActor, createTestUser, TestClient } from '#tests/setup/client.ts'
 import { freePortBase, waitFor } from '#tests/setup/process.ts'
 import { canRunReplication, startReplication } from '#tests/setup/replication.ts'
 import { startTestServer } from '#tests/setup/server.ts'
@@ -91,12 +91,7 @@ describe.skipIf(!canRunReplication || !process.env.DATABASE_URL)('a primary and 
   test('while the standby lags, a figure saved on the primary shows on the very next request', async () => {
     await replication.pause()
     const now = new Date()
-    const national: Actor = {
-      id: await createTestUser('national@example.scot', 'national_lead'),
-      email: 'national@example.scot',
-      role: 'national_lead',
-      orgUnitId: null,
-    }
+    const national: Actor = await createTestActor('national@example.scot', 'national_lead')
     await saveReturn({
       actor: national,
       unit: await findReturnUnit({ code: 'S08000024' }),

@@ -2,7 +2,7 @@
 // can pretend to come from another address (X-Forwarded-For, honoured because the tests' own
 // configuration trusts the loopback interface: TRUST_PROXY=loopback in tests/setup/each-file.ts).
 import { createUser } from '#app/models/users.server.ts'
-import type { Role } from '#app/utils/permissions.ts'
+import type { Actor, Role } from '#app/utils/permissions.ts'
 
 export const TEST_PASSWORD = 'a long test pass phrase'
 
@@ -61,4 +61,9 @@ export async function createTestUser(email: string, role: Role, orgUnitId: numbe
     account: { email, name: email.split('@')[0]!, role, orgUnitId, password: TEST_PASSWORD },
   })
   return id
+}
+
+/** Creates an account as createTestUser does, and gives it as the models' actor. */
+export async function createTestActor(email: string, role: Role, orgUnitId: number | null = null): Promise<Actor> {
+  return { id: await createTestUser(email, role, orgUnitId), email, role, orgUnitId } as Actor
 }
