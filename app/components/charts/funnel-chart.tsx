@@ -19,7 +19,7 @@ import {
   PLOT_SVG_CLASS,
   TEXT_COLOUR,
 } from './chart-config.ts'
-import { LineSwatch } from './spc-chart.tsx'
+import { LineSwatch, MarkSwatch } from './spc-chart.tsx'
 
 export interface FunnelChartProps {
   id: string
@@ -399,14 +399,7 @@ export function FunnelChart({
               const style = FUNNEL_FLAG_STYLES[f]
               return (
                 <li key={f}>
-                  <svg width={16} height={16} aria-hidden="true" focusable="false" className="app-legend__swatch">
-                    <path
-                      d={markPath(style.shape, 8, 8, 11)}
-                      fill={style.filled ? style.colour : '#ffffff'}
-                      stroke={style.filled ? '#ffffff' : style.colour}
-                      strokeWidth={1.5}
-                    />
-                  </svg>
+                  <MarkSwatch style={style} />
                   {style.label}
                 </li>
               )

@@ -12,6 +12,7 @@ import {
   formatTooltipValue,
   GRID_COLOUR,
   markPath,
+  type MarkStyle,
   niceTicks,
   PLOT_SVG_CLASS,
   SPC_LIMIT_COLOUR,
@@ -488,14 +489,7 @@ export function SpcKey({
           }
           return (
             <li key={t}>
-              <svg width={16} height={16} aria-hidden="true" focusable="false" className="app-legend__swatch">
-                <path
-                  d={markPath(style.shape, 8, 8, 11)}
-                  fill={style.filled ? style.colour : '#ffffff'}
-                  stroke={style.filled ? '#ffffff' : style.colour}
-                  strokeWidth={1.5}
-                />
-              </svg>
+              <MarkSwatch style={style} />
               {style.label}
             </li>
           )
@@ -535,6 +529,20 @@ export function LineSwatch({ colour, dash, width = 1.5 }: { colour: string; dash
   return (
     <svg width={28} height={12} aria-hidden="true" focusable="false" className="app-legend__swatch">
       <line x1={1} x2={27} y1={6} y2={6} stroke={colour} strokeWidth={width} strokeDasharray={dash} />
+    </svg>
+  )
+}
+
+/** The legend's sample of a mark: its shape, filled or hollow, in its colour. */
+export function MarkSwatch({ style }: { style: MarkStyle }) {
+  return (
+    <svg width={16} height={16} aria-hidden="true" focusable="false" className="app-legend__swatch">
+      <path
+        d={markPath(style.shape, 8, 8, 11)}
+        fill={style.filled ? style.colour : '#ffffff'}
+        stroke={style.filled ? '#ffffff' : style.colour}
+        strokeWidth={1.5}
+      />
     </svg>
   )
 }
