@@ -243,14 +243,15 @@ export async function checkUpload({
       if (!rowOfSplit.has(key)) rowOfSplit.set(key, f.row)
     }
     for (const problem of after.problems) {
-      // Blame the row of the figure named, or else the uploaded row of its part or whole.
+      // Blame the row of the breakdown or figure named, or else the uploaded row of its total (a
+      // new total that the breakdown held no longer adds up to), or of its part or whole.
       const related = PART_OF_WHOLE.filter((p) => p.part === problem.measure || p.whole === problem.measure).flatMap(
         (p) => [p.part, p.whole],
       )
-      const row = problem.dimension
-        ? rowOfSplit.get(breakdownKey({ ...problem, dimension: problem.dimension }))
-        : (rowOf.get(`${problem.service}|${problem.measure}`) ??
-          related.map((m) => rowOf.get(`${problem.service}|${m}`)).find((r) => r !== undefined))
+      const row =
+        (problem.dimension ? rowOfSplit.get(breakdownKey({ ...problem, dimension: problem.dimension })) : undefined) ??
+        rowOf.get(`${problem.service}|${problem.measure}`) ??
+        related.map((m) => rowOf.get(`${problem.service}|${m}`)).find((r) => r !== undefined)
       if (row !== undefined)
         problems.push({ row, column: 'value', message: `${unit.name}, ${month}: ${problem.message}` })
     }

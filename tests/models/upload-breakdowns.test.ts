@@ -85,6 +85,19 @@ describe(`uploads with a breakdown column on ${ENGINE}`, () => {
     ])
   })
 
+  test('a new total that the breakdown held no longer adds up to is refused at preview, on the total’s row', async () => {
+    const first = await preview(['2025-06,S08000024,ccbt-adults,referrals,,50,', ...sex(30, 19, 1)])
+    await commitUpload({ actor: lead, uploadId: first.uploadId!, reason: null, now: NOW })
+    const result = await preview(['2025-06,S08000024,ccbt-adults,referrals,,52,'])
+    expect(result.uploadId).toBeNull()
+    expect(result.problems.map((p) => [p.row, p.message])).toEqual([
+      [
+        2,
+        'Lothian, 2025-06: Referrals for cCBT Adults by sex: the categories add up to 50 but the total is 52: they must be equal',
+      ],
+    ])
+  })
+
   test('an unreadable breakdown, a dimension that does not apply and a category of another dimension name their row', async () => {
     const result = await preview([
       '2025-06,S08000024,ccbt-adults,referrals,deprivation 1,5,',
