@@ -4,7 +4,15 @@ import { assertAllowed, notFound } from '#app/utils/http.server.ts'
 import { type Actor, can } from '#app/utils/permissions.ts'
 import { describeIndicator, type IndicatorDescription, RATE_INDICATORS } from '#app/statistics/indicators.ts'
 import { type Executor } from '#db/client.ts'
-import { measures, returnValues, serviceMeasures, services, treatments } from '#db/schema/index.ts'
+import {
+  breakdownMeasures,
+  dataQueries,
+  measures,
+  returnValues,
+  serviceMeasures,
+  services,
+  treatments,
+} from '#db/schema/index.ts'
 import { recordAuditEvent } from './audit.server.ts'
 
 /** A service's own columns, as every list and page of services reads them. */
@@ -153,6 +161,29 @@ export async function updateService({
     throw new CatalogueError(
       'measures',
       `${blocked.map((m) => m.label).join(', ')} cannot be removed: figures have already been reported for ${blocked.length === 1 ? 'it' : 'them'}`,
+    )
+  }
+  // Breakdowns by category and data queries name a measure of the service too (the database
+  // refuses to drop it from under them).
+  const removedIds = removed.map((m) => m.id)
+  const named = async (table: typeof breakdownMeasures | typeof dataQueries) =>
+    removedIds.length === 0
+      ? new Set<number>()
+      : new Set(
+          (
+            await getDb()
+              .selectDistinct({ measureId: table.measureId })
+              .from(table)
+              .where(and(eq(table.serviceId, current.service.id), inArray(table.measureId, removedIds)))
+          ).map((row) => row.measureId),
+        )
+  const split = await named(breakdownMeasures)
+  const queried = await named(dataQueries)
+  const kept = removed.filter((m) => split.has(m.id) || queried.has(m.id))
+  if (kept.length > 0) {
+    throw new CatalogueError(
+      'measures',
+      `${kept.map((m) => m.label).join(', ')} cannot be removed: ${kept.length === 1 ? 'it is' : 'they are'} broken down by category (in the reference data) or named by a data query`,
     )
   }
   const added = current.measures.filter((m) => !m.applies && wanted.has(m.id))

@@ -109,6 +109,21 @@ describe(`the catalogue on ${ENGINE}`, () => {
     await change(before)
     expect((await applied()).sort()).toEqual([...before].sort())
   })
+
+  test('a measure broken down by category cannot be removed either, even before any figures', async () => {
+    const applied = async () =>
+      (await getServiceCatalogue({ slug: 'ccbt-adults' })).measures.filter((m) => m.applies).map((m) => m.id)
+    const before = await applied()
+    // Referrals of cCBT for adults are broken down by deprivation, age and sex (reference data).
+    await expect(
+      updateService({
+        actor: lead,
+        slug: 'ccbt-adults',
+        changes: { name: 'cCBT Adults', description: '', measureIds: [] },
+      }),
+    ).rejects.toThrowError(/Referrals.* cannot be removed: they are broken down by category/)
+    expect(await applied()).toEqual(before)
+  })
 })
 
 describe(`population vintages on ${ENGINE}`, () => {
