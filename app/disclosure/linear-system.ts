@@ -167,17 +167,76 @@ export function maximiseFromOrigin(
     if (leaving < 0) throw new Error('The linear programme is unbounded.')
     const pivotRow = tableau[leaving]!
     const pivot = pivotRow[entering]!
-    for (let c = 0; c < width; c++) pivotRow[c] = pivotRow[c]! / pivot
+    // The rows are sparse: only the pivot row's non-zero entries change the others.
+    const nonZero: number[] = []
+    for (let c = 0; c < width; c++) {
+      if (pivotRow[c] === 0) continue
+      pivotRow[c] = pivotRow[c]! / pivot
+      nonZero.push(c)
+    }
     for (let r = 0; r <= m; r++) {
       if (r === leaving) continue
       const row = tableau[r]!
       const factor = row[entering]!
       if (Math.abs(factor) <= EPSILON) continue
-      for (let c = 0; c < width; c++) row[c] = row[c]! - factor * pivotRow[c]!
+      for (const c of nonZero) row[c] = row[c]! - factor * pivotRow[c]!
     }
     basis[leaving] = entering
   }
   const x = new Array<number>(n).fill(0)
   for (let i = 0; i < m; i++) if (basis[i]! < n) x[basis[i]!] = tableau[i]![width - 1]!
   return { value: cost[width - 1]!, x }
+}
+
+/**
+ * A change d = sum of z_b times basis[b] (the basis of the solutions of a system, as from
+ * `nullSpace`) that moves unknown `target` by a whole 1 in `direction` and lowers no unknown j by
+ * more than its room (d_j >= -room[j]), or null when there is none. One linear programme over z:
+ * maximise s subject to s <= 1 and s <= direction times d_target. Most unknowns have room to
+ * spare, so their constraints start out of the programme and go in only when a solution breaks
+ * them: a programme with fewer constraints allows at least as much, so when it cannot reach 1 the
+ * whole one cannot either.
+ */
+export function stepOfOne(
+  basis: readonly (readonly number[])[],
+  room: readonly number[],
+  target: number,
+  direction: 1 | -1,
+): number[] | null {
+  const k = basis.length
+  // Variables: z = p - q (p, q >= 0) per basis vector, then s.
+  const width = 2 * k + 1
+  const row = (cell: number, sign: number) => {
+    const entries = new Array<number>(width).fill(0)
+    basis.forEach((vector, b) => {
+      entries[b] = -sign * vector[cell]!
+      entries[k + b] = sign * vector[cell]!
+    })
+    return entries
+  }
+  const reach = row(target, direction)
+  reach[2 * k] = 1
+  const cap = new Array<number>(width).fill(0)
+  cap[2 * k] = 1
+  const objective = cap
+  const constraints: number[][] = [reach, cap]
+  const bounds = [0, 1]
+  for (let round = 0; round <= room.length; round++) {
+    const { x } = maximiseFromOrigin(objective, constraints, bounds)
+    if (x[2 * k]! < 1 - 1e-7) return null
+    const change = new Array<number>(room.length).fill(0)
+    basis.forEach((vector, b) => {
+      const z = x[b]! - x[k + b]!
+      if (z !== 0) for (let j = 0; j < change.length; j++) change[j] = change[j]! + z * vector[j]!
+    })
+    let broken = false
+    change.forEach((d, j) => {
+      if (d >= -room[j]! - 1e-7) return
+      constraints.push(row(j, 1))
+      bounds.push(room[j]!)
+      broken = true
+    })
+    if (!broken) return change
+  }
+  throw new Error('A step of one was not settled.')
 }

@@ -25,21 +25,16 @@
 //      away a small count (the sum of those parts): suppress another part.
 // 3. Audit: with every relation and every published figure, and the lower bounds (1 on a
 //    suppressed count, 0 on an unpublished one), can any primary count be pinned to a single
-//    value? Either exactly (linear algebra: the equations fix it) or because the bounds leave no
-//    room (a linear programme), or does a group of unknown parts of a known total add up to a
-//    small count? If so, suppress the smallest published cell next to it and start again from 2.
+//    value? Either exactly (linear algebra: the equations fix it), or because the bounds leave no
+//    room (a linear programme), or because they leave it less than a whole 1 either way (counts
+//    are whole numbers: a count held between 1 and 1.5 is 1), or does a group of unknown parts of
+//    a known total add up to a small count? If so, suppress the smallest published cell next to
+//    it and start again from 2.
 // The loop ends: each round suppresses at least one more cell, and once every positive published
 // cell is suppressed nothing can be pinned (doubling every positive count still fits every
 // relation).
 
-import {
-  determinedColumns,
-  fixedColumns,
-  maximiseFromOrigin,
-  nullSpace,
-  reduce,
-  type ReducedSystem,
-} from './linear-system.ts'
+import { determinedColumns, fixedColumns, maximiseFromOrigin, nullSpace, reduce, stepOfOne } from './linear-system.ts'
 
 /**
  * How a cell is published: null (as it is), suppressed as a small count ('primary') or to protect
@@ -146,10 +141,13 @@ export function suppressTable(table: SdcTable, options: SdcOptions): Suppression
   }
   const published = (cell: number) => state[cell] === null && values[cell]! > 0 && !fixed[cell]
 
+  // Cells shown to have room to move by 1 stay so whatever else is suppressed: the audit of each
+  // round checks only the others.
+  const movable = new Set<number>()
   // Bounded by the number of cells: every round suppresses at least one more.
   for (let round = 0; round <= values.length; round++) {
     enforceRelationRules(values, relations, state, threshold, relationsOf, hide, knowledge, published)
-    const disclosures = audit(table, relations, unpublished, state, threshold)
+    const disclosures = audit(table, relations, unpublished, state, threshold, movable)
     if (disclosures.length === 0) return state
     // Disclosures found together often share a remedy: one suppression per disclosure, skipping
     // those an earlier one in the round already dealt with (the next audit checks them again).
@@ -345,6 +343,7 @@ function audit(
   unpublished: readonly boolean[],
   state: readonly Suppression[],
   threshold: number,
+  movable = new Set<number>(),
 ): Disclosure[] {
   const { values } = table
   const hidden = (cell: number) => (state[cell] !== null && state[cell] !== undefined) || unpublished[cell] === true
@@ -379,22 +378,33 @@ function audit(
     byGroup.get(groups.find(relation.members.find(unknownCell)!))!.equations.push(relation)
 
   const fixedCells = new Set<number>()
+  const heldCells = new Set<number>()
+  const atBound = (cell: number) => values[cell] === lowerBound(cell)
   for (const group of byGroup.values()) {
-    const system = reduce(relationMatrix(group.cells, group.equations), group.cells.length)
-    const pinned = pinnedAtLowerBound(group.cells, system, values, lowerBound)
+    // Cells on their lower bound go last, so that they tend to be the free unknowns of the reduced
+    // system: each vector of its basis then lowers none of them but its own.
+    const cells = [...group.cells.filter((cell) => !atBound(cell)), ...group.cells.filter(atBound)]
+    const system = reduce(relationMatrix(cells, group.equations), cells.length)
+    let basis: number[][] | undefined
+    const basisOf = () => (basis ??= nullSpace(system))
+    const room = cells.map((cell) => values[cell]! - lowerBound(cell))
+    const pinned = pinnedAtLowerBound(cells, basisOf, room)
     for (const cell of pinned) fixedCells.add(cell)
     // Once the pinned cells are known, the relations may fix others.
-    const unknown = pinned.size ? group.cells.filter((cell) => !pinned.has(cell)) : group.cells
+    const unknown = pinned.size ? cells.filter((cell) => !pinned.has(cell)) : cells
     const fixed = pinned.size
       ? determinedColumns(relationMatrix(unknown, group.equations), unknown.length)
       : fixedColumns(system)
     unknown.forEach((cell, i) => {
       if (fixed[i]) fixedCells.add(cell)
     })
+    const open = cells.filter((cell) => protectedCell(cell) && !fixedCells.has(cell) && !movable.has(cell))
+    if (open.length > 0) for (const cell of heldWithinOne(cells, basisOf(), room, open, movable)) heldCells.add(cell)
   }
   const workedOut = (cell: number) => isKnown(cell) || fixedCells.has(cell)
   for (let cell = 0; cell < values.length; cell++) {
-    if (hidden(cell) && workedOut(cell) && protectedCell(cell)) disclosures.push({ kind: 'pinned', cell })
+    if (hidden(cell) && (workedOut(cell) || heldCells.has(cell)) && protectedCell(cell))
+      disclosures.push({ kind: 'pinned', cell })
   }
 
   // A published (or worked-out) total less its known parts is the sum of the rest.
@@ -423,17 +433,12 @@ function audit(
  * The cells settled first need no constraint: adding enough of their raising change to any
  * solution keeps them from being lowered.
  */
-function pinnedAtLowerBound(
-  cells: readonly number[],
-  system: ReducedSystem,
-  values: readonly (number | null)[],
-  lowerBound: (cell: number) => number,
-) {
+function pinnedAtLowerBound(cells: readonly number[], basisOf: () => number[][], room: readonly number[]) {
   const pinned = new Set<number>()
-  const tight = cells.map((cell, i) => (values[cell] === lowerBound(cell) ? i : -1)).filter((i) => i >= 0)
+  const tight = cells.map((_, i) => (room[i] === 0 ? i : -1)).filter((i) => i >= 0)
   if (tight.length === 0) return pinned
 
-  const basis = nullSpace(system)
+  const basis = basisOf()
   const raisable = new Set<number>()
   for (const vector of basis) {
     for (const sign of [1, -1]) {
@@ -471,6 +476,49 @@ function pinnedAtLowerBound(
     if (x[2 * k + j]! < 0.5) pinned.add(cells[i]!)
   })
   return pinned
+}
+
+/**
+ * Counts are whole numbers, so a protected count is safe only if the published figures, the
+ * relations and the lower bounds leave it room to be at least 1 more or 1 less than it is: one
+ * that can only move by a fraction (between 1 and 1.5, say) can only be what it is. Returns the
+ * cells of `open` that cannot move by 1 either way; `cells[j]` is `room[j]` above its lower bound.
+ * Every cell that a change found moves by 1 or more goes into `movable`.
+ *
+ * A step along one basis vector of the changes that keep every relation settles most cells: go
+ * as far as the cells it lowers have room for, and every cell it then moves by 1 can move by 1.
+ * A linear programme per cell left (`stepOfOne`) settles the rest exactly.
+ */
+function heldWithinOne(
+  cells: readonly number[],
+  basis: readonly (readonly number[])[],
+  room: readonly number[],
+  open: readonly number[],
+  movable: Set<number>,
+) {
+  const moved = (change: readonly number[], scale: number) =>
+    change.forEach((d, j) => {
+      if (Math.abs(d) * scale >= 1 - 1e-7) movable.add(cells[j]!)
+    })
+  for (const vector of basis) {
+    for (const sign of [1, -1]) {
+      let scale = Infinity
+      vector.forEach((d, j) => {
+        if (sign * d < 0) scale = Math.min(scale, room[j]! / -(sign * d))
+      })
+      moved(vector, scale)
+    }
+  }
+  const column = new Map(cells.map((cell, j) => [cell, j]))
+  const held: number[] = []
+  for (const cell of open) {
+    if (movable.has(cell)) continue
+    const j = column.get(cell)!
+    const change = stepOfOne(basis, room, j, 1) ?? (room[j]! >= 1 ? stepOfOne(basis, room, j, -1) : null)
+    if (change) moved(change, 1)
+    else held.push(cell)
+  }
+  return held
 }
 
 /** The relations as equations over the cells given (`total - sum of parts = constant`). */
