@@ -44,6 +44,12 @@ export function capitalise(text: string) {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
+/** ['Fife', 'Tayside', 'Orkney'] -> 'Fife, Tayside and Orkney' */
+export function formatList(items: string[]) {
+  if (items.length <= 1) return items.join('')
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+}
+
 /** '1st', '2nd', '3rd', '11th', '15th', '22nd': a day of the month in words. */
 export function formatOrdinal(day: number) {
   const teen = day % 100 >= 11 && day % 100 <= 13

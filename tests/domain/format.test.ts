@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { formatOrdinal } from '#app/domain/format.ts'
+import { formatList, formatOrdinal } from '#app/domain/format.ts'
 
 test('days of the month in words, the teens included', () => {
   const days = [1, 2, 3, 4, 11, 12, 13, 15, 21, 22, 23, 28]
@@ -16,5 +16,14 @@ test('days of the month in words, the teens included', () => {
     '22nd',
     '23rd',
     '28th',
+  ])
+})
+
+test('lists in words, with "and" before the last', () => {
+  expect([[], ['Fife'], ['Fife', 'Tayside'], ['Fife', 'Tayside', 'Orkney']].map(formatList)).toEqual([
+    '',
+    'Fife',
+    'Fife and Tayside',
+    'Fife, Tayside and Orkney',
   ])
 })

@@ -1,7 +1,7 @@
 // The sentences of the monthly report, generated from its figures by fixed rules (stated on the
 // page, in REPORT_RULES): each names its figure and what it is compared with, and says nothing
 // the figures do not show. No free text is invented.
-import { formatCount, formatPercent } from '#app/domain/format.ts'
+import { formatCount, formatList, formatPercent } from '#app/domain/format.ts'
 import { FUNNEL_FLAG_LABELS, type FunnelFlag } from '#app/statistics/funnels.ts'
 import type { SpcAssurance, SpcValueKind, SpcVariation } from '#app/statistics/spc.ts'
 import { formatMonth } from '#app/utils/dates.ts'
@@ -131,11 +131,6 @@ function yearBefore(month: string) {
   return `${Number(year) - 1}-${m}`
 }
 
-function listNames(names: string[]) {
-  if (names.length <= 1) return names.join('')
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
-}
-
 /** Which boards differ from Scotland by more than chance, indicator by indicator. */
 export function funnelSentences(funnels: FunnelOutliers[], board: string | null): ReportSentence[] {
   return funnels.flatMap((f) => {
@@ -163,8 +158,8 @@ export function funnelSentences(funnels: FunnelOutliers[], board: string | null)
     const above = side('above_998')
     const below = side('below_998')
     const parts = [
-      above.length > 0 ? `${listNames(above)} above Scotland's` : null,
-      below.length > 0 ? `${listNames(below)} below Scotland's` : null,
+      above.length > 0 ? `${formatList(above)} above Scotland's` : null,
+      below.length > 0 ? `${formatList(below)} below Scotland's` : null,
     ].filter(Boolean)
     return [
       {
@@ -187,7 +182,7 @@ export function completenessSentence(c: ReportCompleteness, month: string, board
         : `${board} submitted its return for ${formatMonth(month)}${c.onTime === c.submitted ? ' by the deadline' : ' after the deadline'}.`
     return { text, figure, comparison }
   }
-  const missing = c.missing.length > 0 ? ` Not yet in: ${listNames(c.missing)}.` : ''
+  const missing = c.missing.length > 0 ? ` Not yet in: ${formatList(c.missing)}.` : ''
   return {
     text: `${c.unitsReported} of ${c.unitsExpected} boards had submitted their return for ${formatMonth(month)}; ${formatCount(c.onTime)} of ${formatCount(c.expected)} service returns came by the deadline.${missing}`,
     figure,
