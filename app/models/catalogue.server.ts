@@ -1,5 +1,6 @@
-import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm'
-import { getDb } from '#app/utils/db.server.ts'
+import { and, asc, count, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
+import { formatList } from '#app/domain/format.ts'
+import { getDb, inTransaction } from '#app/utils/db.server.ts'
 import { assertAllowed, notFound } from '#app/utils/http.server.ts'
 import { type Actor, can } from '#app/utils/permissions.ts'
 import { describeIndicator, type IndicatorDescription, RATE_INDICATORS } from '#app/statistics/indicators.ts'
@@ -48,9 +49,12 @@ export async function listCatalogue() {
   }))
 }
 
-/** One service for editing: every measure (with whether it applies and how many figures use it) and its treatments. */
-export async function getServiceCatalogue({ slug }: { slug: string }) {
-  const db = getDb()
+/**
+ * One service for editing: every measure (with whether it applies and what uses it: how many
+ * figures, whether breakdowns by category split it, how many data queries name it) and its
+ * treatments.
+ */
+export async function getServiceCatalogue({ slug }: { slug: string }, db: Executor = getDb()) {
   const [service] = await db
     .select({
       id: services.id,
@@ -63,41 +67,83 @@ export async function getServiceCatalogue({ slug }: { slug: string }) {
     .where(eq(services.slug, slug))
     .limit(1)
   if (!service) throw notFound('There is no such service.')
-  const [allMeasures, applied, used, treatmentRows] = await Promise.all([
-    db
-      .select({ id: measures.id, name: measures.name, label: measures.label, unit: measures.unit })
-      .from(measures)
-      .orderBy(asc(measures.sortOrder)),
-    db
-      .select({ measureId: serviceMeasures.measureId })
-      .from(serviceMeasures)
-      .where(eq(serviceMeasures.serviceId, service.id)),
-    db
-      .select({ measureId: returnValues.measureId, n: count() })
-      .from(returnValues)
-      .where(eq(returnValues.serviceId, service.id))
-      .groupBy(returnValues.measureId),
-    db
-      .select({
-        id: treatments.id,
-        name: treatments.name,
-        description: treatments.description,
-        retiredOn: treatments.retiredOn,
-      })
-      .from(treatments)
-      .where(eq(treatments.serviceId, service.id))
-      .orderBy(asc(treatments.retiredOn), asc(treatments.name)),
-  ])
+  // One after another: inside a transaction they share one connection.
+  const allMeasures = await db
+    .select({ id: measures.id, name: measures.name, label: measures.label, unit: measures.unit })
+    .from(measures)
+    .orderBy(asc(measures.sortOrder))
+  const applied = await db
+    .select({ measureId: serviceMeasures.measureId })
+    .from(serviceMeasures)
+    .where(eq(serviceMeasures.serviceId, service.id))
+  const used = await db
+    .select({ measureId: returnValues.measureId, n: count() })
+    .from(returnValues)
+    .where(eq(returnValues.serviceId, service.id))
+    .groupBy(returnValues.measureId)
+  const brokenDown = await db
+    .selectDistinct({ measureId: breakdownMeasures.measureId })
+    .from(breakdownMeasures)
+    .where(eq(breakdownMeasures.serviceId, service.id))
+  const queried = await db
+    .select({ measureId: dataQueries.measureId, n: count() })
+    .from(dataQueries)
+    .where(eq(dataQueries.serviceId, service.id))
+    .groupBy(dataQueries.measureId)
+  const treatmentRows = await db
+    .select({
+      id: treatments.id,
+      name: treatments.name,
+      description: treatments.description,
+      retiredOn: treatments.retiredOn,
+    })
+    .from(treatments)
+    .where(eq(treatments.serviceId, service.id))
+    .orderBy(asc(treatments.retiredOn), asc(treatments.name))
   const appliedIds = new Set(applied.map((a) => a.measureId))
+  const brokenDownIds = new Set(brokenDown.map((b) => b.measureId))
   return {
     service,
     measures: allMeasures.map((m) => ({
       ...m,
       applies: appliedIds.has(m.id),
       figures: Number(used.find((u) => u.measureId === m.id)?.n ?? 0),
+      brokenDown: brokenDownIds.has(m.id),
+      queries: Number(queried.find((q) => q.measureId === m.id)?.n ?? 0),
     })),
     treatments: treatmentRows,
   }
+}
+
+export type CatalogueMeasure = Awaited<ReturnType<typeof getServiceCatalogue>>['measures'][number]
+
+/**
+ * Figures, breakdowns by category and data queries each name a measure of the service, and
+ * would lose their meaning without it (the database refuses to remove it from under them).
+ */
+function isInUse(measure: CatalogueMeasure) {
+  return measure.figures > 0 || measure.brokenDown || measure.queries > 0
+}
+
+/** Why measures cannot be removed: one sentence for the measures that share the same reasons. */
+function inUseMessage(inUse: CatalogueMeasure[]) {
+  const groups = new Map<string, CatalogueMeasure[]>()
+  for (const m of inUse) {
+    const key = `${m.figures > 0} ${m.brokenDown} ${m.queries > 0}`
+    groups.set(key, [...(groups.get(key) ?? []), m])
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const { figures, brokenDown, queries } = group[0]!
+      const one = group.length === 1
+      const reasons = [
+        figures > 0 ? `figures have already been reported for ${one ? 'it' : 'them'}` : null,
+        brokenDown ? `${one ? 'it is' : 'they are'} broken down by category (in the reference data)` : null,
+        queries > 0 ? `${one ? 'it is' : 'they are'} named by a data query` : null,
+      ].filter((reason) => reason !== null)
+      return `${formatList(group.map((m) => m.label))} cannot be removed: ${formatList(reasons)}`
+    })
+    .join('. ')
 }
 
 export class CatalogueError extends Error {
@@ -138,8 +184,8 @@ export async function createService({
 }
 
 /**
- * Changes a service's name, description and the measures that apply. A measure that figures
- * already use cannot be removed: the figures would lose their meaning (the database refuses too).
+ * Changes a service's name, description and the measures that apply. A measure in use (see
+ * `isInUse`) cannot be removed.
  */
 export async function updateService({
   actor,
@@ -153,41 +199,23 @@ export async function updateService({
   ip?: string | null
 }) {
   assertAllowed(can.administer(actor))
-  const current = await getServiceCatalogue({ slug })
-  const wanted = new Set(changes.measureIds)
-  const removed = current.measures.filter((m) => m.applies && !wanted.has(m.id))
-  const blocked = removed.filter((m) => m.figures > 0)
-  if (blocked.length > 0) {
-    throw new CatalogueError(
-      'measures',
-      `${blocked.map((m) => m.label).join(', ')} cannot be removed: figures have already been reported for ${blocked.length === 1 ? 'it' : 'them'}`,
-    )
-  }
-  // Breakdowns by category and data queries name a measure of the service too (the database
-  // refuses to drop it from under them).
-  const removedIds = removed.map((m) => m.id)
-  const named = async (table: typeof breakdownMeasures | typeof dataQueries) =>
-    removedIds.length === 0
-      ? new Set<number>()
-      : new Set(
-          (
-            await getDb()
-              .selectDistinct({ measureId: table.measureId })
-              .from(table)
-              .where(and(eq(table.serviceId, current.service.id), inArray(table.measureId, removedIds)))
-          ).map((row) => row.measureId),
-        )
-  const split = await named(breakdownMeasures)
-  const queried = await named(dataQueries)
-  const kept = removed.filter((m) => split.has(m.id) || queried.has(m.id))
-  if (kept.length > 0) {
-    throw new CatalogueError(
-      'measures',
-      `${kept.map((m) => m.label).join(', ')} cannot be removed: ${kept.length === 1 ? 'it is' : 'they are'} broken down by category (in the reference data) or named by a data query`,
-    )
-  }
-  const added = current.measures.filter((m) => !m.applies && wanted.has(m.id))
-  await getDb().transaction(async (tx) => {
+  // Run again if it deadlocks with a save naming the same measures (see the lock below).
+  await inTransaction(async (tx) => {
+    // The measures to remove are locked before they are checked: a figure, breakdown or query
+    // naming one then waits for this change (and is refused after it), instead of slipping in
+    // between the check and the removal.
+    await tx
+      .select({ measureId: serviceMeasures.measureId })
+      .from(serviceMeasures)
+      .innerJoin(services, eq(services.id, serviceMeasures.serviceId))
+      .where(and(eq(services.slug, slug), notInArray(serviceMeasures.measureId, changes.measureIds)))
+      .for('update', { of: serviceMeasures })
+    const current = await getServiceCatalogue({ slug }, tx)
+    const wanted = new Set(changes.measureIds)
+    const removed = current.measures.filter((m) => m.applies && !wanted.has(m.id))
+    const inUse = removed.filter(isInUse)
+    if (inUse.length > 0) throw new CatalogueError('measures', inUseMessage(inUse))
+    const added = current.measures.filter((m) => !m.applies && wanted.has(m.id))
     await tx
       .update(services)
       .set({ name: changes.name, description: changes.description })

@@ -15,9 +15,11 @@ import {
 import { SuccessBanner } from '#app/components/ui/notification.tsx'
 import { PageHeader } from '#app/components/ui/page-header.tsx'
 import { QuestionPage } from '#app/components/ui/question-page.tsx'
+import { formatCount, formatList } from '#app/domain/format.ts'
 import {
   addTreatment,
   CatalogueError,
+  type CatalogueMeasure,
   getServiceCatalogue,
   retireTreatment,
   updateService,
@@ -119,6 +121,16 @@ const DONE: Record<string, string> = {
   'treatment-retired': 'Treatment retired',
 }
 
+/** Why a measure cannot be removed, or nothing when it can. */
+function usesOf({ figures, brokenDown, queries }: Pick<CatalogueMeasure, 'figures' | 'brokenDown' | 'queries'>) {
+  const uses = [
+    figures > 0 ? `used by ${formatCount(figures)} ${figures === 1 ? 'figure' : 'figures'}` : null,
+    brokenDown ? 'broken down by category' : null,
+    queries > 0 ? `named by ${queries === 1 ? 'a data query' : `${formatCount(queries)} data queries`}` : null,
+  ].filter((use) => use !== null)
+  return uses.length > 0 ? `Cannot be removed: ${formatList(uses)}` : null
+}
+
 export default function ServiceCatalogue() {
   const { service, measures, treatments } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
@@ -158,24 +170,28 @@ export default function ServiceCatalogue() {
           />
           <fieldset id="measures" tabIndex={-1} className={`ds_question${measureError ? ' ds_question--error' : ''}`}>
             <legend className="ds_label">Measures boards report each month</legend>
-            <p className="ds_hint-text">A measure that figures already use cannot be removed.</p>
+            <p className="ds_hint-text">
+              A measure cannot be removed while figures, breakdowns by category or data queries use it.
+            </p>
             {measureError ? <p className="ds_question__error-message">{measureError}</p> : null}
             <div className="ds_field-group">
-              {measures.map((measure) => (
-                <Choice
-                  key={measure.id}
-                  id={`measure-${measure.id}`}
-                  name="measureIds"
-                  value={measure.id}
-                  defaultChecked={measure.applies}
-                  label={
-                    <>
-                      {measure.label} ({measure.unit})
-                      {measure.figures > 0 ? `, ${measure.figures.toLocaleString('en-GB')} figures reported` : ''}
-                    </>
-                  }
-                />
-              ))}
+              {measures.map((measure) => {
+                const uses = usesOf(measure)
+                const hintId = uses ? `measure-${measure.id}-hint` : undefined
+                return (
+                  <Choice
+                    key={measure.id}
+                    id={`measure-${measure.id}`}
+                    name="measureIds"
+                    value={measure.id}
+                    defaultChecked={measure.applies}
+                    label={`${measure.label} (${measure.unit})`}
+                    hint={uses}
+                    hintId={hintId}
+                    aria-describedby={hintId}
+                  />
+                )
+              })}
             </div>
           </fieldset>
           <FormButtons submit="Save service" cancel={{ to: '/admin/catalogue', label: 'Back to the catalogue' }} />

@@ -8,19 +8,20 @@ import {
 } from '#app/models/availability.server.ts'
 import { CatalogueError, getServiceCatalogue, updateService } from '#app/models/catalogue.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
-import { queryRows } from '#db/client.ts'
+import { type Executor, queryRows } from '#db/client.ts'
 import { createTestUser } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
 
 const t = useTestDatabase()
 let lead: Actor
-let ids: { lothian: number; adults: number; referrals: number; sessions: number }
+let ids: { lothian: number; adults: number; referrals: number; selfReferrals: number; sessions: number }
 
 beforeAll(async () => {
   ;[ids] = (await queryRows(
     t.db,
     sql`select (select id from org_units where code = 'S08000024') as lothian, (select id from services where slug = 'ccbt-adults') as adults,
-               (select id from measures where name = 'referrals') as referrals, (select id from measures where name = 'sessions') as sessions`,
+               (select id from measures where name = 'referrals') as referrals, (select id from measures where name = 'self_referrals') as "selfReferrals",
+               (select id from measures where name = 'sessions') as sessions`,
   )) as [typeof ids]
 })
 beforeEach(async () => {
@@ -89,16 +90,24 @@ describe(`coverage changes on ${ENGINE}`, () => {
 })
 
 describe(`the catalogue on ${ENGINE}`, () => {
+  // A figure and a data query on Lothian's return for April 2025 (the return itself written first).
+  const reportFigure = (measureId: number, db: Executor = t.db) =>
+    db.execute(
+      sql`insert into return_values (org_unit_id, service_id, month, measure_id, value) values (${ids.lothian}, ${ids.adults}, '2025-04-01', ${measureId}, 5)`,
+    )
+  const raiseQuery = (measureId: number, db: Executor = t.db) =>
+    db.execute(
+      sql`insert into data_queries (org_unit_id, month, service_id, measure_id, raised_by) values (${ids.lothian}, '2025-04-01', ${ids.adults}, ${measureId}, ${lead.id})`,
+    )
+  const change = (measureIds: number[]) =>
+    updateService({ actor: lead, slug: 'ccbt-adults', changes: { name: 'cCBT Adults', description: '', measureIds } })
+  const applied = async () =>
+    (await getServiceCatalogue({ slug: 'ccbt-adults' })).measures.filter((m) => m.applies).map((m) => m.id)
+
   test('a measure that figures use cannot be removed; an unused one can be added and removed', async () => {
     await t.db.execute(sql`insert into returns (org_unit_id, month) values (${ids.lothian}, '2025-04-01')`)
-    await t.db.execute(
-      sql`insert into return_values (org_unit_id, service_id, month, measure_id, value) values (${ids.lothian}, ${ids.adults}, '2025-04-01', ${ids.referrals}, 5)`,
-    )
-    const applied = async () =>
-      (await getServiceCatalogue({ slug: 'ccbt-adults' })).measures.filter((m) => m.applies).map((m) => m.id)
+    await reportFigure(ids.referrals)
     const before = await applied()
-    const change = (measureIds: number[]) =>
-      updateService({ actor: lead, slug: 'ccbt-adults', changes: { name: 'cCBT Adults', description: '', measureIds } })
     await expect(change(before.filter((id) => id !== ids.referrals))).rejects.toThrowError(CatalogueError)
     await expect(change(before.filter((id) => id !== ids.referrals))).rejects.toThrowError(
       /Referrals cannot be removed/,
@@ -111,19 +120,79 @@ describe(`the catalogue on ${ENGINE}`, () => {
   })
 
   test('a measure broken down by category cannot be removed either, even before any figures', async () => {
-    const applied = async () =>
-      (await getServiceCatalogue({ slug: 'ccbt-adults' })).measures.filter((m) => m.applies).map((m) => m.id)
     const before = await applied()
     // Referrals of cCBT for adults are broken down by deprivation, age and sex (reference data).
-    await expect(
-      updateService({
-        actor: lead,
-        slug: 'ccbt-adults',
-        changes: { name: 'cCBT Adults', description: '', measureIds: [] },
-      }),
-    ).rejects.toThrowError(/Referrals.* cannot be removed: they are broken down by category/)
+    await expect(change([])).rejects.toThrowError(/Referrals.* cannot be removed: they are broken down by category/)
     expect(await applied()).toEqual(before)
   })
+
+  test('each measure says what uses it: figures, breakdowns by category, data queries', async () => {
+    await t.db.execute(sql`insert into returns (org_unit_id, month) values (${ids.lothian}, '2025-04-01')`)
+    await reportFigure(ids.referrals)
+    await raiseQuery(ids.selfReferrals)
+    const { measures } = await getServiceCatalogue({ slug: 'ccbt-adults' })
+    const use = (name: string) => {
+      const { applies, figures, brokenDown, queries } = measures.find((m) => m.name === name)!
+      return { applies, figures, brokenDown, queries }
+    }
+    // The reference data break down referrals, started, completed, at caseness and recovered.
+    expect(use('referrals')).toEqual({ applies: true, figures: 1, brokenDown: true, queries: 0 })
+    expect(use('self_referrals')).toEqual({ applies: true, figures: 0, brokenDown: false, queries: 1 })
+    expect(use('started')).toEqual({ applies: true, figures: 0, brokenDown: true, queries: 0 })
+    expect(use('waiting_at_month_end')).toEqual({ applies: true, figures: 0, brokenDown: false, queries: 0 })
+    expect(use('sessions')).toEqual({ applies: false, figures: 0, brokenDown: false, queries: 0 })
+
+    // Removing them all names each measure in use once, with every reason it has.
+    const before = await applied()
+    await expect(change([])).rejects.toMatchObject({
+      field: 'measures',
+      message:
+        'Referrals cannot be removed: figures have already been reported for it and it is broken down by category (in the reference data). ' +
+        'Self-referrals cannot be removed: it is named by a data query. ' +
+        'Started treatment, Completed treatment, At caseness at start and Recovered cannot be removed: they are broken down by category (in the reference data)',
+    })
+    expect(await applied()).toEqual(before)
+  })
+
+  test.skipIf(ENGINE !== 'postgres')(
+    'a figure and a query saved while their measure is removed: the removal waits for them and is refused in words',
+    async () => {
+      await t.db.execute(sql`insert into returns (org_unit_id, month) values (${ids.lothian}, '2025-04-01')`)
+      const before = await applied()
+      // Another connection writes them and holds its transaction open.
+      let commit!: () => void
+      let written!: () => void
+      const isWritten = new Promise<void>((resolve) => (written = resolve))
+      const save = t.db.transaction(async (tx) => {
+        await reportFigure(ids.selfReferrals, tx)
+        await raiseQuery(ids.selfReferrals, tx)
+        written()
+        await new Promise<void>((resolve) => (commit = resolve))
+      })
+      await isWritten
+      let settled = false
+      const removal = change(before.filter((id) => id !== ids.selfReferrals))
+        .catch((error: unknown) => error)
+        .finally(() => (settled = true))
+      const waitingOnLocks = async () =>
+        (
+          await queryRows<{ n: number }>(
+            t.db,
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          )
+        )[0]!.n
+      while (!settled && (await waitingOnLocks()) === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+      commit()
+      await save
+      const error = await removal
+      expect(error).toBeInstanceOf(CatalogueError)
+      expect(error).toMatchObject({
+        message:
+          'Self-referrals cannot be removed: figures have already been reported for it and it is named by a data query',
+      })
+      expect(await applied()).toEqual(before)
+    },
+  )
 })
 
 describe(`population vintages on ${ENGINE}`, () => {
