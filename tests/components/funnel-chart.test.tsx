@@ -67,6 +67,10 @@ describe('the funnel plot', () => {
       '95% limits',
       '99.8% limits',
     ])
+    // The key alone names the lines: names at their ends crowd together where the limits close in.
+    const plot = screen.getByRole('img', { name: /^Funnel plot: 18-week performance/ })
+    expect(within(plot).queryByText('Scotland')).toBeNull()
+    expect(within(plot).queryByText('99.8%')).toBeNull()
   })
 
   test('says in words which boards are outside the limits', () => {

@@ -2,7 +2,8 @@
 // Scotland's figure, with the 95% and 99.8% control limits as curves. Plain SVG drawn by React
 // on the server and the client. Points are shaped by their flag as well as coloured; only the
 // boards outside the limits and the chosen one are labelled, so 140 points stay readable (every
-// board is in the table beside it).
+// board is in the table beside it). The key names the lines by their styles: names at the
+// curves' ends would crowd onto each other, and onto the boards' labels, where the limits close in.
 import type { FunnelCurvePoint, FunnelFlag, FunnelKind, FunnelPoint } from '#app/statistics/funnels.ts'
 import {
   AXIS_COLOUR,
@@ -217,22 +218,6 @@ export function FunnelChart({
   const flagsUsed = new Set(drawn.map((p) => p.flag).filter((f): f is FunnelFlag => f !== null))
   const selected = drawn.find((p) => p.code === selectedCode)
   const kindOfValue = valueKind(kind)
-  // The curves' names at their right-hand end, top to bottom, at least 12px apart.
-  const end = curve[curve.length - 1]
-  const endLabels = (
-    end
-      ? [
-          { text: '99.8%', value: end.upper998 },
-          { text: '95%', value: end.upper95 },
-          { text: 'Scotland', value: centre },
-          { text: '95%', value: end.lower95 },
-          { text: '99.8%', value: end.lower998 },
-        ]
-      : []
-  ).reduce<Array<{ text: string; at: number }>>((placed, l) => {
-    const previous = placed[placed.length - 1]?.at ?? -Infinity
-    return [...placed, { text: l.text, at: Math.max(y(l.value), previous + 12) }]
-  }, [])
   return (
     <figure className="app-plot" data-chart={id}>
       <svg
@@ -363,15 +348,6 @@ export function FunnelChart({
             />
           ) : null}
         </g>
-        {curve.length > 1 ? (
-          <g fontSize={11} fill={TEXT_COLOUR}>
-            {endLabels.map((l, i) => (
-              <text key={i} x={x(end!.denominator) + 4} y={l.at} dy="0.32em">
-                {l.text}
-              </text>
-            ))}
-          </g>
-        ) : null}
         {labels.map((l) => (
           <text
             key={l.code}
