@@ -50,6 +50,11 @@ describe('is this board really different? funnel plots', () => {
     const rows = page.locator('section.app-figure table tbody tr')
     expect(await rows.count()).toBe(14)
     expect(await rows.first().innerText()).toMatch(/above 99.8%|above 95%|within|below 95%|below 99.8%/)
+    const heading = page.locator('section.app-figure table').getByRole('columnheader', { name: 'People who started' })
+    expect(await heading.allInnerTexts()).toEqual([
+      'People who started within 18 weeks',
+      'People who started treatment',
+    ])
     await expectNoAxeViolations(page)
     await saveScreenshot(page, 'variation-eighteen-weeks')
     expect(errors).toEqual([])

@@ -73,6 +73,11 @@ describe(`control charts and funnel plots on ${ENGINE}`, () => {
     const z95 = 1.959963984540054
     const z998 = 3.090232306167813
     expect(figure.rows.length).toBe(14)
+    // The table's counts are headed by what they count.
+    expect(figure.columns.filter((c) => c.kind === 'count').map((c) => c.label)).toEqual([
+      'People who started within 18 weeks',
+      'People who started treatment',
+    ])
     for (const row of figure.rows) {
       const n = sums.get(String(row.board_code))!.started
       const se = Math.sqrt((centre * (1 - centre)) / n)

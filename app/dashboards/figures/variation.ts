@@ -19,35 +19,56 @@ import type { FigureContext } from '../context.server.ts'
 import type { MapIndicator } from '../filters.ts'
 import { definitionOf } from './trend.ts'
 
-/** The indicators a funnel plot is drawn for, with what they divide. */
+/** The indicators a funnel plot is drawn for, with what they divide and what each side counts, in words. */
 export const FUNNEL_INDICATORS = {
   eighteen_weeks: {
     kind: 'proportion',
     numerator: 'started_within_18_weeks',
     denominator: 'started',
+    counted: 'People who started within 18 weeks',
     x: 'People who started treatment',
   },
   completion_rate: {
     kind: 'proportion',
     numerator: 'completed',
     denominator: 'started',
+    counted: 'People who completed treatment',
     x: 'People who started treatment',
   },
   recovery_rate: {
     kind: 'proportion',
     numerator: 'proms_recovered',
     denominator: 'proms_at_caseness',
+    counted: 'People who recovered',
     x: 'People at caseness who finished treatment',
   },
   reliable_improvement_rate: {
     kind: 'proportion',
     numerator: 'proms_reliably_improved',
     denominator: 'proms_paired',
+    counted: 'People who reliably improved',
     x: 'People who finished treatment with paired scores',
   },
-  referrals_per_100k: { kind: 'rate', numerator: 'referrals', denominator: 'population', x: 'Population' },
+  referrals_per_100k: {
+    kind: 'rate',
+    numerator: 'referrals',
+    denominator: 'population',
+    counted: 'Referrals',
+    x: 'Population',
+  },
 } satisfies Partial<
-  Record<MapIndicator, { kind: FunnelKind; numerator: keyof BoardFigures; denominator: keyof BoardFigures; x: string }>
+  Record<
+    MapIndicator,
+    {
+      kind: FunnelKind
+      numerator: keyof BoardFigures
+      denominator: keyof BoardFigures
+      /** What the numerator counts, heading its column in the table. */
+      counted: string
+      /** What the denominator counts: the x axis, and its column in the table. */
+      x: string
+    }
+  >
 >
 
 export type FunnelIndicator = keyof typeof FUNNEL_INDICATORS
@@ -133,13 +154,7 @@ export async function variationFunnel(ctx: FigureContext): Promise<Figure | null
     columns: [
       { key: 'board_code', label: 'Board code', kind: 'text', csvName: 'board_code' },
       { key: 'board_name', label: 'Board', kind: 'text', csvName: 'board_name' },
-      {
-        key: 'numerator',
-        label: spec.kind === 'rate' ? 'Referrals' : 'Numerator',
-        kind: 'count',
-        csvName: 'numerator',
-        disclosure: 'public',
-      },
+      { key: 'numerator', label: spec.counted, kind: 'count', csvName: 'numerator', disclosure: 'public' },
       { key: 'denominator', label: spec.x, kind: 'count', csvName: 'denominator', disclosure: 'public' },
       { key: 'value', label: definition.label, kind, unit: valueUnit, csvName: 'value', disclosure: 'public' },
       { key: 'centre', label: 'Scotland', kind, unit: valueUnit, csvName: 'centre', disclosure: 'public' },
