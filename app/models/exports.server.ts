@@ -18,6 +18,8 @@ import {
   type SuppressionPattern,
 } from '#app/disclosure/activity-table.ts'
 import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
+import { patternJob } from '#app/disclosure/pattern-job.ts'
+import { patternOf } from '#app/disclosure/pattern-threads.server.ts'
 import { addMonths, monthIndex, monthRange, toMonthDate } from '#app/utils/dates.ts'
 import { processCache } from '#app/utils/cache.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -427,39 +429,40 @@ export async function yearBlocks(
     measureIds: [...new Set(query.services.flatMap((entry) => entry.measures.map((m) => m.id)))],
   })
   const cache = patternCache()
-  const blocks = new Map<number, ServiceBlock>()
-  for (const { service, units, total, measures } of query.services) {
-    const input = {
-      yearStart: query.yearStart,
-      units,
-      total,
-      measures,
-      figures: figures.get(service.id) ?? [],
-      expected: expectedIn(query.availability, service.id),
-      sdc: query.sdc,
-    }
-    if (!query.sdc) {
-      blocks.set(service.id, buildServiceBlock(input))
-      continue
-    }
-    const key = patternKey(
-      [
-        query.yearStart,
-        query.sdc.threshold,
+  const { sdc } = query
+  // The services' patterns are worked out side by side when there are threads for them.
+  const built = await Promise.all(
+    query.services.map(async ({ service, units, total, measures }) => {
+      const input = {
+        yearStart: query.yearStart,
         units,
         total,
-        measures.map((m) => [m.id, m.name]),
-        query.availability.filter((a) => a.serviceId === service.id),
-      ],
-      input.figures,
-    )
-    const pattern = cache.get(key)
-    countCacheLookup('suppression-pattern', pattern !== undefined)
-    const block = buildServiceBlock({ ...input, pattern })
-    if (!pattern) cache.set(key, block.pattern)
-    blocks.set(service.id, block)
-  }
-  return blocks
+        measures,
+        figures: figures.get(service.id) ?? [],
+        expected: expectedIn(query.availability, service.id),
+      }
+      if (!sdc) return [service.id, buildServiceBlock({ ...input, sdc })] as const
+      const key = patternKey(
+        [
+          query.yearStart,
+          sdc.threshold,
+          units,
+          total,
+          measures.map((m) => [m.id, m.name]),
+          query.availability.filter((a) => a.serviceId === service.id),
+        ],
+        input.figures,
+      )
+      let pattern = cache.get(key)
+      countCacheLookup('suppression-pattern', pattern !== undefined)
+      if (!pattern) {
+        pattern = await patternOf(patternJob({ ...input, sdc }))
+        cache.set(key, pattern)
+      }
+      return [service.id, buildServiceBlock({ ...input, sdc, pattern })] as const
+    }),
+  )
+  return new Map<number, ServiceBlock>(built)
 }
 
 export function digestOf(value: unknown) {
