@@ -161,7 +161,7 @@ export async function benchLoad({
     const tokenPage = await fetch(`${url}/account/tokens`, {
       method: 'POST',
       headers: { cookie: analyst, origin: url, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form({ intent: 'create', name: 'Load test', expiresIn: '30' }),
+      body: form({ intent: 'create', name: 'Load test', scope: 'read', expiresIn: '30' }),
     }).then((r) => r.text())
     const token = /<code class="app-token">([^<]+)<\/code>/.exec(tokenPage)?.[1]
     if (!token) throw new Error('Could not create an API token')
