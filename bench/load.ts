@@ -220,8 +220,9 @@ export async function benchLoad({
                   intent: 'save',
                   version: context.version ?? '0',
                   reason: 'Load test',
-                  // Large enough to stay above any board's self-referrals (a part cannot exceed its whole).
-                  'v.ccbt-adults.referrals': String(5_000 + ((i * 7 + Date.now()) % 50)),
+                  // A measure in no relation and with no breakdown by category, so that any value
+                  // saves; the API below reads it, so every save changes what the API serves.
+                  'v.ccbt-adults.waiting_at_month_end': String(50 + ((i * 7 + Date.now()) % 50)),
                 }),
               }),
             },
@@ -236,7 +237,7 @@ export async function benchLoad({
       run({ url, connections: DASHBOARD_CONNECTIONS, duration: seconds, requests: dashboardRequests }, ok),
       run(
         {
-          url: `${url}/api/v1/activity?service=ccbt-adults&measure=referrals&grain=fq&format=json`,
+          url: `${url}/api/v1/activity?service=ccbt-adults&measure=waiting_at_month_end&grain=fq&format=json`,
           connections: API_CONNECTIONS,
           duration: seconds,
           headers: { authorization: `Bearer ${token}` },

@@ -394,6 +394,9 @@ export const patternCache = () =>
     sizeOf: (pattern) => pattern.byteLength,
   })
 
+/** Patterns being worked out: a request that needs one of them meanwhile waits for it. */
+const patternsInProgress = new Map<string, Promise<SuppressionPattern>>()
+
 export interface ServiceInYear {
   service: ServiceRef
   units: BlockUnit[]
@@ -454,9 +457,14 @@ export async function yearBlocks(
         input.figures,
       )
       let pattern = cache.get(key)
-      countCacheLookup('suppression-pattern', pattern !== undefined)
-      if (!pattern) {
-        pattern = await patternOf(patternJob({ ...input, sdc }))
+      const working = pattern ? undefined : patternsInProgress.get(key)
+      // Waiting for a pattern another request is working out counts as a hit: it is worked out once.
+      countCacheLookup('suppression-pattern', pattern !== undefined || working !== undefined)
+      if (working) pattern = await working
+      else if (!pattern) {
+        const started = patternOf(patternJob({ ...input, sdc })).finally(() => patternsInProgress.delete(key))
+        patternsInProgress.set(key, started)
+        pattern = await started
         cache.set(key, pattern)
       }
       return [service.id, buildServiceBlock({ ...input, sdc, pattern })] as const

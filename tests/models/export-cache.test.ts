@@ -4,6 +4,7 @@
 // own figures. Each look-up is counted in /metrics.
 import { beforeEach, expect, test } from 'vitest'
 import { exportActivity } from '#app/api/handlers.server.ts'
+import { startPatternThreads } from '#app/disclosure/pattern-threads.server.ts'
 import { getMetrics } from '#app/utils/metrics.server.ts'
 import { actor } from '#tests/models/actors.ts'
 import { resetData, useTestDatabase } from '#tests/setup/database.ts'
@@ -91,4 +92,22 @@ test('a pattern is applied only to the figures it was worked out from', async ()
   expect(after).toMatchObject({ hits: 1, misses: 1 })
   // Without disclosure control nothing is kept or looked up.
   expect(await exportNow(`${QUERY}&sdc=off`)).toMatchObject({ hits: 0, misses: 0 })
+})
+
+test('two exports at once, with disclosure control on threads, work each pattern out once', async () => {
+  const stop = startPatternThreads({
+    filename: new URL('../../server/pattern-thread.mjs', import.meta.url).href,
+    threads: 1,
+  })
+  try {
+    const before = await lookups()
+    const [first, second] = await Promise.all([exportNow(), exportNow()])
+    const after = await lookups()
+    // Between them: two service-years, each worked out by one export while the other waited.
+    expect({ hits: after.hits - before.hits, misses: after.misses - before.misses }).toEqual({ hits: 2, misses: 2 })
+    expect([first.april2024, first.april2025]).toEqual(['300 p', '500 p'])
+    expect([second.april2024, second.april2025]).toEqual(['300 p', '500 p'])
+  } finally {
+    await stop()
+  }
 })
