@@ -108,8 +108,10 @@ export async function serve(config: Config, logger: pino.Logger, { worker = fals
           threads: config.DISCLOSURE_THREADS,
         })
       : undefined
-  if (stopPatternThreads)
-    logger.info(`Disclosure control runs on ${config.DISCLOSURE_THREADS} thread(s) beside the one answering requests.`)
+  if (stopPatternThreads) {
+    const threads = config.DISCLOSURE_THREADS === 1 ? 'a thread' : `${config.DISCLOSURE_THREADS} threads`
+    logger.info(`Disclosure control runs on ${threads} beside the one answering requests.`)
+  }
 
   const development = config.NODE_ENV !== 'production'
   let build: ServerBuild | (() => Promise<ServerBuild>)
