@@ -21,7 +21,7 @@ import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
 import { patternJob } from '#app/disclosure/pattern-job.ts'
 import { patternOf } from '#app/disclosure/pattern-threads.server.ts'
 import { addMonths, monthIndex, monthRange, toMonthDate } from '#app/utils/dates.ts'
-import { processCache } from '#app/utils/cache.server.ts'
+import { cachedAtVersion, processCache } from '#app/utils/cache.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { countCacheLookup } from '#app/utils/metrics.server.ts'
 import { RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
@@ -99,7 +99,19 @@ export interface ExportReference {
   availability: AvailabilityRef[]
 }
 
+/**
+ * The reference data, kept while the reference version stays the same (it moves with every
+ * committed change to it), so a request costs one small query rather than six. A transaction
+ * reads it as it sees it, since it may be changing it.
+ */
 export async function loadExportReference(db: Executor = getDb()): Promise<ExportReference> {
+  if (isTransaction(db)) return readExportReference(db)
+  const [row] = await queryRows<{ version: string }>(db, sql`select version::text as version from reference_version`)
+  if (!row) return readExportReference(db)
+  return cachedAtVersion('export-reference', row.version, () => readExportReference(db))
+}
+
+async function readExportReference(db: Executor): Promise<ExportReference> {
   const [units, aliases, services, measures, serviceMeasures, availability] = await Promise.all([
     listOrgUnits(db),
     listOrgUnitAliases(db),
@@ -311,51 +323,62 @@ export async function* readActivity(
   ) {
     years.push(yearStart)
   }
-  const blocksOf = (yearStart: string) =>
-    yearBlocks(db, {
-      yearStart,
+  // Years are read together, as many as keep a read within YEARS_READ_FIGURES figures: a
+  // request for a few figures over many years is one round trip, a full export one year each.
+  const figuresAYear = readIds.length * 12 * servicesOf.reduce((n, entry) => n + entry.measures.length, 0)
+  const perRead = Math.max(1, Math.floor(YEARS_READ_FIGURES / figuresAYear))
+  const reads: string[][] = []
+  for (let i = 0; i < years.length; i += perRead) reads.push(years.slice(i, i + perRead))
+  const blocksOf = (yearStarts: string[]) =>
+    yearsBlocks(db, {
+      yearStarts,
       asAt: options.asAt,
       unitIds: readIds,
       services: servicesOf,
       availability: reference.availability,
       sdc: options.sdc,
     })
-  // The next year is read while this one is written: the database works on it meanwhile, and
-  // at most two years are held at once, so memory stays flat. Inside a transaction (one
-  // connection) the reads go one after another.
+  // The next read is sent while this one is written: the database works on it meanwhile, and
+  // at most two are held at once, so memory stays flat. Inside a transaction (one connection)
+  // the reads go one after another.
   const ahead = !isTransaction(db)
-  let next: Promise<Map<number, ServiceBlock>> | null = null
+  let next: Promise<Map<string, Map<number, ServiceBlock>>> | null = null
   try {
-    for (const [i, yearStart] of years.entries()) {
-      const blocks = await (next ?? blocksOf(yearStart))
-      next = ahead && i + 1 < years.length ? blocksOf(years[i + 1]!) : null
-      // Settled here if it fails while this year is written; awaited (and thrown) at its turn.
+    for (const [i, yearStarts] of reads.entries()) {
+      const read = await (next ?? blocksOf(yearStarts))
+      next = ahead && i + 1 < reads.length ? blocksOf(reads[i + 1]!) : null
+      // Settled here if it fails while this read is written; awaited (and thrown) at its turn.
       next?.catch(() => {})
-      const yearEnd = addMonths(yearStart, 11)
-      const first = monthIndex(options.from) > monthIndex(yearStart) ? options.from : yearStart
-      const last = monthIndex(options.to) < monthIndex(yearEnd) ? options.to : yearEnd
-      const rows: ActivityRow[] = []
-      for (const period of periodsBetween(first, last, options.grain)) {
-        for (const { service, units, wanted, rates } of outputOf) {
-          const block = blocks.get(service.id)!
-          for (const unit of units) {
-            for (const measure of wanted) {
-              const cell = block.figure(measure, unit.id, period)
-              if (cell) rows.push(activityRow(period, unit, service.slug, measure, cell))
-            }
-            for (const indicator of rates) {
-              const cell = block.rate(indicator.numerator, indicator.denominator, unit.id, period)
-              if (cell) rows.push(activityRow(period, unit, service.slug, indicator.id, cell))
+      for (const [yearStart, blocks] of read) {
+        const yearEnd = addMonths(yearStart, 11)
+        const first = monthIndex(options.from) > monthIndex(yearStart) ? options.from : yearStart
+        const last = monthIndex(options.to) < monthIndex(yearEnd) ? options.to : yearEnd
+        const rows: ActivityRow[] = []
+        for (const period of periodsBetween(first, last, options.grain)) {
+          for (const { service, units, wanted, rates } of outputOf) {
+            const block = blocks.get(service.id)!
+            for (const unit of units) {
+              for (const measure of wanted) {
+                const cell = block.figure(measure, unit.id, period)
+                if (cell) rows.push(activityRow(period, unit, service.slug, measure, cell))
+              }
+              for (const indicator of rates) {
+                const cell = block.rate(indicator.numerator, indicator.denominator, unit.id, period)
+                if (cell) rows.push(activityRow(period, unit, service.slug, indicator.id, cell))
+              }
             }
           }
         }
+        if (rows.length) yield rows
       }
-      if (rows.length) yield rows
     }
   } finally {
     next?.catch(() => {})
   }
 }
+
+/** The figures one read of an export may cover (a year is read whole, however many it has). */
+const YEARS_READ_FIGURES = 20_000
 
 /** One row, every field set in one order, so that every row has the same shape. */
 function activityRow(
@@ -423,21 +446,58 @@ export async function yearBlocks(
     sdc: { threshold: number } | null
   },
 ): Promise<Map<number, ServiceBlock>> {
+  const { yearStart, ...rest } = query
+  return (await yearsBlocks(db, { ...rest, yearStarts: [yearStart] })).get(yearStart)!
+}
+
+/**
+ * The blocks of several financial years, read in one query (one round trip rather than one a
+ * year), by year start, then by service.
+ */
+export async function yearsBlocks(
+  db: Executor,
+  query: {
+    /** Consecutive financial years, in order. */
+    yearStarts: readonly string[]
+    asAt: Date
+    unitIds: number[]
+    services: ServiceInYear[]
+    availability: readonly AvailabilityRef[]
+    sdc: { threshold: number } | null
+  },
+): Promise<Map<string, Map<number, ServiceBlock>>> {
   const figures = await readYearFigures(db, {
-    yearStart: query.yearStart,
-    yearEnd: addMonths(query.yearStart, 11),
+    yearStart: query.yearStarts[0]!,
+    yearEnd: addMonths(query.yearStarts.at(-1)!, 11),
     asAt: query.asAt,
     unitIds: query.unitIds,
     serviceIds: query.services.map((entry) => entry.service.id),
     measureIds: [...new Set(query.services.flatMap((entry) => entry.measures.map((m) => m.id)))],
   })
+  const years = await Promise.all(
+    query.yearStarts.map(async (yearStart) => {
+      const yearEnd = addMonths(yearStart, 11)
+      const inYear = (figure: MonthFigure) => figure.month >= yearStart && figure.month <= yearEnd
+      const ofYear = new Map([...figures].map(([serviceId, list]) => [serviceId, list.filter(inYear)]))
+      return [yearStart, await blocksOfYear(yearStart, ofYear, query)] as const
+    }),
+  )
+  return new Map(years)
+}
+
+/** The blocks of each service in one financial year, from its figures. */
+async function blocksOfYear(
+  yearStart: string,
+  figures: Map<number, MonthFigure[]>,
+  query: { services: ServiceInYear[]; availability: readonly AvailabilityRef[]; sdc: { threshold: number } | null },
+): Promise<Map<number, ServiceBlock>> {
   const cache = patternCache()
   const { sdc } = query
   // The services' patterns are worked out side by side when there are threads for them.
   const built = await Promise.all(
     query.services.map(async ({ service, units, total, measures }) => {
       const input = {
-        yearStart: query.yearStart,
+        yearStart,
         units,
         total,
         measures,
@@ -447,7 +507,7 @@ export async function yearBlocks(
       if (!sdc) return [service.id, buildServiceBlock({ ...input, sdc })] as const
       const key = patternKey(
         [
-          query.yearStart,
+          yearStart,
           sdc.threshold,
           units,
           total,

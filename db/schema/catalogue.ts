@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   check,
   date,
   index,
   integer,
   pgEnum,
+  pgSequence,
   pgTable,
   primaryKey,
   serial,
@@ -108,6 +110,23 @@ export const serviceAvailability = pgTable(
     index('service_availability_unit_service').on(t.orgUnitId, t.serviceId, t.liveFrom),
   ],
 )
+
+/**
+ * One row whose version moves, when the transaction commits, with every change to the reference
+ * data an export resolves its request against: the units and their superseded codes, the
+ * services, measures and which measures apply, and coverage. Triggers on those tables set it from
+ * reference_version_numbers, so a number is never used twice, even by a change rolled back.
+ */
+export const referenceVersion = pgTable(
+  'reference_version',
+  {
+    id: integer('id').primaryKey().default(1),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('reference_version_one_row', sql`${t.id} = 1`)],
+)
+
+export const referenceVersionNumbers = pgSequence('reference_version_numbers')
 
 export type Service = typeof services.$inferSelect
 export type Measure = typeof measures.$inferSelect

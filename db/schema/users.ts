@@ -84,6 +84,27 @@ export const apiTokens = pgTable(
   (t) => [index('api_tokens_user').on(t.userId)],
 )
 
+/**
+ * Audit actions that change no figure, coverage or catalogue: what people read and how they sign
+ * in. The version of the data (getDataVersion) skips them, so that an export or a sign-in does not
+ * empty the dashboards' caches. An action missing here only costs a cache refill.
+ */
+export const AUDIT_ACTIONS_READ_ONLY = [
+  'export',
+  'signin',
+  'signin.failed',
+  'signin.throttled',
+  'signout',
+  'account.created',
+  'account.password_changed',
+  'account.password_reset',
+  'token.created',
+  'token.revoked',
+] as const
+
+/** The condition of the audit events that change data (an index's predicate and its query's). */
+export const AUDIT_CHANGES_DATA = sql.raw(`action not in (${AUDIT_ACTIONS_READ_ONLY.map((a) => `'${a}'`).join(', ')})`)
+
 /** Who did what, when, from where, and whether it was allowed. Append-only. */
 export const auditEvents = pgTable(
   'audit_events',
@@ -104,6 +125,8 @@ export const auditEvents = pgTable(
     // Serves the /audit list, newest first, optionally for one board.
     index('audit_events_at').on(t.at),
     index('audit_events_unit_at').on(t.orgUnitId, t.at),
+    // The newest event that changed data, for the data version.
+    index('audit_events_data_changes').on(t.id).where(AUDIT_CHANGES_DATA),
   ],
 )
 

@@ -52,6 +52,8 @@ export function useTestDatabase(options: { maxConnections?: number } = {}) {
     handle.connection = await openTestDatabase(options)
     handle.db = handle.connection.db
     registerDatabase(handle.connection)
+    // The caches are keyed by versions that another file's database may have reached too.
+    clearCache()
   })
   afterAll(async () => {
     registerDatabase(undefined)

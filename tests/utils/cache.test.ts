@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { getDataVersion } from '#app/models/data-version.server.ts'
+import { loadExportReference } from '#app/models/exports.server.ts'
 import { findReturnUnit, saveReturn } from '#app/models/returns.server.ts'
 import { cachedAtVersion, clearCache, BoundedCache } from '#app/utils/cache.server.ts'
 import { createTestUser } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
+import { queryRows } from '#db/client.ts'
+import { AUDIT_ACTIONS_READ_ONLY, AUDIT_CHANGES_DATA } from '#db/schema/index.ts'
 
 const t = useTestDatabase()
 beforeEach(async () => {
@@ -78,5 +81,51 @@ describe(`the data version on ${ENGINE}`, () => {
     await moved()
     await t.db.execute(sql`insert into audit_events (action) values ('catalogue.service_changed')`)
     await moved()
+  })
+
+  test('stays the same when someone only reads or signs in: the dashboards keep their figures', async () => {
+    const before = await getDataVersion()
+    for (const action of AUDIT_ACTIONS_READ_ONLY) {
+      await t.db.execute(sql`insert into audit_events (action) values (${action})`)
+    }
+    expect(await getDataVersion()).toBe(before)
+    await t.db.execute(sql`insert into audit_events (action) values ('costs.changed')`)
+    expect(await getDataVersion()).not.toBe(before)
+  })
+
+  test('finds the newest change in the audit trail through its index, not by reading the trail', async () => {
+    const plan = await queryRows<{ 'QUERY PLAN': string }>(
+      t.db,
+      sql`explain select max(id) from audit_events where ${AUDIT_CHANGES_DATA}`,
+    )
+    expect(plan.map((line) => line['QUERY PLAN']).join('\n')).toContain('audit_events_data_changes')
+  })
+})
+
+describe(`the export reference data on ${ENGINE}`, () => {
+  test('is read once while it stays the same, and again as soon as a change to it commits', async () => {
+    const first = await loadExportReference()
+    expect(await loadExportReference()).toBe(first)
+    // A saved figure or an export changes no reference data.
+    await t.db.execute(sql`insert into audit_events (action) values ('export')`)
+    expect(await loadExportReference()).toBe(first)
+
+    await t.db.execute(sql`update services set name = 'Renamed service' where slug = 'ccbt-adults'`)
+    const renamed = await loadExportReference()
+    expect(renamed.services.find((s) => s.slug === 'ccbt-adults')?.name).toBe('Renamed service')
+
+    // A change rolled back leaves what was kept right: its number is never used again.
+    await t.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`update measures set label = 'Rolled back' where name = 'referrals'`)
+        tx.rollback()
+      })
+      .catch(() => {})
+    const after = await loadExportReference()
+    expect(after.measures.find((m) => m.name === 'referrals')?.label).not.toBe('Rolled back')
+    await t.db.execute(
+      sql`update service_availability set note = 'moved' where id = (select min(id) from service_availability)`,
+    )
+    expect(await loadExportReference()).not.toBe(after)
   })
 })
