@@ -5,7 +5,7 @@ import path from 'node:path'
 import type { ServerBuild } from '@remix-run/node'
 import closeWithGrace from 'close-with-grace'
 import type pino from 'pino'
-import { startPatternThreads } from '#app/disclosure/pattern-threads.server.ts'
+import { startWorkThreads } from '#app/utils/threads.server.ts'
 import type { Config } from '#app/utils/config.server.ts'
 import { startSignInLimitCleanup } from '#app/utils/throttle.server.ts'
 import {
@@ -100,17 +100,17 @@ export async function serve(config: Config, logger: pino.Logger, { worker = fals
   if (!config.SMTP_URL)
     logger.warn('SMTP_URL is not set: reminders of monthly returns are not e-mailed (see README, "Configuration").')
 
-  // Disclosure control of large tables runs beside the thread serving requests.
-  const stopPatternThreads =
-    config.DISCLOSURE_THREADS > 0
-      ? startPatternThreads({
-          filename: new URL('./pattern-thread.mjs', import.meta.url).href,
-          threads: config.DISCLOSURE_THREADS,
+  // Disclosure control of large tables and workbooks are worked out beside the thread serving requests.
+  const stopWorkThreads =
+    config.WORK_THREADS > 0
+      ? startWorkThreads({
+          filename: new URL('./work-thread.mjs', import.meta.url).href,
+          threads: config.WORK_THREADS,
         })
       : undefined
-  if (stopPatternThreads) {
-    const threads = config.DISCLOSURE_THREADS === 1 ? 'a thread' : `${config.DISCLOSURE_THREADS} threads`
-    logger.info(`Disclosure control runs on ${threads} beside the one answering requests.`)
+  if (stopWorkThreads) {
+    const threads = config.WORK_THREADS === 1 ? 'a thread' : `${config.WORK_THREADS} threads`
+    logger.info(`Disclosure control and workbooks are worked out on ${threads} beside the one answering requests.`)
   }
 
   const development = config.NODE_ENV !== 'production'
@@ -188,7 +188,7 @@ export async function serve(config: Config, logger: pino.Logger, { worker = fals
       await Promise.race([preparing, new Promise((resolve) => setTimeout(resolve, 5_000))])
       await connection?.close()
       registerDatabase(undefined)
-      await stopPatternThreads?.()
+      await stopWorkThreads?.()
     },
   )
 }

@@ -2,12 +2,13 @@
 // financial year, and a slow client holds back the reading (the stream is pulled, not pushed).
 // XLSX is a zip whose parts are written at the end, so it is built in memory, up to Excel's row
 // limit. Text cells are made spreadsheet-safe; numbers are written as numbers.
-import writeXlsxFile, { type Row as XlsxRow } from 'write-excel-file/node'
 import { type Qualifier } from '#app/disclosure/activity-table.ts'
+import { onWorkThread } from '#app/utils/threads.server.ts'
 import { type ActivityMetadata, metadataSheetRows } from './metadata.ts'
 import { safeText } from './spreadsheet-safety.ts'
+import { type Cell } from './workbook.ts'
 
-export type Cell = string | number | null
+export type { Cell }
 export type Record = { [column: string]: Cell }
 
 /** Excel's limit is 1,048,576 rows, one of which is the header. */
@@ -147,58 +148,24 @@ export function jsonStream(
   )
 }
 
-/** A workbook with a Data sheet (the rows) and a Metadata sheet. */
+/**
+ * A workbook with a Data sheet (the rows) and a Metadata sheet, written on a work thread: the
+ * rows are gathered here, as plain cells, up to Excel's limit.
+ */
 export async function xlsxBuffer(
   metadata: ActivityMetadata,
   batches: AsyncIterable<Record[]>,
   columns: readonly string[],
 ): Promise<Buffer> {
-  const header = { fontWeight: 'bold' } as const
-  const data: XlsxRow[] = [columns.map((c) => ({ value: xlsxText(c), type: String, ...header }))]
+  const rows: Cell[][] = []
   for await (const batch of batches) {
-    if (data.length + batch.length > XLSX_MAX_ROWS + 1) {
+    if (rows.length + batch.length > XLSX_MAX_ROWS) {
       throw new TooManyRowsError(`More than ${XLSX_MAX_ROWS.toLocaleString('en-GB')} rows: too many for a spreadsheet.`)
     }
-    for (const record of batch) data.push(columns.map((c) => xlsxCell(record[c] ?? null)))
+    for (const record of batch) rows.push(columns.map((c) => record[c] ?? null))
   }
-  const meta: XlsxRow[] = metadataSheetRows(metadata).map((row, i) =>
-    row.map((cell) =>
-      i === 0 || (typeof cell === 'string' && isHeading(row)) ? { ...xlsxCell(cell)!, ...header } : xlsxCell(cell),
-    ),
-  )
-  return writeXlsxFile([
-    {
-      data,
-      sheet: 'Data',
-      stickyRowsCount: 1,
-      columns: columns.map((c) => ({ width: Math.max(10, Math.min(28, c.length + 2)) })),
-    },
-    { data: meta, sheet: 'Metadata', columns: [{ width: 24 }, { width: 120 }] },
-  ]).toBuffer()
-}
-
-function isHeading(row: Cell[]) {
-  return (
-    ['Qualifier', 'Column', 'Measure', 'Indicator', 'Period'].includes(String(row[0])) &&
-    ['Meaning', 'Description', 'Definition', 'In words'].includes(String(row[1]))
-  )
-}
-
-function xlsxCell(cell: Cell) {
-  if (cell === null) return null
-  if (typeof cell === 'number') return { value: cell, type: Number }
-  return { value: xlsxText(cell), type: String }
-}
-
-/**
- * write-excel-file 4.1.1 indexes its shared strings in a plain object, so a cell reading
- * "constructor", "valueOf" or another name Object.prototype has is written as an invalid cell
- * (and the workbook fails to open). Such text gets the same leading apostrophe as a neutralised
- * formula.
- */
-function xlsxText(text: string) {
-  const safe = safeText(text)
-  return Object.prototype.hasOwnProperty.call(Object.prototype, safe) ? `'${safe}` : safe
+  const bytes = await onWorkThread('writeWorkbook', { columns, rows, metadata: metadataSheetRows(metadata) })
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 export interface WideSpec {

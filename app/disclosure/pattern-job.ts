@@ -1,5 +1,5 @@
 // Disclosure control of one service in one financial year as plain data, so that it can be
-// worked out on another thread (./pattern-threads.server.ts) and give the same pattern as here.
+// worked out on a work thread (app/utils/threads.server.ts) and give the same pattern as here.
 import { addMonths, monthRange } from '#app/utils/dates.ts'
 import { buildServiceBlock, type ServiceBlockInput, type SuppressionPattern } from './activity-table.ts'
 

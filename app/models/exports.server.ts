@@ -19,9 +19,9 @@ import {
 } from '#app/disclosure/activity-table.ts'
 import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
 import { patternJob } from '#app/disclosure/pattern-job.ts'
-import { patternOf } from '#app/disclosure/pattern-threads.server.ts'
 import { addMonths, monthIndex, monthRange, toMonthDate } from '#app/utils/dates.ts'
 import { cachedAtVersion, processCache } from '#app/utils/cache.server.ts'
+import { onWorkThread } from '#app/utils/threads.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { countCacheLookup } from '#app/utils/metrics.server.ts'
 import { RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
@@ -522,7 +522,7 @@ async function blocksOfYear(
       countCacheLookup('suppression-pattern', pattern !== undefined || working !== undefined)
       if (working) pattern = await working
       else if (!pattern) {
-        const started = patternOf(patternJob({ ...input, sdc })).finally(() => patternsInProgress.delete(key))
+        const started = onWorkThread('workOutPattern', patternJob({ ...input, sdc })).finally(() => patternsInProgress.delete(key))
         patternsInProgress.set(key, started)
         pattern = await started
         cache.set(key, pattern)

@@ -69,8 +69,11 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(10),
   /** App processes; unset: one per core on PostgreSQL, always one on the embedded database. */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
-  /** Threads each app process works out disclosure control on, beside the one serving requests; 0: on that one. */
-  DISCLOSURE_THREADS: z.coerce.number().int().min(0).max(64).default(1),
+  /**
+   * Threads each app process runs its longest work on (disclosure control, workbooks), beside the
+   * one serving requests; 0: on that one.
+   */
+  WORK_THREADS: z.coerce.number().int().min(0).max(64).default(1),
   TRUST_PROXY: TrustProxySchema,
   /** Bearer token that /metrics requires; unset: /metrics does not exist (404). */
   METRICS_TOKEN: z

@@ -4,7 +4,7 @@
 // own figures. Each look-up is counted in /metrics.
 import { beforeEach, expect, test } from 'vitest'
 import { exportActivity } from '#app/api/handlers.server.ts'
-import { startPatternThreads } from '#app/disclosure/pattern-threads.server.ts'
+import { startWorkThreads } from '#app/utils/threads.server.ts'
 import { getMetrics } from '#app/utils/metrics.server.ts'
 import { actor } from '#tests/models/actors.ts'
 import { resetData, useTestDatabase } from '#tests/setup/database.ts'
@@ -95,8 +95,8 @@ test('a pattern is applied only to the figures it was worked out from', async ()
 })
 
 test('two exports at once, with disclosure control on threads, work each pattern out once', async () => {
-  const stop = startPatternThreads({
-    filename: new URL('../../server/pattern-thread.mjs', import.meta.url).href,
+  const stop = startWorkThreads({
+    filename: new URL('../../server/work-thread.mjs', import.meta.url).href,
     threads: 1,
   })
   try {
