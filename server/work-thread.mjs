@@ -5,3 +5,4 @@ import { register } from 'tsx/esm/api'
 register()
 export const { workOutPattern } = await import('../app/disclosure/pattern-job.ts')
 export const { writeWorkbook } = await import('../app/api/workbook.ts')
+export const { checkUploadRows } = await import('../app/returns/upload-rows.ts')

@@ -1,5 +1,5 @@
 // Work that holds a thread for a second or more (working out a suppression pattern on a large
-// service-year, writing a workbook) runs on threads of its own (`startWorkThreads`, from
+// service-year, writing a workbook, checking the rows of a large upload) runs on threads of its own (`startWorkThreads`, from
 // server/serve.ts), so that the thread answering requests goes on serving pages meanwhile; with
 // none started (tests, command-line tools) it runs where it is asked for. Each kind of work is a
 // named export of the threads' module (server/work-thread.mjs) and takes and gives plain data.
@@ -8,9 +8,10 @@
 import Piscina from 'piscina'
 import { workOutPattern } from '#app/disclosure/pattern-job.ts'
 import { writeWorkbook } from '#app/api/workbook.ts'
+import { checkUploadRows } from '#app/returns/upload-rows.ts'
 
 /** The kinds of work, each exported under its name by the threads' module. */
-const WORK = { workOutPattern, writeWorkbook }
+const WORK = { workOutPattern, writeWorkbook, checkUploadRows }
 type Work = typeof WORK
 
 const THREADS_KEY = Symbol.for('digital-therapies.work-threads')

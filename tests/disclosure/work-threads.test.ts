@@ -3,6 +3,10 @@
 import readXlsxFile from 'read-excel-file/node'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { type Cell, writeWorkbook } from '#app/api/workbook.ts'
+import { listOrgUnitAliases, listOrgUnits } from '#app/models/org-units.server.ts'
+import { loadRuleCatalogue } from '#app/models/returns.server.ts'
+import { checkUploadRows, type UploadRowsJob } from '#app/returns/upload-rows.ts'
+import { useTestDatabase } from '#tests/setup/database.ts'
 import { type MonthFigure } from '#app/disclosure/activity-table.ts'
 import { patternJob, workOutPattern } from '#app/disclosure/pattern-job.ts'
 import { onWorkThread, startWorkThreads } from '#app/utils/threads.server.ts'
@@ -42,6 +46,8 @@ function serviceYear(seed: number) {
     sdc: { threshold: 4 },
   })
 }
+
+const t = useTestDatabase()
 
 let stop: () => Promise<void>
 beforeAll(() => {
@@ -124,5 +130,50 @@ test('the thread that asked stays free while a large workbook is written', async
 
   // This thread only copies the cells over and the file back.
   const longest = await longestPause(() => onWorkThread('writeWorkbook', job))
+  expect(longest).toBeLessThan(here / 2)
+})
+
+/** `count` uploaded rows, every thirteenth broken in one way or another. */
+async function uploadRowsJob(count: number): Promise<UploadRowsJob> {
+  const catalogue = await loadRuleCatalogue(t.db)
+  const units = await listOrgUnits(t.db)
+  const boards = units.filter((u) => u.kind === 'board')
+  const broken = [
+    { board_code: 'S99999999' },
+    { service: 'no-such-service' },
+    { value: '12,34' },
+    { month: '2031-01' },
+    { breakdown: 'simd=9' },
+  ]
+  const rows = Array.from({ length: count }, (_, i) => {
+    const values: Record<string, string> = {
+      month: `20${20 + Math.floor(i / 5_000)}-${String((i % 12) + 1).padStart(2, '0')}`,
+      board_code: boards[i % boards.length]!.code,
+      service: 'ccbt-adults',
+      measure: ['referrals', 'started', 'waiting_at_month_end'][i % 3]!,
+      breakdown: '',
+      value: String(i % 90),
+      comment: '',
+    }
+    return { row: i + 2, values: i % 13 === 0 ? { ...values, ...broken[(i / 13) % broken.length] } : values }
+  })
+  return { rows, catalogue, units, aliases: await listOrgUnitAliases(t.db), latest: '2026-09' }
+}
+
+test('the rows of an upload checked on a thread give the problems and figures checked here', async () => {
+  const job = await uploadRowsJob(2_000)
+  const here = checkUploadRows(job)
+  expect(here.problems.length).toBeGreaterThan(100)
+  expect(await onWorkThread('checkUploadRows', job)).toEqual(here)
+})
+
+test('the thread that asked stays free while a large upload’s rows are checked', async () => {
+  const job = await uploadRowsJob(100_000)
+  const started = performance.now()
+  checkUploadRows(job)
+  const here = performance.now() - started
+
+  // This thread only copies the rows over and the figures back.
+  const longest = await longestPause(() => onWorkThread('checkUploadRows', job))
   expect(longest).toBeLessThan(here / 2)
 })
