@@ -8,13 +8,15 @@
 // `DATABASE_URL` (or the `databaseUrl` option), a new PostgreSQL database on that server, dropped
 // afterwards (never the one the address names). Either keeps its pages outside the JavaScript
 // heap, so the JavaScript heap is the measure of the export itself; the resident set is reported
-// too.
+// too. Disclosure control runs on work threads, as in the server (`WORK_THREADS`, default 1), so
+// the heap measured is the export's own, without the patterns being worked out beside it.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { sql } from 'drizzle-orm'
 import { exportActivity } from '#app/api/handlers.server.ts'
 import { clearCache } from '#app/utils/cache.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { startWorkThreads } from '#app/utils/threads.server.ts'
 import { type Actor } from '#app/utils/permissions.ts'
 import { addMonths, monthRange, PROGRAMME_START_MONTH } from '#app/utils/dates.ts'
 import { connectDatabase, type Database, queryRows, registerDatabase } from '#db/client.ts'
@@ -29,6 +31,8 @@ export interface BenchExportsOptions {
   log?: (line: string) => void
   /** A PostgreSQL server to run on (a scratch database is made on it); default DATABASE_URL, else the embedded database. */
   databaseUrl?: string
+  /** Work threads, as the server's WORK_THREADS: default that setting, else 1, as the server. */
+  workThreads?: number
 }
 
 export interface BenchExportsResult {
@@ -60,8 +64,27 @@ const BENCH_ACTOR = { id: 0, role: 'national_lead', orgUnitId: null, email: 'ben
 export async function benchExports(options: BenchExportsOptions = {}): Promise<BenchExportsResult[]> {
   const sizes = options.years ?? [6, 24]
   const log = options.log ?? (() => {})
-  const results: BenchExportsResult[] = []
   const databaseUrl = options.databaseUrl ?? (process.env.DATABASE_URL || undefined)
+  const threads = options.workThreads ?? Number(process.env.WORK_THREADS ?? 1)
+  log(`exports: disclosure control on ${threads} work thread${threads === 1 ? '' : 's'}, as the server runs it`)
+  const stopThreads =
+    threads > 0
+      ? startWorkThreads({ filename: new URL('../server/work-thread.mjs', import.meta.url).href, threads })
+      : async () => {}
+  try {
+    return await exportAtEachSize(sizes, databaseUrl, options.sdc ?? true, log)
+  } finally {
+    await stopThreads()
+  }
+}
+
+async function exportAtEachSize(
+  sizes: number[],
+  databaseUrl: string | undefined,
+  sdc: boolean,
+  log: (line: string) => void,
+): Promise<BenchExportsResult[]> {
+  const results: BenchExportsResult[] = []
   for (const years of sizes) {
     const { connection, drop } = await openDatabase(databaseUrl, years)
     try {
@@ -72,7 +95,7 @@ export async function benchExports(options: BenchExportsOptions = {}): Promise<B
       // Statistics for the planner, as a server that has been running would have them.
       await connection.db.execute(sql`analyze`)
       registerDatabase(connection)
-      const result = await measureExport(years, figures, lastMonth, options.sdc ?? true)
+      const result = await measureExport(years, figures, lastMonth, sdc)
       results.push(result)
       log(
         `exports: ${years} year${years === 1 ? '' : 's'}, ${result.figures.toLocaleString('en-GB')} figures -> ${result.rows.toLocaleString('en-GB')} CSV rows ` +

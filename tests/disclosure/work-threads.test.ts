@@ -138,7 +138,7 @@ async function uploadRowsJob(count: number): Promise<UploadRowsJob> {
   const catalogue = await loadRuleCatalogue(t.db)
   const units = await listOrgUnits(t.db)
   const boards = units.filter((u) => u.kind === 'board')
-  const broken = [
+  const broken: Array<Record<string, string>> = [
     { board_code: 'S99999999' },
     { service: 'no-such-service' },
     { value: '12,34' },
