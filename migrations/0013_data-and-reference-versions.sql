@@ -20,22 +20,17 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-CREATE TRIGGER reference_version_on_org_units AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON org_units
-  FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump();
---> statement-breakpoint
-CREATE TRIGGER reference_version_on_org_unit_aliases AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON org_unit_aliases
-  FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump();
---> statement-breakpoint
-CREATE TRIGGER reference_version_on_services AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON services
-  FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump();
---> statement-breakpoint
-CREATE TRIGGER reference_version_on_measures AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON measures
-  FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump();
---> statement-breakpoint
-CREATE TRIGGER reference_version_on_service_measures AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON service_measures
-  FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump();
---> statement-breakpoint
-CREATE TRIGGER reference_version_on_service_availability AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON service_availability
-  FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump();
+DO $$
+DECLARE
+  reference_table text;
+BEGIN
+  FOREACH reference_table IN ARRAY ARRAY['org_units', 'org_unit_aliases', 'services', 'measures', 'service_measures', 'service_availability'] LOOP
+    EXECUTE format(
+      'CREATE TRIGGER reference_version_on_%1$s AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %1$I
+         FOR EACH STATEMENT EXECUTE FUNCTION reference_version_bump()',
+      reference_table);
+  END LOOP;
+END
+$$;
 --> statement-breakpoint
 INSERT INTO reference_version (id, version) VALUES (1, nextval('reference_version_numbers'));
