@@ -8,13 +8,7 @@ import { getDb, inTransaction } from '#app/utils/db.server.ts'
 import { assertAllowed } from '#app/utils/http.server.ts'
 import { onWorkThread } from '#app/utils/threads.server.ts'
 import { type Actor, can, type ReturnStatus } from '#app/utils/permissions.ts'
-import {
-  type Figure,
-  monthProblem,
-  PART_OF_WHOLE,
-  type Problem,
-  unusualValue,
-} from '#app/returns/rules.ts'
+import { type Figure, monthProblem, PART_OF_WHOLE, type Problem, unusualValue } from '#app/returns/rules.ts'
 import { type BreakdownFigure, breakdownKey } from '#app/returns/breakdowns.ts'
 import { mergeBoardMonth, reasonProblems } from '#app/returns/board-month.ts'
 import { type UploadProblem, UploadRejected, type UploadRow } from '#app/returns/upload-parse.server.ts'
@@ -69,12 +63,7 @@ export async function checkUpload({
   // Each row on its own: on a work thread, since it takes a second or so for 100,000 rows.
   const { problems, notes, figures } = await onWorkThread('checkUploadRows', {
     rows,
-    catalogue: {
-      services: catalogue.services,
-      measures: catalogue.measures,
-      applies: catalogue.applies,
-      breakdowns: catalogue.breakdowns,
-    },
+    catalogue,
     units,
     aliases,
     latest: lastCompleteMonth(now),
