@@ -2,11 +2,17 @@
 // reference data, on PGlite by default or on PostgreSQL when DATABASE_URL is set.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/pglite'
 import { afterAll, beforeAll, inject } from 'vitest'
-import { connectDatabase, type Database, type DatabaseConnection, queryRows, registerDatabase } from '#db/client.ts'
+import {
+  connectDatabase,
+  type Database,
+  type DatabaseConnection,
+  EmbeddedDatabase,
+  queryRows,
+  registerDatabase,
+} from '#db/client.ts'
 import * as schema from '#db/schema/index.ts'
 import { clearCache } from '#app/utils/cache.server.ts'
 import { loadReferenceData } from '#seed/reference.ts'
@@ -32,7 +38,7 @@ export async function openTestDatabase({ maxConnections = 4 } = {}): Promise<Dat
     }
   }
   const dump = new Blob([fs.readFileSync(inject('pgliteDump'))])
-  const client = new PGlite({ loadDataDir: dump })
+  const client = new EmbeddedDatabase({ loadDataDir: dump })
   await client.waitReady
   const db = drizzle({ client, schema }) as unknown as Database
   return {
