@@ -70,10 +70,19 @@ export function fromMonthDate(date: string) {
   return date.slice(0, 7)
 }
 
-/** The month containing `now`, in Scotland's time zone. */
+/**
+ * The month containing `now`, in Scotland's time zone. Asked on every page, so the answer is kept
+ * for the hour: Scotland is a whole number of hours from UTC, so its months begin on the hour.
+ */
 export function currentMonth(now: Date = new Date()) {
-  return DateTime.fromJSDate(now, { zone: ZONE }).toFormat('yyyy-MM')
+  const hour = Math.floor(now.getTime() / 3_600_000)
+  if (hour !== monthOfHour.hour) {
+    monthOfHour.hour = hour
+    monthOfHour.month = DateTime.fromJSDate(now, { zone: ZONE }).toFormat('yyyy-MM')
+  }
+  return monthOfHour.month
 }
+const monthOfHour = { hour: NaN, month: '' }
 
 /** The most recent month that has ended, in Scotland's time zone. */
 export function lastCompleteMonth(now: Date = new Date()) {
@@ -133,6 +142,19 @@ export function quarterEnding(month: string) {
  * Scottish time (so 23:59:59 BST in summer, GMT in winter).
  */
 export function returnDeadline(month: string, deadlineDay: number): Date {
+  const key = `${month}|${deadlineDay}`
+  let instant = deadlines.get(key)
+  if (instant === undefined) {
+    if (deadlines.size >= 10_000) deadlines.clear()
+    instant = workOutDeadline(month, deadlineDay).getTime()
+    deadlines.set(key, instant)
+  }
+  return new Date(instant)
+}
+/** Deadlines worked out (pages ask for the same few months many times), as instants. */
+const deadlines = new Map<string, number>()
+
+function workOutDeadline(month: string, deadlineDay: number) {
   const next = parts(addMonths(month, 1))
   const lastDay = DateTime.fromObject({ year: next.year, month: next.month }, { zone: ZONE }).daysInMonth!
   return DateTime.fromObject(

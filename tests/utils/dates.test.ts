@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import {
   addMonths,
+  currentMonth,
   financialQuarter,
   financialYear,
   formatMonthShort,
@@ -68,6 +69,23 @@ describe('return deadlines in Scottish time', () => {
     const earlyJuly = londonTime('2026-07-01T00:30')
     expect(earlyJuly.toISOString()).toBe('2026-06-30T23:30:00.000Z')
     expect(latestDueMonth(earlyJuly, 15)).toBe('2026-05')
+  })
+  test('the current month is kept for the hour, and changes on the hour the month begins in Scotland', () => {
+    // Asked one after another, as pages ask: the month kept for 22:00 to 23:00 UTC on 30 June
+    // (23:00 to midnight BST) must not be given for 23:00 UTC, which is 1 July in Scotland.
+    expect(currentMonth(new Date('2026-06-30T22:00:00Z'))).toBe('2026-06')
+    expect(currentMonth(new Date('2026-06-30T22:59:59Z'))).toBe('2026-06')
+    expect(currentMonth(new Date('2026-06-30T23:00:00Z'))).toBe('2026-07')
+    // In winter Scotland keeps UTC: 31 October 23:30 UTC is still October.
+    expect(currentMonth(new Date('2026-10-31T23:30:00Z'))).toBe('2026-10')
+    expect(currentMonth(new Date('2026-11-01T00:00:00Z'))).toBe('2026-11')
+    // Back to an hour asked before.
+    expect(currentMonth(new Date('2026-06-30T22:30:00Z'))).toBe('2026-06')
+  })
+  test('each deadline is a Date of its own, though worked out once', () => {
+    const first = returnDeadline('2026-06', 15)
+    first.setFullYear(2000)
+    expect(returnDeadline('2026-06', 15).toISOString()).toBe('2026-07-15T22:59:59.999Z')
   })
 })
 
