@@ -21,6 +21,11 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 /** Either the database or an open transaction: model functions accept both. */
 export type Executor = Database | Transaction
 
+/** A transaction runs its statements on one connection, one after another. */
+export function isTransaction(db: Executor): db is Transaction {
+  return typeof (db as { rollback?: unknown }).rollback === 'function'
+}
+
 export interface DatabaseConnection {
   db: Database
   engine: 'pglite' | 'postgres'

@@ -5,10 +5,18 @@ import type { BreakdownApplies, BreakdownDimensionInfo, BreakdownFigure } from '
 import { toMonthDate } from '#app/utils/dates.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { type Executor, queryRows, type Transaction } from '#db/client.ts'
+import { keptWhileReferenceUnchanged } from './data-version.server.ts'
 import type { OrgUnit } from './org-units.server.ts'
 
-/** The dimensions with their categories, and which dimensions split which service's measure. */
-export async function loadBreakdownCatalogue(db: Executor) {
+/**
+ * The dimensions with their categories, and which dimensions split which service's measure,
+ * kept while the reference data stays the same.
+ */
+export function loadBreakdownCatalogue(db: Executor) {
+  return keptWhileReferenceUnchanged('breakdown-catalogue', db, readBreakdownCatalogue)
+}
+
+export async function readBreakdownCatalogue(db: Executor) {
   // One after another: inside a transaction they share one connection.
   const categories = await queryRows<{
     dimension_id: number
@@ -56,7 +64,7 @@ export async function loadBreakdownCatalogue(db: Executor) {
   return { dimensions, applies }
 }
 
-export type BreakdownCatalogue = Awaited<ReturnType<typeof loadBreakdownCatalogue>>
+export type BreakdownCatalogue = Awaited<ReturnType<typeof readBreakdownCatalogue>>
 
 /** The current breakdown figures of one board-month. */
 export async function listCurrentBreakdowns(db: Executor, orgUnitId: number, month: string) {

@@ -20,13 +20,14 @@ import {
 import { withRelatedMeasures } from '#app/disclosure/measure-relations.ts'
 import { patternJob } from '#app/disclosure/pattern-job.ts'
 import { addMonths, monthIndex, monthRange, toMonthDate } from '#app/utils/dates.ts'
-import { cachedAtVersion, processCache } from '#app/utils/cache.server.ts'
+import { processCache } from '#app/utils/cache.server.ts'
 import { onWorkThread } from '#app/utils/threads.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { countCacheLookup } from '#app/utils/metrics.server.ts'
 import { RATE_INDICATORS, type RateIndicator } from '#app/statistics/indicators.ts'
 import { type Grain, type Period, periodsBetween, periodStart } from '#app/domain/periods.ts'
-import { type Executor, queryRows } from '#db/client.ts'
+import { type Executor, isTransaction, queryRows } from '#db/client.ts'
+import { keptWhileReferenceUnchanged } from './data-version.server.ts'
 import { listOrgUnitAliases, listOrgUnits } from './org-units.server.ts'
 import type { OrgUnitKind } from './org-units.server.ts'
 import type { ServiceDelivery } from './catalogue.server.ts'
@@ -99,16 +100,9 @@ export interface ExportReference {
   availability: AvailabilityRef[]
 }
 
-/**
- * The reference data, kept while the reference version stays the same (it moves with every
- * committed change to it), so a request costs one small query rather than six. A transaction
- * reads it as it sees it, since it may be changing it.
- */
-export async function loadExportReference(db: Executor = getDb()): Promise<ExportReference> {
-  if (isTransaction(db)) return readExportReference(db)
-  const [row] = await queryRows<{ version: string }>(db, sql`select version::text as version from reference_version`)
-  if (!row) return readExportReference(db)
-  return cachedAtVersion('export-reference', row.version, () => readExportReference(db))
+/** The reference data, kept while it stays the same: a request costs one small query rather than six. */
+export function loadExportReference(db: Executor = getDb()): Promise<ExportReference> {
+  return keptWhileReferenceUnchanged('export-reference', db, readExportReference)
 }
 
 async function readExportReference(db: Executor): Promise<ExportReference> {
@@ -398,11 +392,6 @@ function activityRow(
     value: cell.value,
     qualifier: cell.qualifier,
   }
-}
-
-/** A transaction runs its statements on one connection, one after another. */
-function isTransaction(db: Executor) {
-  return typeof (db as { rollback?: unknown }).rollback === 'function'
 }
 
 /**

@@ -13,7 +13,8 @@ import { dataQueries, measures, returnEvents, returns, serviceMeasures, services
 import { mergeBoardMonth, reasonProblems } from '#app/returns/board-month.ts'
 import { type BreakdownFigure, breakdownKey } from '#app/returns/breakdowns.ts'
 import { recordAuditEvent } from './audit.server.ts'
-import { listCurrentBreakdowns, loadBreakdownCatalogue, writeBreakdownVersions } from './breakdowns.server.ts'
+import { listCurrentBreakdowns, readBreakdownCatalogue, writeBreakdownVersions } from './breakdowns.server.ts'
+import { keptWhileReferenceUnchanged } from './data-version.server.ts'
 import { getReturnHistory, listCurrentFigures, writeFigureVersions } from './figures.server.ts'
 import { findOrgUnitByCode, type OrgUnit } from './org-units.server.ts'
 
@@ -46,7 +47,15 @@ async function servicesForMonth(db: Executor, orgUnitId: number, month: string) 
 }
 
 /** The catalogue facts the rules need: which measures apply to which service, and each measure's cap. */
-export async function loadRuleCatalogue(db: Executor) {
+/**
+ * The catalogue the rules check figures against, kept while the reference data stays the same:
+ * every save and every return page asks for it.
+ */
+export function loadRuleCatalogue(db: Executor) {
+  return keptWhileReferenceUnchanged('rule-catalogue', db, readRuleCatalogue)
+}
+
+async function readRuleCatalogue(db: Executor) {
   // One after another: inside a transaction they share one connection.
   const measureRows = await db
     .select({
@@ -67,7 +76,7 @@ export async function loadRuleCatalogue(db: Executor) {
   const serviceRows = await db
     .select({ id: services.id, slug: services.slug, name: services.name, delivery: services.delivery })
     .from(services)
-  const breakdowns = await loadBreakdownCatalogue(db)
+  const breakdowns = await readBreakdownCatalogue(db)
   const applies = new Map<string, Set<string>>()
   for (const pair of pairRows) {
     if (!applies.has(pair.slug)) applies.set(pair.slug, new Set())
@@ -85,7 +94,7 @@ export async function loadRuleCatalogue(db: Executor) {
   }
 }
 
-export type RuleCatalogue = Awaited<ReturnType<typeof loadRuleCatalogue>>
+export type RuleCatalogue = Awaited<ReturnType<typeof readRuleCatalogue>>
 
 async function lockReturn(tx: Transaction, orgUnitId: number, month: string) {
   const [row] = await tx

@@ -95,7 +95,14 @@ export function processCache<T>(
   return caches().get(name) as BoundedCache<T>
 }
 
-const figures = () => processCache<{ version: string; value: Promise<unknown> }>('figures', 500)
+interface Kept {
+  version: string
+  value: Promise<unknown>
+  /** Set once the value has been worked out. */
+  settled?: { value: unknown }
+}
+
+const figures = () => processCache<Kept>('figures', 500)
 
 /**
  * The value for `key` at `version`: computed once (concurrent callers share the computation),
@@ -106,11 +113,25 @@ export function cachedAtVersion<T>(key: string, version: string, compute: () => 
   const hit = cache.get(key)
   if (hit?.version === version) return hit.value as Promise<T>
   const value = compute()
-  cache.set(key, { version, value })
-  value.catch(() => {
-    if (cache.get(key)?.value === value) cache.delete(key)
-  })
+  const kept: Kept = { version, value }
+  cache.set(key, kept)
+  value.then(
+    (result) => (kept.settled = { value: result }),
+    () => {
+      if (cache.get(key)?.value === value) cache.delete(key)
+    },
+  )
   return value
+}
+
+/**
+ * The value kept for `key` at `version` if it has been worked out already, without waiting for
+ * one being worked out: a transaction must not wait on work that may itself be waiting for the
+ * transaction's connection (PGlite has one; a pool may have none left).
+ */
+export function settledAtVersion<T>(key: string, version: string): T | undefined {
+  const hit = figures().get(key)
+  return hit?.version === version ? (hit.settled?.value as T | undefined) : undefined
 }
 
 /** Empties every cache (tests). */

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { getDataVersion } from '#app/models/data-version.server.ts'
 import { loadExportReference } from '#app/models/exports.server.ts'
-import { findReturnUnit, saveReturn } from '#app/models/returns.server.ts'
+import { findReturnUnit, loadRuleCatalogue, saveReturn } from '#app/models/returns.server.ts'
 import { cachedAtVersion, clearCache, BoundedCache } from '#app/utils/cache.server.ts'
 import { createTestUser } from '#tests/setup/client.ts'
 import { ENGINE, resetData, useTestDatabase } from '#tests/setup/database.ts'
@@ -127,5 +127,40 @@ describe(`the export reference data on ${ENGINE}`, () => {
       sql`update service_availability set note = 'moved' where id = (select min(id) from service_availability)`,
     )
     expect(await loadExportReference()).not.toBe(after)
+  })
+})
+
+describe(`the rules' catalogue on ${ENGINE}`, () => {
+  const referenceVersion = async () =>
+    (await queryRows<{ version: string }>(t.db, sql`select version::text as version from reference_version`))[0]!
+      .version
+  const label = (catalogue: Awaited<ReturnType<typeof loadRuleCatalogue>>) =>
+    catalogue.breakdowns.dimensions.get('sex')?.label
+
+  test('is read once while the reference data stays the same, and again when the breakdown catalogue changes', async () => {
+    const first = await loadRuleCatalogue(t.db)
+    expect(await loadRuleCatalogue(t.db)).toBe(first)
+    await t.db.execute(sql`update breakdown_dimensions set label = 'Sex (renamed)' where name = 'sex'`)
+    expect(label(await loadRuleCatalogue(t.db))).toBe('Sex (renamed)')
+  })
+
+  test('a transaction uses what is worked out, sees its own changes, and leaves nothing of them kept', async () => {
+    const kept = await loadRuleCatalogue(t.db)
+    await t.db
+      .transaction(async (tx) => {
+        expect(await loadRuleCatalogue(tx)).toBe(kept)
+        await tx.execute(sql`update breakdown_dimensions set label = 'Rolled back' where name = 'sex'`)
+        expect(label(await loadRuleCatalogue(tx))).toBe('Rolled back')
+        tx.rollback()
+      })
+      .catch(() => {})
+    expect(await loadRuleCatalogue(t.db)).toBe(kept)
+  })
+
+  test('a transaction never waits on a read still in progress, which may be waiting for its connection', async () => {
+    // A read at this version that never finishes, as one queued behind the transaction would.
+    void cachedAtVersion('rule-catalogue', await referenceVersion(), () => new Promise(() => {}))
+    const catalogue = await t.db.transaction((tx) => loadRuleCatalogue(tx))
+    expect(catalogue.measures.has('referrals')).toBe(true)
   })
 })
