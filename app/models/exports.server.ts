@@ -511,7 +511,9 @@ async function blocksOfYear(
       countCacheLookup('suppression-pattern', pattern !== undefined || working !== undefined)
       if (working) pattern = await working
       else if (!pattern) {
-        const started = onWorkThread('workOutPattern', patternJob({ ...input, sdc })).finally(() => patternsInProgress.delete(key))
+        const started = onWorkThread('workOutPattern', patternJob({ ...input, sdc })).finally(() =>
+          patternsInProgress.delete(key),
+        )
         patternsInProgress.set(key, started)
         pattern = await started
         cache.set(key, pattern)
