@@ -124,7 +124,8 @@ export async function benchLoad({
   /** WEB_CONCURRENCY: app processes on one port (PostgreSQL only). */
   processes?: number
 }): Promise<LoadResult> {
-  const port = 31_000 + (process.pid % 5_000) + processes
+  // Below the local ports of outgoing connections (32768 and up), and the tests' ports.
+  const port = 26_000 + (process.pid % 5_000) + processes
   const url = `http://127.0.0.1:${port}`
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtd-load-'))
   const env: NodeJS.ProcessEnv = {

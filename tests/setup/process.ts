@@ -44,9 +44,15 @@ export const status = (url: string) =>
 export const within = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms))])
 
-/** Ports of their own, so two test runs on one machine do not collide. */
+/**
+ * Ports of their own, so two test runs on one machine do not collide: a base from 10,000 to
+ * 24,999, and the tests use it plus at most 61. That stays below the range the system picks the
+ * local ports of outgoing connections from (32768 and up on Linux): a server told to listen on a
+ * port that a connection to PostgreSQL happens to hold fails with EADDRINUSE. It also stays below
+ * 25672, a port RabbitMQ commonly holds.
+ */
 export function freePortBase() {
-  return 20_000 + (process.pid % 20_000)
+  return 10_000 + (process.pid % 15_000)
 }
 
 const PG_BIN = fs.existsSync('/usr/lib/postgresql')
