@@ -31,11 +31,30 @@ export async function listCurrentFigures(db: Executor, orgUnitId: number, months
         join services s on s.id = v.service_id
         join measures m on m.id = v.measure_id
         left join users u on u.id = v.changed_by
-        where v.org_unit_id = ${orgUnitId} and v.valid_to is null
-          and v.month in (${sql.join(
-            months.map((m) => sql`${toMonthDate(m)}::date`),
-            sql`, `,
-          )})`,
+        where v.org_unit_id = ${orgUnitId} and v.valid_to is null and v.month in (${monthList(months)})`,
+  )
+}
+
+/**
+ * The current values alone, without their comments or who entered them: the past months a
+ * return is compared with.
+ */
+export async function listCurrentValues(db: Executor, orgUnitId: number, months: string[]) {
+  if (months.length === 0) return []
+  return queryRows<{ service: string; measure: string; month: string; value: number | null }>(
+    db,
+    sql`select s.slug as service, m.name as measure, to_char(v.month, 'YYYY-MM') as month, v.value
+        from return_values v
+        join services s on s.id = v.service_id
+        join measures m on m.id = v.measure_id
+        where v.org_unit_id = ${orgUnitId} and v.valid_to is null and v.month in (${monthList(months)})`,
+  )
+}
+
+function monthList(months: string[]) {
+  return sql.join(
+    months.map((m) => sql`${toMonthDate(m)}::date`),
+    sql`, `,
   )
 }
 

@@ -15,7 +15,7 @@ import { type BreakdownFigure, breakdownKey } from '#app/returns/breakdowns.ts'
 import { recordAuditEvent } from './audit.server.ts'
 import { listCurrentBreakdowns, readBreakdownCatalogue, writeBreakdownVersions } from './breakdowns.server.ts'
 import { keptWhileReferenceUnchanged } from './data-version.server.ts'
-import { getReturnHistory, listCurrentFigures, writeFigureVersions } from './figures.server.ts'
+import { getReturnHistory, listCurrentFigures, listCurrentValues, writeFigureVersions } from './figures.server.ts'
 import { findOrgUnitByCode, type OrgUnit } from './org-units.server.ts'
 
 export { getReturnHistory }
@@ -196,12 +196,14 @@ export async function getReturnForm({
       .orderBy(asc(returnEvents.at)),
   ])
   const historyMonths = monthRange(addMonths(month, -12), addMonths(month, -1))
-  const [figures, heldBreakdowns] = await Promise.all([
-    listCurrentFigures(db, unit.id, [month, ...historyMonths]),
+  const [figures, pastValues, heldBreakdowns] = await Promise.all([
+    listCurrentFigures(db, unit.id, [month]),
+    listCurrentValues(db, unit.id, historyMonths),
     listCurrentBreakdowns(db, unit.id, month),
   ])
-  const at = (service: string, measure: string, m: string) =>
-    figures.find((f) => f.service === service && f.measure === measure && f.month === m)
+  const thisMonth = new Map(figures.map((f) => [`${f.service}|${f.measure}`, f]))
+  const past = new Map(pastValues.map((f) => [`${f.service}|${f.measure}|${f.month}`, f.value]))
+  const pastValue = (service: string, measure: string, m: string) => past.get(`${service}|${measure}|${m}`) ?? null
   const status = (row?.status ?? null) as ReturnStatus | null
   const deadline = returnDeadline(month, getConfig().RETURN_DEADLINE_DAY)
 
@@ -220,9 +222,9 @@ export async function getReturnForm({
         name: s.name,
         cells: measureNames.map((m) => {
           const applies = catalogue.applies.get(s.slug)?.has(m.name) ?? false
-          const current = at(s.slug, m.name, month)
+          const current = thisMonth.get(`${s.slug}|${m.name}`)
           const history = historyMonths
-            .map((hm) => at(s.slug, m.name, hm)?.value)
+            .map((hm) => pastValue(s.slug, m.name, hm))
             .filter((v): v is number => typeof v === 'number')
           const value = current?.value ?? null
           return {
@@ -230,8 +232,8 @@ export async function getReturnForm({
             applies,
             value,
             comment: current?.comment ?? null,
-            lastMonth: at(s.slug, m.name, addMonths(month, -1))?.value ?? null,
-            lastYear: at(s.slug, m.name, addMonths(month, -12))?.value ?? null,
+            lastMonth: pastValue(s.slug, m.name, addMonths(month, -1)),
+            lastYear: pastValue(s.slug, m.name, addMonths(month, -12)),
             warning: applies && value !== null ? (unusualValue(value, history)?.short ?? null) : null,
           }
         }),
@@ -254,7 +256,11 @@ export async function getReturnForm({
       {
         service: s.slug,
         name: s.name,
-        measures: split.map((m) => ({ name: m.name, label: m.label, total: at(s.slug, m.name, month)?.value ?? null })),
+        measures: split.map((m) => ({
+          name: m.name,
+          label: m.label,
+          total: thisMonth.get(`${s.slug}|${m.name}`)?.value ?? null,
+        })),
         dimensions: dimensions.map((d) => ({
           name: d.name,
           label: d.label,
@@ -502,7 +508,7 @@ async function warningsWithoutComment(
   figures: Figure[],
   catalogue: RuleCatalogue,
 ): Promise<Problem[]> {
-  const history = await listCurrentFigures(tx, orgUnitId, monthRange(addMonths(month, -12), addMonths(month, -1)))
+  const history = await listCurrentValues(tx, orgUnitId, monthRange(addMonths(month, -12), addMonths(month, -1)))
   const problems: Problem[] = []
   for (const figure of figures) {
     if (figure.value === null || figure.comment) continue
