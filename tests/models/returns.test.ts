@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm'
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { approveReturn, findReturnUnit, reopenReturn, type ReturnUnit, saveReturn } from '#app/models/returns.server.ts'
+import {
+  approveReturn,
+  findReturnUnit,
+  getReturnForm,
+  reopenReturn,
+  type ReturnUnit,
+  saveReturn,
+} from '#app/models/returns.server.ts'
 import type { Actor } from '#app/utils/permissions.ts'
 import { queryRows } from '#db/client.ts'
 import { createTestActor } from '#tests/setup/client.ts'
@@ -333,7 +340,7 @@ describe(`the workflow on ${ENGINE}`, () => {
     expect(event!.details.late).toBe(true)
   })
 
-  test('an unusual value needs a comment before the return can be submitted', async () => {
+  test('an unusual value is flagged on the return page and needs a comment before the return can be submitted', async () => {
     // Twelve months of history around 100, then 400.
     const history = [100, 104, 96, 101, 99, 103, 97, 100, 102, 98, 101, 99]
     let month = '2024-06'
@@ -352,6 +359,13 @@ describe(`the workflow on ${ENGINE}`, () => {
     }
     expect(month).toBe(MONTH)
     expect(await save({ figures: [referrals(400)] })).toMatchObject({ ok: true })
+    // The return page shows it beside last month (May 2025) and the same month last year (June
+    // 2024), flagged against the twelve months before.
+    const form = await getReturnForm({ actor: lothianLead, unit: lothian, month: MONTH, now: BEFORE_DEADLINE })
+    const cells = form.groups.flatMap((g) => g.services).find((s) => s.slug === 'ccbt-adults')!.cells
+    expect(cells.find((c) => c.measure === 'referrals')).toMatchObject({ value: 400, lastMonth: 99, lastYear: 100 })
+    expect(cells.find((c) => c.measure === 'referrals')!.warning).not.toBeNull()
+    expect(cells.find((c) => c.measure === 'started')).toMatchObject({ value: null, lastMonth: null, warning: null })
     const refused = await save({ expectedVersion: 1, figures: [referrals(400)], submit: true })
     expect(refused).toMatchObject({ ok: false, kind: 'invalid', problems: [{ measure: 'referrals', rule: 'unusual' }] })
     expect(!refused.ok && refused.kind === 'invalid' ? refused.problems[0]!.message : '').toMatch(/Add a comment/)
