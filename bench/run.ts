@@ -50,6 +50,12 @@ const TARGET_RATIO = 3
 const TARGET_CLIENT_JS = 220 * 1024
 /** Full CSV export with disclosure control on PostgreSQL, first time and again (issue 13). */
 const EXPORT_TARGET_ROWS_PER_SECOND = 150_000
+/**
+ * The API's requests per second under the mixed load on PostgreSQL, one app process, when issue
+ * 13 set its target of 10 x: the baseline that target is measured against.
+ */
+const API_RATE_BEFORE = 4.1
+
 /** Two app processes on this 2-core machine (shared with PostgreSQL and the load generator). */
 const TARGET_PROCESS_SCALING = 1.5
 
@@ -513,12 +519,26 @@ async function main() {
           met: errors === 0,
           figure: `${errors} errors`,
         })
+        const [dashboards, api] = load.mixed
+        // Under the mixed load: p99 under 1 s on PostgreSQL and 2 s on PGlite for the dashboards
+        // and the API, and on PostgreSQL ten times the API's rate when that target was set.
+        const p99Limit = load.engine === 'PostgreSQL' ? 1000 : 2000
+        targets.push({
+          target: `mixed load on ${load.engine}: p99 under ${p99Limit / 1000} s for the dashboards and the API`,
+          met: dashboards!.p99 < p99Limit && api!.p99 < p99Limit,
+          figure: `dashboards ${ms(dashboards!.p99)}, API ${ms(api!.p99)}`,
+        })
         if (load.engine === 'PostgreSQL') {
           const p99 = Math.max(...load.mixed.map((g) => g.p99))
           targets.push({
             target: 'load on PostgreSQL: p99 under 250 ms at 50 connections',
             met: p99 < 250,
             figure: ms(p99),
+          })
+          targets.push({
+            target: `mixed load on PostgreSQL: the API at least 10 x its ${API_RATE_BEFORE} req/s when the target was set`,
+            met: api!.requestsPerSecond >= 10 * API_RATE_BEFORE,
+            figure: `${api!.requestsPerSecond.toFixed(1)} req/s (${(api!.requestsPerSecond / API_RATE_BEFORE).toFixed(1)} x)`,
           })
         }
         targets.push({
