@@ -444,4 +444,19 @@ describe(`responses of the activity export, on ${ENGINE}`, () => {
     ])
     await response.body?.cancel()
   })
+
+  test('neither the metadata alone nor a refused export is recorded', async () => {
+    const events: unknown[] = []
+    const args = { actor: ANALYST, now: new Date(now), threshold: 4, deadlineDay: 15 }
+    const audit = async (event: unknown) => void events.push(event)
+    const metadata = await exportActivityMetadata({
+      ...args,
+      params: new URLSearchParams('service=video-1to1&from=2025-04&to=2025-04'),
+      audit,
+    })
+    expect(metadata.status).toBe(200)
+    const refused = await exportActivity({ ...args, params: new URLSearchParams('service=nope'), audit })
+    expect(refused.status).toBe(400)
+    expect(events).toEqual([])
+  })
 })
