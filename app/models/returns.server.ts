@@ -46,10 +46,10 @@ async function servicesForMonth(db: Executor, orgUnitId: number, month: string) 
   )
 }
 
-/** The catalogue facts the rules need: which measures apply to which service, and each measure's cap. */
 /**
- * The catalogue the rules check figures against, kept while the reference data stays the same:
- * every save and every return page asks for it.
+ * The catalogue facts the rules need (which measures apply to which service, each measure's cap,
+ * the breakdowns), kept while the reference data stays the same: every save and every return page
+ * asks for it.
  */
 export function loadRuleCatalogue(db: Executor) {
   return keptWhileReferenceUnchanged('rule-catalogue', db, readRuleCatalogue)
