@@ -19,7 +19,9 @@ export interface LoadGroup {
   p50: number
   p95: number
   p99: number
+  /** Requests that failed: connection errors, timeouts among them, and unexpected statuses. */
   errors: number
+  timeouts: number
   statuses: Record<string, number>
 }
 
@@ -45,6 +47,7 @@ interface Measured {
   times: number[]
   statuses: Record<string, number>
   errors: number
+  timeouts: number
 }
 
 /** Runs one autocannon instance, keeping every response's own time and status. */
@@ -60,7 +63,8 @@ async function run(options: autocannon.Options, expected: (status: number) => bo
       if (!expected(status)) unexpected++
     })
   })
-  return { times, statuses, errors: result.errors + result.timeouts + unexpected }
+  // autocannon counts a timeout among its errors too (and answers it with no response).
+  return { times, statuses, errors: result.errors + unexpected, timeouts: result.timeouts }
 }
 
 /** One line of the report: several runs taken together. */
@@ -77,6 +81,7 @@ function summarise(name: string, connections: number, seconds: number, runs: Mea
     p95: percentile(times, 95),
     p99: percentile(times, 99),
     errors: runs.reduce((n, r) => n + r.errors, 0),
+    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
     statuses,
   }
 }

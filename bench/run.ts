@@ -286,7 +286,7 @@ function baseEnv() {
 
 const ms = (value: number) => `${value.toFixed(1)} ms`
 const loadLine = (g: LoadGroup) =>
-  `  ${pad(g.name, 62)}${pad(`${g.connections} conn`, 9)}${pad(`${g.requestsPerSecond.toFixed(1)} req/s`, 15)}p50 ${pad(ms(g.p50), 11)}p95 ${pad(ms(g.p95), 11)}p99 ${pad(ms(g.p99), 11)}errors ${g.errors}`
+  `  ${pad(g.name, 62)}${pad(`${g.connections} conn`, 9)}${pad(`${g.requestsPerSecond.toFixed(1)} req/s`, 15)}p50 ${pad(ms(g.p50), 11)}p95 ${pad(ms(g.p95), 11)}p99 ${pad(ms(g.p99), 11)}errors ${g.errors}${g.timeouts ? ` (${g.timeouts} timed out)` : ''}`
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 const pad = (text: string, width: number) => text.padEnd(width)
 
