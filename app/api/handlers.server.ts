@@ -74,22 +74,25 @@ export interface ActivityExportArgs {
   deadlineDay?: number
 }
 
-interface PreparedExport {
+/** An export checked and allowed: what it reads, and for whom. */
+interface CheckedExport {
   request: ActivityRequest
   filters: ActivityFilters
   /** The dimension figures are split by, when asked (`breakdown=`). */
   breakdown: { name: string; splits: (service: string, measure: string) => boolean } | null
+  dimension: ReturnType<BreakdownCatalogue['dimensions']['get']> | null
   reference: ExportReference
   visible: number[] | null
-  metadata: ActivityMetadata
+  /** The units whose figures leave. */
+  output: ExportReference['units']
   threshold: number
 }
 
 /** `GET /api/v1/activity`: the figures, as JSON, CSV or XLSX. */
 export async function exportActivity(args: ActivityExportArgs): Promise<Response> {
-  const prepared = await prepareActivityExport(args, { record: true })
+  const prepared = await checkActivityExport(args)
   if (prepared instanceof Response) return prepared
-  const { request, metadata } = prepared
+  const { request } = prepared
 
   const options = {
     from: request.from,
@@ -102,7 +105,19 @@ export async function exportActivity(args: ActivityExportArgs): Promise<Response
     reference: prepared.reference,
   }
   const { breakdown } = prepared
-  const long = breakdown ? readBreakdownActivity({ ...options, dimension: breakdown.name }) : readActivity(options)
+  // The figures are read while the export is recorded and described: one round trip fewer
+  // before the first figure. None is sent before the record is written; if that fails, the
+  // reading stops.
+  const long = readingAhead(
+    breakdown ? readBreakdownActivity({ ...options, dimension: breakdown.name }) : readActivity(options),
+  )
+  let metadata: ActivityMetadata
+  try {
+    metadata = await describeActivityExport(prepared, args, { record: true })
+  } catch (error) {
+    await long.return().catch(() => {})
+    throw error
+  }
   const applies = (slug: string, name: string) => {
     const service = prepared.reference.services.find((s) => s.slug === slug)!
     const indicator = prepared.filters.indicators.find((i) => i.id === name)
@@ -143,16 +158,13 @@ export async function exportActivity(args: ActivityExportArgs): Promise<Response
 
 /** `GET /api/v1/activity/metadata`: the metadata of the same export, which a CSV links to. */
 export async function exportActivityMetadata(args: ActivityExportArgs): Promise<Response> {
-  const prepared = await prepareActivityExport(args)
+  const prepared = await checkActivityExport(args)
   if (prepared instanceof Response) return prepared
-  return jsonResponse(prepared.metadata)
+  return jsonResponse(await describeActivityExport(prepared, args))
 }
 
-/** The export checked and described; with `record`, also recorded by `args.audit` once allowed. */
-async function prepareActivityExport(
-  args: ActivityExportArgs,
-  { record = false } = {},
-): Promise<PreparedExport | Response> {
+/** The export's parameters checked, its filters resolved and the caller's rights to it checked. */
+async function checkActivityExport(args: ActivityExportArgs): Promise<CheckedExport | Response> {
   const config = args.threshold === undefined || args.deadlineDay === undefined ? getConfig() : null
   const threshold = args.threshold ?? config!.SDC_THRESHOLD
   const deadlineDay = args.deadlineDay ?? config!.RETURN_DEADLINE_DAY
@@ -166,7 +178,7 @@ async function prepareActivityExport(
   const found = resolveActivityFilters(request, reference)
   if (!found.ok) return problemResponse(400, found.problems)
   const filters = found.filters
-  let breakdown: PreparedExport['breakdown'] = null
+  let breakdown: CheckedExport['breakdown'] = null
   let dimension: ReturnType<BreakdownCatalogue['dimensions']['get']> = undefined
   if (request.breakdown) {
     const catalogue = await loadBreakdownCatalogue(getDb())
@@ -234,6 +246,15 @@ async function prepareActivityExport(
     }
   }
 
+  return { request, filters, breakdown, dimension: dimension ?? null, reference, visible, output, threshold }
+}
+
+/** The export's metadata; with `record`, the export is also recorded by `args.audit`. */
+async function describeActivityExport(
+  { request, filters, dimension, output, threshold }: CheckedExport,
+  args: ActivityExportArgs,
+  { record = false } = {},
+): Promise<ActivityMetadata> {
   // Recorded while the returns not received are read: one round trip fewer before the figures.
   const [returnsNotReceived] = await Promise.all([
     listReturnsNotReceived({
@@ -255,7 +276,7 @@ async function prepareActivityExport(
         })
       : undefined,
   ])
-  const metadata = buildActivityMetadata({
+  return buildActivityMetadata({
     extractedAt: args.now,
     asAt: request.asAt,
     asAtRequested: request.asAtRequested,
@@ -274,9 +295,33 @@ async function prepareActivityExport(
     periods: periodsBetween(request.from, request.to, request.grain),
     returnsNotReceived,
     notes: filters.notes,
-    breakdown: dimension ?? null,
+    breakdown: dimension,
   })
-  return { request, filters, breakdown, reference, visible, metadata, threshold }
+}
+
+/**
+ * Starts an export's reading at once, so that its first read runs while the caller does other
+ * work, and gives its batches in order; `return()` ends the reading, read or not.
+ */
+function readingAhead<T>(source: AsyncGenerator<T>) {
+  let first: Promise<IteratorResult<T>> | null = source.next()
+  // Settled here if it fails before anyone reads it; the failure is thrown to whoever reads.
+  first.catch(() => {})
+  const rows = {
+    next() {
+      const step = first ?? source.next()
+      first = null
+      return step
+    },
+    async return() {
+      first = null
+      return source.return(undefined)
+    },
+    [Symbol.asyncIterator]() {
+      return rows
+    },
+  }
+  return rows
 }
 
 /** The export with every parameter explicit and the moment fixed. */

@@ -445,6 +445,21 @@ describe(`responses of the activity export, on ${ENGINE}`, () => {
     await response.body?.cancel()
   })
 
+  test('when the export cannot be recorded, it fails and nothing is sent', async () => {
+    const failure = new Error('the audit trail is unavailable')
+    const exported = exportActivity({
+      params: new URLSearchParams('service=video-1to1&from=2025-04&to=2025-04&format=csv&sdc=off'),
+      actor: ANALYST,
+      now: new Date(now),
+      threshold: 4,
+      deadlineDay: 15,
+      audit: async () => {
+        throw failure
+      },
+    })
+    await expect(exported).rejects.toBe(failure)
+  })
+
   test('neither the metadata alone nor a refused export is recorded', async () => {
     const events: unknown[] = []
     const args = { actor: ANALYST, now: new Date(now), threshold: 4, deadlineDay: 15 }
