@@ -72,6 +72,8 @@ export interface ActivityExportArgs {
   /** SDC_THRESHOLD and RETURN_DEADLINE_DAY; from the configuration when not given. */
   threshold?: number
   deadlineDay?: number
+  /** The reference data, when the route has started reading it already (it is the same for everyone). */
+  reference?: Promise<ExportReference>
 }
 
 /** An export checked and allowed: what it reads, and for whom. */
@@ -174,7 +176,7 @@ async function checkActivityExport(args: ActivityExportArgs): Promise<CheckedExp
   const resolved = resolveActivityParams(parsed.value, { now: args.now, deadlineDay })
   if (!resolved.ok) return problemResponse(400, resolved.problems)
   const request = resolved.value
-  const reference = await loadExportReference()
+  const reference = await (args.reference ?? loadExportReference())
   const found = resolveActivityFilters(request, reference)
   if (!found.ok) return problemResponse(400, found.problems)
   const filters = found.filters
